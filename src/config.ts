@@ -1,0 +1,174 @@
+/**
+ * Every setting comes from the environment and is validated once, at start-up (style.md §4).
+ * An empty value means unset, so `FOO=` in a compose file behaves like no FOO at all.
+ */
+import path from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Unset → embedded PostgreSQL (PGlite) with its data in `<dataDir>/pg`. */
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  /** Unset → in-process events (one replica). */
+  readonly redisUrl: string | undefined;
+  readonly dataDir: string;
+  /** Unset → a key file generated in the data directory. */
+  readonly secretKeys: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly gitAllowSchemes: readonly string[];
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly logFormat: (typeof LOG_FORMATS)[number];
+  readonly production: boolean;
+  readonly introspection: boolean;
+  readonly maxQueryDepth: number;
+  readonly maxQueryCost: number;
+  readonly clusterConcurrency: number;
+}
+
+interface SettingDoc {
+  readonly name: string;
+  readonly help: string;
+}
+
+/** `npm start -- --help` prints this table; keep it in the order a newcomer needs it. */
+export const SETTINGS: readonly SettingDoc[] = [
+  { name: 'PORT', help: 'HTTP port for GraphQL, WebSocket, health and metrics (default 4000)' },
+  { name: 'HOST', help: 'address to listen on (default 0.0.0.0)' },
+  {
+    name: 'DATABASE_URL',
+    help: 'postgres://… of a PostgreSQL server; unset = embedded PostgreSQL in the data dir',
+  },
+  { name: 'DATABASE_POOL_SIZE', help: 'connections per replica (default 10)' },
+  { name: 'REDIS_URL', help: 'redis://… for events across replicas; unset = in-process events' },
+  { name: 'FABRIC_SYNC_DATA_DIR', help: 'embedded database, Git caches and generated keys (default ./data)' },
+  {
+    name: 'FABRIC_SYNC_SECRET_KEYS',
+    help: 'comma-separated encryption keys, first encrypts; unset = generated key file',
+  },
+  {
+    name: 'FABRIC_SYNC_ADMIN_TOKEN',
+    help: 'bootstrap admin API token; unset = one is generated and printed once',
+  },
+  { name: 'FABRIC_SYNC_GIT_ALLOW_SCHEMES', help: 'allowed repository URL schemes (default https,ssh)' },
+  { name: 'FABRIC_SYNC_MAX_QUERY_DEPTH', help: 'GraphQL query depth limit (default 12)' },
+  { name: 'FABRIC_SYNC_MAX_QUERY_COST', help: 'GraphQL query cost limit (default 50000)' },
+  { name: 'FABRIC_SYNC_INTROSPECTION', help: 'true/false; default on unless NODE_ENV=production' },
+  { name: 'FABRIC_SYNC_CLUSTER_CONCURRENCY', help: 'concurrent requests per cluster (default 16)' },
+  { name: 'LOG_LEVEL', help: `one of ${LOG_LEVELS.join(', ')} (default info)` },
+  { name: 'LOG_FORMAT', help: 'json or pretty (default json)' },
+  { name: 'NODE_ENV', help: 'production turns introspection off by default' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid settings:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Collects every problem before failing, so one start-up shows them all. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw as T)) {
+      this.problems.push(`${name}=${raw}: expected one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.oneOf(name, ['true', 'false', '1', '0'], fallback ? 'true' : 'false');
+    return raw === 'true' || raw === '1';
+  }
+
+  url(name: string, protocols: readonly string[]): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+      return raw;
+    } catch {
+      // The value may hold a password: name the setting, never echo it.
+      this.problems.push(`${name}: expected a URL starting with ${protocols.join(' or ')}`);
+      return undefined;
+    }
+  }
+
+  list(name: string, fallback: readonly string[], allowed: readonly string[]): readonly string[] {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const items = raw
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    const unknown = items.filter((item) => !allowed.includes(item));
+    if (unknown.length > 0 || items.length === 0) {
+      this.problems.push(`${name}=${raw}: allowed values are ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return items;
+  }
+}
+
+export const GIT_SCHEMES = ['https', 'ssh', 'http', 'file'] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const read = new Reader(env);
+  const production = read.string('NODE_ENV') === 'production';
+  const config: Config = {
+    port: read.integer('PORT', 4000, 0, 65535),
+    host: read.string('HOST') ?? '0.0.0.0',
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 200),
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    dataDir: path.resolve(read.string('FABRIC_SYNC_DATA_DIR') ?? 'data'),
+    secretKeys: read.string('FABRIC_SYNC_SECRET_KEYS'),
+    adminToken: read.string('FABRIC_SYNC_ADMIN_TOKEN'),
+    gitAllowSchemes: read.list('FABRIC_SYNC_GIT_ALLOW_SCHEMES', ['https', 'ssh'], GIT_SCHEMES),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'json'),
+    production,
+    introspection: read.boolean('FABRIC_SYNC_INTROSPECTION', !production),
+    maxQueryDepth: read.integer('FABRIC_SYNC_MAX_QUERY_DEPTH', 12, 2, 100),
+    maxQueryCost: read.integer('FABRIC_SYNC_MAX_QUERY_COST', 50_000, 10, 10_000_000),
+    clusterConcurrency: read.integer('FABRIC_SYNC_CLUSTER_CONCURRENCY', 16, 1, 256),
+  };
+  if (config.adminToken !== undefined && config.adminToken.length < 32) {
+    read.problems.push('FABRIC_SYNC_ADMIN_TOKEN: must be at least 32 characters');
+  }
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}
+
+export function settingsHelp(): string {
+  const width = Math.max(...SETTINGS.map((s) => s.name.length));
+  return SETTINGS.map((s) => `  ${s.name.padEnd(width)}  ${s.help}`).join('\n');
+}

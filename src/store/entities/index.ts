@@ -1,0 +1,26 @@
+import { ApiTokenSchema } from './api-token.js';
+import { DriftDifferenceSchema, DriftReportSchema } from './drift-report.js';
+import { FabricSchema } from './fabric.js';
+import { GitRepositorySchema } from './git-repository.js';
+import { OperationSchema } from './operation.js';
+import { ResourceRecordSchema } from './record.js';
+import { RecordReferenceSchema } from './record-reference.js';
+
+export const ENTITY_SCHEMAS = [
+  GitRepositorySchema,
+  FabricSchema,
+  ResourceRecordSchema,
+  RecordReferenceSchema,
+  OperationSchema,
+  DriftReportSchema,
+  DriftDifferenceSchema,
+  ApiTokenSchema,
+];
+
+export * from './api-token.js';
+export * from './drift-report.js';
+export * from './fabric.js';
+export * from './git-repository.js';
+export * from './operation.js';
+export * from './record.js';
+export * from './record-reference.js';
