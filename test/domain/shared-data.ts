@@ -1,0 +1,37 @@
+// Reads ../shared/hedgehog (CRDs and samples) for the domain tests; tests skip when it is absent.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseAllDocuments, parse } from 'yaml';
+import type { Manifest } from '../../src/domain/manifest.js';
+import type { StructuralSchema } from '../../src/domain/structural-schema.js';
+import type { SourcedManifest } from '../../src/domain/validation-types.js';
+
+export const SHARED = path.resolve(process.cwd(), '../shared');
+export const HAS_SHARED = existsSync(path.join(SHARED, 'hedgehog'));
+const SAMPLES = path.join(SHARED, 'hedgehog/samples');
+const CRDS = path.join(SHARED, 'hedgehog/crds');
+
+export const SAMPLE_FILES = HAS_SHARED ? readdirSync(SAMPLES).filter((f) => f.endsWith('.yaml')) : [];
+
+/** Every document of a sample file with the line its document starts on (1-based). */
+export function loadSample(file: string): SourcedManifest[] {
+  const lineCounter = new LineCounter();
+  const text = readFileSync(path.join(SAMPLES, file), 'utf8');
+  return parseAllDocuments(text, { lineCounter })
+    .map((doc, documentIndex) => ({ doc, documentIndex }))
+    .filter(({ doc }) => doc.contents !== null)
+    .map(({ doc, documentIndex }) => ({
+      manifest: doc.toJS() as Manifest,
+      source: { file, line: lineCounter.linePos(doc.contents!.range[0]).line, documentIndex },
+    }));
+}
+
+/** The real CRD's openAPIV3Schema by kind. */
+export function realSchemas(): Map<string, StructuralSchema> {
+  const schemas = new Map<string, StructuralSchema>();
+  for (const file of readdirSync(CRDS).filter((f) => f.endsWith('.yaml'))) {
+    const crd = parse(readFileSync(path.join(CRDS, file), 'utf8'));
+    schemas.set(crd.spec.names.kind, crd.spec.versions[0].schema.openAPIV3Schema);
+  }
+  return schemas;
+}
