@@ -1,0 +1,114 @@
+/**
+ * GitSource: everything fabric-sync does with Git, through the git CLI (nodegit does not build on
+ * Node 20; the CLI is what Argo CD uses). One bare, shallow cache per repository under cacheDir.
+ */
+import { normalizeDirectory } from '../domain/paths.js';
+import { checkUrl } from './url-policy.js';
+import { GitError } from './git-error.js';
+import { KeyedLock } from './keyed-lock.js';
+import { readManifests } from './read-manifests.js';
+import { redactorFor, type Redact } from './redact.js';
+import { checkBranch, checkCommit } from './refs.js';
+import { fetchBranch } from './fetch-branch.js';
+import { RepoGit } from './repo-git.js';
+import { commitAndPush } from './write-back.js';
+import type { CommitRequest, ConnectionResult, ManifestFile, ReadOptions, RepoAccess } from './types.js';
+
+export interface GitSourceOptions {
+  /** Where the per-repository caches live (under the data directory). */
+  readonly cacheDir: string;
+  /** Transports allowed for repository URLs (setting FABRIC_SYNC_GIT_ALLOW_SCHEMES). */
+  readonly allowedSchemes: readonly string[];
+  /** Longest any single git process may run before its process group is killed. */
+  readonly timeoutMs?: number;
+  /** known_hosts used for SSH host key checks. */
+  readonly knownHostsFile?: string;
+  /** Applied to every message that leaves GitSource, after the repository's own secrets are removed. */
+  readonly redact?: Redact;
+}
+
+export class GitSource {
+  private readonly cacheLock = new KeyedLock();
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: GitSourceOptions) {
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+  }
+
+  /** Returns the URL's scheme, or throws BAD_USER_INPUT naming FABRIC_SYNC_GIT_ALLOW_SCHEMES. */
+  checkUrl(url: string): string {
+    return checkUrl(url, this.options.allowedSchemes);
+  }
+
+  /** A real `git ls-remote`: CONNECTED with the branch's (or HEAD's) commit, or why not. Never throws a GitError. */
+  async testConnection(repo: RepoAccess, branch?: string): Promise<ConnectionResult> {
+    this.checkUrl(repo.url);
+    const ref = branch === undefined ? 'HEAD' : `refs/heads/${checkBranch(branch)}`;
+    try {
+      const { stdout } = await this.git(repo).remote(['ls-remote', '--', repo.url, ref]);
+      const commit = stdout.toString('utf8').split('\t')[0]?.trim();
+      if (!commit) {
+        const what =
+          branch === undefined
+            ? 'the repository has no default branch (empty repository?)'
+            : `branch "${branch}" does not exist`;
+        return { status: 'NOT_FOUND', message: `repository ${repo.id}: ${what}` };
+      }
+      return {
+        status: 'CONNECTED',
+        message: `repository ${repo.id}: connected; ${branch ?? 'HEAD'} is at ${commit}`,
+        commit,
+      };
+    } catch (err) {
+      if (err instanceof GitError) return { status: err.status, message: err.message };
+      throw err;
+    }
+  }
+
+  /** Fetches the tip of `branch` (depth 1) into the repository's cache; a branch that moved backwards is followed. */
+  async fetch(repo: RepoAccess, branch: string): Promise<{ commit: string }> {
+    this.checkUrl(repo.url);
+    checkBranch(branch);
+    const git = this.git(repo);
+    return this.cacheLock.run(repo.id, async () => ({ commit: await fetchBranch(git, branch) }));
+  }
+
+  /** The tree id of `dir` at `commit` (equal ids = identical contents), or null when dir does not exist. */
+  async treeHash(repo: RepoAccess, commit: string, dir: string): Promise<string | null> {
+    const path = normalizeDirectory(dir);
+    const git = this.git(repo);
+    checkCommit(commit);
+    if (path === '')
+      return (await git.local(['rev-parse', '--verify', `${commit}^{tree}`])).stdout.toString('utf8').trim();
+    const { stdout } = await git.local(['ls-tree', '-z', '--full-tree', commit, '--', path]);
+    const [info = ''] = stdout.toString('utf8').split('\t');
+    const [, type, oid] = info.split(' ');
+    return type === 'tree' && oid ? oid : null;
+  }
+
+  /** Streams the `*.yaml`/`*.yml` files under dir at commit; throws SourceFileError before reading if any is unsafe. */
+  readManifestFiles(
+    repo: RepoAccess,
+    commit: string,
+    dir: string,
+    options: ReadOptions = {},
+  ): AsyncIterable<ManifestFile> {
+    const excludeDirs = (options.excludeDirs ?? []).map((d) => normalizeDirectory(d));
+    return readManifests(this.git(repo), checkCommit(commit), normalizeDirectory(dir), {
+      ...options,
+      excludeDirs,
+    });
+  }
+
+  /** Commits `files` on top of baseCommit and pushes to targetBranch, never forcing; CONFLICT when the branch moved. */
+  async commitAndPush(repo: RepoAccess, request: CommitRequest): Promise<{ commit: string }> {
+    this.checkUrl(repo.url);
+    const git = this.git(repo);
+    return this.cacheLock.run(repo.id, () => commitAndPush(git, request));
+  }
+
+  private git(repo: RepoAccess): RepoGit {
+    const redact = redactorFor(repo, this.options.redact);
+    return new RepoGit(repo, { ...this.options, timeoutMs: this.timeoutMs, redact });
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Lists a fabric's YAML files at a commit and streams their contents. Every file is checked
+ * before the first is read (size, count, symlinks that leave the directory), so a refusal lists
+ * every offending file at once and nothing is half-read.
+ */
+import { posix } from 'node:path';
+import { isWithin } from '../domain/paths.js';
+import { catFileBatch } from './cat-file-batch.js';
+import { SourceFileError } from './git-error.js';
+import type { RepoGit } from './repo-git.js';
+import type { ManifestFile, ReadOptions } from './types.js';
+
+interface TreeEntry {
+  readonly mode: string;
+  readonly oid: string;
+  readonly size: number;
+  readonly path: string;
+}
+
+type Problem = { file: string; message: string };
+
+const YAML_FILE = /\.ya?ml$/i;
+const SYMLINK_MODE = '120000';
+export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_MAX_FILES = 10_000;
+
+export async function* readManifests(
+  git: RepoGit,
+  commit: string,
+  dir: string,
+  { excludeDirs = [], maxFileBytes = DEFAULT_MAX_FILE_BYTES, maxFiles = DEFAULT_MAX_FILES }: ReadOptions = {},
+): AsyncGenerator<ManifestFile> {
+  const entries = (await listTree(git, commit, dir)).filter(
+    (e) => !excludeDirs.some((x) => isWithin(e.path, x)),
+  );
+  const files = entries.filter(
+    (e) => e.mode !== SYMLINK_MODE && e.mode.startsWith('100') && YAML_FILE.test(e.path),
+  );
+  const problems = [
+    ...(await escapingSymlinks(git, entries, dir)),
+    ...files.filter((f) => f.size > maxFileBytes).map((f) => tooLarge(f, maxFileBytes)),
+  ];
+  if (files.length > maxFiles) {
+    problems.push({
+      file: dir || '.',
+      message: `holds ${files.length} YAML files; the limit is ${maxFiles}`,
+    });
+  }
+  if (problems.length > 0) throw new SourceFileError(problems);
+  let index = 0;
+  for await (const blob of catFileBatch(
+    git,
+    files.map((f) => f.oid),
+  )) {
+    const file = files[index++]!;
+    yield { path: file.path, content: decode(blob.content) };
+  }
+}
+
+/** `git ls-tree -r --long`: every blob and symlink under dir, with sizes, without reading contents. */
+async function listTree(git: RepoGit, commit: string, dir: string): Promise<TreeEntry[]> {
+  const args = ['ls-tree', '-r', '-z', '--long', '--full-tree', commit, ...(dir ? ['--', `${dir}/`] : [])];
+  const { stdout } = await git.local(args);
+  return stdout
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      const [mode = '', , oid = '', size = '0'] = line.slice(0, tab).split(/\s+/);
+      return { mode, oid, size: Number(size) || 0, path: line.slice(tab + 1) };
+    });
+}
+
+/** A symlink is refused when its target lies outside dir; inside, it is skipped (its target is read itself). */
+async function escapingSymlinks(
+  git: RepoGit,
+  entries: readonly TreeEntry[],
+  dir: string,
+): Promise<Problem[]> {
+  const links = entries.filter((e) => e.mode === SYMLINK_MODE);
+  const problems: Problem[] = [];
+  let index = 0;
+  for await (const blob of catFileBatch(
+    git,
+    links.map((l) => l.oid),
+  )) {
+    const link = links[index++]!;
+    const target = blob.content.toString('utf8');
+    const resolved = posix.normalize(posix.join(posix.dirname(link.path), target));
+    if (target.startsWith('/') || resolved.startsWith('..') || (dir !== '' && !isWithin(resolved, dir))) {
+      problems.push({
+        file: link.path,
+        message: `symbolic link to "${target}" leaves the fabric directory "${dir || '.'}"`,
+      });
+    }
+  }
+  return problems;
+}
+
+const tooLarge = (file: TreeEntry, max: number): Problem => ({
+  file: file.path,
+  message: `is ${file.size} bytes; the limit is ${max} bytes`,
+});
+
+/** UTF-8, without the byte order mark some editors write. */
+const decode = (content: Buffer) => content.toString('utf8').replace(/^\uFEFF/, '');

@@ -1,0 +1,58 @@
+/**
+ * Which repository URLs fabric-sync may hand to git. Transports that run commands (`ext::`, `fd::`,
+ * any `<helper>::<address>`) are refused whatever the setting says; credentials belong in the
+ * repository's auth, never in its URL (git would write them into logs and config).
+ */
+import { DomainError } from '../domain/errors.js';
+
+export const SCHEMES_SETTING = 'FABRIC_SYNC_GIT_ALLOW_SCHEMES';
+
+const SCHEME_ALIASES: Readonly<Record<string, string>> = { 'git+ssh': 'ssh', 'ssh+git': 'ssh' };
+const SCP_LIKE = /^(?:[A-Za-z0-9._~-]+@)?[A-Za-z0-9.-]+:(?!\/\/)[^\s]+$/;
+
+const refuse = (message: string) => new DomainError('BAD_USER_INPUT', `url: ${message}`, { field: 'url' });
+
+/** Returns the URL's transport scheme (`https`, `ssh`, `file`, …) or throws BAD_USER_INPUT. */
+export function checkUrl(url: string, allowedSchemes: readonly string[]): string {
+  if (!url || /[\s\0-\x1f\x7f]/.test(url) || url.startsWith('-')) {
+    throw refuse('must be a repository URL without spaces or control characters');
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) {
+    throw refuse('transports that run commands (such as ext:: and fd::) are never allowed');
+  }
+  const scheme = schemeOf(url);
+  const allowed = allowedSchemes.map((s) => s.trim().toLowerCase());
+  if (!allowed.includes(scheme)) {
+    throw refuse(
+      `scheme "${scheme}" is not allowed; allowed: ${allowed.join(', ') || 'none'} (setting ${SCHEMES_SETTING})`,
+    );
+  }
+  if (hasEmbeddedCredentials(url, scheme)) {
+    throw refuse('must not contain credentials; set them in the repository authentication instead');
+  }
+  return scheme;
+}
+
+function schemeOf(url: string): string {
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
+  if (match?.[1]) {
+    const scheme = match[1].toLowerCase();
+    return SCHEME_ALIASES[scheme] ?? scheme;
+  }
+  if (SCP_LIKE.test(url)) return 'ssh';
+  throw refuse(
+    'must be a URL such as https://host/org/repo.git, ssh://git@host/org/repo.git or file:///path',
+  );
+}
+
+function hasEmbeddedCredentials(url: string, scheme: string): boolean {
+  if (!url.includes('://')) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (err) {
+    throw new DomainError('BAD_USER_INPUT', 'url: not a valid URL', { field: 'url' }, { cause: err });
+  }
+  // ssh://git@host is how SSH names the account; a password there, or any user on http(s), is a secret.
+  return parsed.password !== '' || (scheme !== 'ssh' && parsed.username !== '');
+}
