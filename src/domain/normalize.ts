@@ -1,0 +1,54 @@
+/**
+ * The canonical form of an object (architecture §6, REFERENCE §4): what Git says and what the
+ * cluster returns after its webhooks compare equal when they mean the same. `normalize` strips
+ * server- and fabric-written data, applies the fabric webhook's defaults as an ordered list of
+ * small rules, then drops empty values.
+ */
+import { isJsonObject, type JsonObject, type Manifest } from './manifest.js';
+import { copyJson, type Rule } from './normalize/draft.js';
+import { dropEmpty } from './normalize/empty.js';
+import { canonicalMetadata, type CanonicalMetadata } from './normalize/metadata.js';
+import { VPC_OTHER_RULES } from './normalize/vpc-other.js';
+import { VPC_RULES } from './normalize/vpc.js';
+import { WIRING_RULES } from './normalize/wiring.js';
+
+export type { Rule } from './normalize/draft.js';
+
+export interface Canonical {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: CanonicalMetadata;
+  /** Absent when nothing is left after dropping empty values. */
+  readonly spec?: JsonObject;
+}
+
+/** Every webhook default, in the order the webhooks apply them. */
+export const RULES: readonly Rule[] = [...VPC_RULES, ...VPC_OTHER_RULES, ...WIRING_RULES];
+
+const RULES_BY_KIND = (rules: readonly Rule[]): ReadonlyMap<string, Rule[]> => {
+  const byKind = new Map<string, Rule[]>();
+  for (const rule of rules) byKind.set(rule.kind, [...(byKind.get(rule.kind) ?? []), rule]);
+  return byKind;
+};
+
+const DEFAULT_RULES = RULES_BY_KIND(RULES);
+
+/** Applies only the webhook defaults to a copy of `spec` (validation checks what the webhook would see). */
+export function withWebhookDefaults(kind: string, spec: unknown, rules = DEFAULT_RULES): JsonObject {
+  const draft = copyJson(spec);
+  const working = isJsonObject(draft) ? draft : {};
+  for (const rule of rules.get(kind) ?? []) rule.apply(working);
+  return working;
+}
+
+/** Returns a new canonical object; `m` is never mutated. */
+export function normalize(m: Manifest, rules: readonly Rule[] = RULES): Canonical {
+  const byKind = rules === RULES ? DEFAULT_RULES : RULES_BY_KIND(rules);
+  const spec = dropEmpty(withWebhookDefaults(m.kind, m.spec, byKind));
+  return {
+    apiVersion: m.apiVersion,
+    kind: m.kind,
+    metadata: canonicalMetadata(m.metadata),
+    ...(isJsonObject(spec) ? { spec } : {}),
+  };
+}

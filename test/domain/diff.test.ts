@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { classify, diff, driftScore } from '../../src/domain/diff.js';
+import type { Manifest } from '../../src/domain/manifest.js';
+import { normalize } from '../../src/domain/normalize.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/normalize');
+const docs = (file: string): Manifest[] =>
+  parseAllDocuments(readFileSync(path.join(FIXTURES, file), 'utf8')).map((d) => d.toJS() as Manifest);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests edit deep fixture values by path
+type Spec = Record<string, any>;
+const liveVpc = () => docs('vpc-live.yaml')[0]!;
+const desiredVpc = normalize(docs('vpc-desired.yaml')[0]!);
+
+describe('diff', () => {
+  it('shows a changed VLAN with its exact path and HIGH severity', () => {
+    const live = liveVpc();
+    (live.spec as Spec)['subnets']['web']['vlan'] = 1999;
+    expect(diff(desiredVpc, normalize(live))).toEqual([
+      { path: 'spec.subnets.web.vlan', desired: 1001, live: 1999, severity: 'HIGH' },
+    ]);
+  });
+
+  it('shows a removed subnet as one difference at the subnet path', () => {
+    const live = liveVpc();
+    delete (live.spec as Spec)['subnets']['db'];
+    const [d, ...rest] = diff(desiredVpc, normalize(live));
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ path: 'spec.subnets.db', live: undefined, severity: 'HIGH' });
+    expect(d?.desired).toMatchObject({ subnet: '10.10.2.0/24', vlan: 1002 });
+  });
+
+  it('shows an added user label as LOW with a quoted key path', () => {
+    const live = liveVpc();
+    live.metadata.labels = { ...live.metadata.labels, 'app.kubernetes.io/part-of': 'lab', team: 'x' };
+    expect(diff(desiredVpc, normalize(live))).toEqual([
+      {
+        path: 'metadata.labels["app.kubernetes.io/part-of"]',
+        desired: undefined,
+        live: 'lab',
+        severity: 'LOW',
+      },
+      { path: 'metadata.labels.team', desired: undefined, live: 'x', severity: 'LOW' },
+    ]);
+  });
+
+  it('compares lists by index and rates DHCP options MEDIUM', () => {
+    const live = liveVpc();
+    (live.spec as Spec)['subnets']['web']['dhcp']['options']['dnsServers'] = ['10.0.0.3'];
+    expect(diff(desiredVpc, normalize(live))).toEqual([
+      {
+        path: 'spec.subnets.web.dhcp.options.dnsServers[1]',
+        desired: '10.0.0.9',
+        live: undefined,
+        severity: 'MEDIUM',
+      },
+    ]);
+  });
+
+  it('rates a description change LOW and skips ignored paths', () => {
+    const sw = (description: string, asn?: number): Manifest => ({
+      apiVersion: 'v',
+      kind: 'Switch',
+      metadata: { name: 's' },
+      spec: { role: 'spine', description, ...(asn ? { asn } : {}) },
+    });
+    expect(diff(normalize(sw('a')), normalize(sw('b', 65100)), { ignore: ['spec.asn'] })).toEqual([
+      { path: 'spec.description', desired: 'a', live: 'b', severity: 'LOW' },
+    ]);
+  });
+});
+
+describe('classify', () => {
+  it('names the four states', () => {
+    expect(classify({ desired: desiredVpc, live: normalize(liveVpc()) })).toBe('IN_SYNC');
+    expect(classify({ desired: desiredVpc })).toBe('MISSING');
+    expect(classify({ live: desiredVpc })).toBe('ORPHANED');
+    const live = liveVpc();
+    (live.spec as Spec)['vlanNamespace'] = 'other';
+    expect(classify({ desired: desiredVpc, live: normalize(live) })).toBe('MODIFIED');
+    expect(() => classify({})).toThrow(/desired or a live/);
+  });
+});
+
+describe('driftScore', () => {
+  it('is 0 in sync, 1 when all is missing, and weighs modifications by their worst severity', () => {
+    const low = { path: 'metadata.labels.a', desired: 'x', live: 'y', severity: 'LOW' } as const;
+    const high = { ...low, path: 'spec.vlan', severity: 'HIGH' } as const;
+    expect(driftScore([])).toBe(0);
+    expect(driftScore([{ classification: 'IN_SYNC' }, { classification: 'IN_SYNC' }])).toBe(0);
+    expect(driftScore([{ classification: 'MISSING' }, { classification: 'ORPHANED' }])).toBe(1);
+    expect(
+      driftScore([{ classification: 'MODIFIED', differences: [low, high] }, { classification: 'IN_SYNC' }]),
+    ).toBe(0.5);
+    expect(
+      driftScore([{ classification: 'MODIFIED', differences: [low] }, { classification: 'IN_SYNC' }]),
+    ).toBeCloseTo(0.1);
+  });
+});
