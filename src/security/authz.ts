@@ -1,0 +1,135 @@
+import { DomainError, badInput, notFound } from '../domain/errors.js';
+
+/**
+ * Who may do what. One rule table, consulted by every resolver, subscription and event filter.
+ *
+ * Roles rank VIEWER < OPERATOR < EDITOR < ADMIN; a grant is a role on one fabric, or on every
+ * fabric when `fabricId` is null. ADMIN grants are always global.
+ *
+ * Actions and the API operations that need them:
+ * - `read`    (VIEWER+):   queries of a fabric, its records, operations, drift reports, events;
+ *                          repositories only through a readable fabric (see canSeeRepository).
+ * - `operate` (OPERATOR+): syncFabric, applyFabric (also dryRun), checkDrift, reconcileFabric,
+ *                          cancelOperation, testFabricConnection; testRepositoryConnection when the
+ *                          token may operate some fabric that uses the repository.
+ * - `edit`    (EDITOR+):   updateFabric and record changes of that fabric. Changing which repository a
+ *                          fabric reads, and createFabric / deleteFabric, are asked WITHOUT a fabric
+ *                          id, so they need a global EDITOR grant (or ADMIN): a per-fabric editor
+ *                          can neither add fabrics, delete its own, nor point it at a repository
+ *                          whose other directories it could not read. With global edit, any
+ *                          repository id may be referenced, even one no fabric uses yet.
+ * - `admin`   (ADMIN):     API tokens (create, revoke, list) and repository create/update/delete,
+ *                          since repositories hold credentials shared by several fabrics.
+ *
+ * An action asked without a fabric id means "on every fabric": only a global grant of that level
+ * allows it.
+ */
+export const ROLES = ['VIEWER', 'OPERATOR', 'EDITOR', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+export const ACTIONS = ['read', 'operate', 'edit', 'admin'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export interface Grant {
+  readonly role: Role;
+  /** null = every fabric. */
+  readonly fabricId: string | null;
+}
+
+export interface Principal {
+  readonly tokenId: string;
+  readonly name: string;
+  readonly grants: readonly Grant[];
+}
+
+const RANK: Record<Role, number> = { VIEWER: 1, OPERATOR: 2, EDITOR: 3, ADMIN: 4 };
+const NEEDS: Record<Action, number> = { read: 1, operate: 2, edit: 3, admin: 4 };
+
+/** Refuses grants the rules cannot express; call it on createApiToken input. */
+export function validateGrants(grants: readonly Grant[], field = 'grants'): void {
+  if (grants.length === 0) throw badInput(field, 'a token needs at least one grant');
+  grants.forEach((grant, i) => {
+    if (!ROLES.includes(grant.role))
+      throw badInput(`${field}[${i}].role`, `unknown role ${String(grant.role)}`);
+    if (grant.role === 'ADMIN' && grant.fabricId !== null)
+      throw badInput(`${field}[${i}].fabricId`, 'ADMIN grants apply to every fabric; leave fabricId empty');
+  });
+}
+
+export class Authorizer {
+  private readonly globalRank: number;
+  private readonly fabricRank: ReadonlyMap<string, number>;
+
+  constructor(readonly principal: Principal | null) {
+    const grants = principal?.grants ?? [];
+    if (grants.some((g) => g.role === 'ADMIN' && g.fabricId !== null))
+      throw new Error(`API token ${principal?.tokenId} has a per-fabric ADMIN grant, which is never valid`);
+    this.globalRank = Math.max(0, ...grants.filter((g) => g.fabricId === null).map((g) => RANK[g.role]));
+    const perFabric = new Map<string, number>();
+    for (const { role, fabricId } of grants)
+      if (fabricId !== null) perFabric.set(fabricId, Math.max(perFabric.get(fabricId) ?? 0, RANK[role]));
+    this.fabricRank = perFabric;
+  }
+
+  get isAuthenticated(): boolean {
+    return this.principal !== null;
+  }
+
+  get isAdmin(): boolean {
+    return this.globalRank >= RANK.ADMIN;
+  }
+
+  /** With a fabric id: on that fabric. Without: on every fabric (needs a global grant). */
+  can(action: Action, fabricId?: string): boolean {
+    return this.rankOn(fabricId) >= NEEDS[action];
+  }
+
+  /**
+   * Throws UNAUTHENTICATED without a principal; NOT_FOUND for a fabric the token cannot read (so
+   * it learns nothing about it, not even that it exists); FORBIDDEN when it can read but not act.
+   */
+  require(action: Action, fabricId?: string): void {
+    if (this.principal === null) throw new DomainError('UNAUTHENTICATED', 'a valid API token is required');
+    if (this.can(action, fabricId)) return;
+    if (fabricId !== undefined && !this.can('read', fabricId)) throw notFound('fabric', fabricId);
+    throw new DomainError(
+      'FORBIDDEN',
+      `API token "${this.principal.name}" may not ${action} ${fabricId === undefined ? 'every fabric' : `fabric ${fabricId}`}`,
+      { action, ...(fabricId === undefined ? {} : { fabricId }) },
+    );
+  }
+
+  /** For list queries and event filters: 'ALL', or exactly the fabrics with a grant (maybe none). */
+  readableFabricIds(): 'ALL' | string[] {
+    if (this.globalRank >= NEEDS.read) return 'ALL';
+    return [...this.fabricRank.keys()];
+  }
+
+  /** A repository is visible to an admin, or through any readable fabric that uses it. */
+  canSeeRepository(usedByFabricIds: readonly string[]): boolean {
+    return this.isAdmin || usedByFabricIds.some((id) => this.can('read', id));
+  }
+
+  /** Repository-level checks (`read`, or `operate` for testRepositoryConnection); hidden ones are NOT_FOUND. */
+  requireRepository(
+    action: 'read' | 'operate',
+    repositoryId: string,
+    usedByFabricIds: readonly string[],
+  ): void {
+    if (this.principal === null) throw new DomainError('UNAUTHENTICATED', 'a valid API token is required');
+    if (this.isAdmin || usedByFabricIds.some((id) => this.can(action, id))) return;
+    if (!this.canSeeRepository(usedByFabricIds)) throw notFound('repository', repositoryId);
+    throw new DomainError(
+      'FORBIDDEN',
+      `API token "${this.principal.name}" may not ${action} repository ${repositoryId}`,
+      {
+        action,
+        repositoryId,
+      },
+    );
+  }
+
+  private rankOn(fabricId: string | undefined): number {
+    if (fabricId === undefined) return this.globalRank;
+    return Math.max(this.globalRank, this.fabricRank.get(fabricId) ?? 0);
+  }
+}
