@@ -28,8 +28,31 @@ export async function* readManifests(
   git: RepoGit,
   commit: string,
   dir: string,
-  { excludeDirs = [], maxFileBytes = DEFAULT_MAX_FILE_BYTES, maxFiles = DEFAULT_MAX_FILES }: ReadOptions = {},
+  options: ReadOptions = {},
 ): AsyncGenerator<ManifestFile> {
+  const wanted = await planRead(git, commit, dir, options);
+  let index = 0;
+  for await (const blob of catFileBatch(
+    git,
+    wanted.map((f) => f.oid),
+  )) {
+    const file = wanted[index++]!;
+    yield { path: file.path, content: decode(blob.content), oid: file.oid };
+  }
+}
+
+/** The files to read, after every safety check has passed for the whole directory. */
+async function planRead(
+  git: RepoGit,
+  commit: string,
+  dir: string,
+  {
+    excludeDirs = [],
+    maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+    maxFiles = DEFAULT_MAX_FILES,
+    include = () => true,
+  }: ReadOptions,
+): Promise<TreeEntry[]> {
   const entries = (await listTree(git, commit, dir)).filter(
     (e) => !excludeDirs.some((x) => isWithin(e.path, x)),
   );
@@ -41,20 +64,11 @@ export async function* readManifests(
     ...files.filter((f) => f.size > maxFileBytes).map((f) => tooLarge(f, maxFileBytes)),
   ];
   if (files.length > maxFiles) {
-    problems.push({
-      file: dir || '.',
-      message: `holds ${files.length} YAML files; the limit is ${maxFiles}`,
-    });
+    const message = `holds ${files.length} YAML files; the limit is ${maxFiles}`;
+    problems.push({ file: dir || '.', message });
   }
   if (problems.length > 0) throw new SourceFileError(problems);
-  let index = 0;
-  for await (const blob of catFileBatch(
-    git,
-    files.map((f) => f.oid),
-  )) {
-    const file = files[index++]!;
-    yield { path: file.path, content: decode(blob.content) };
-  }
+  return files.filter((f) => include({ path: f.path, oid: f.oid }));
 }
 
 /** `git ls-tree -r --long`: every blob and symlink under dir, with sizes, without reading contents. */

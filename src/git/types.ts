@@ -33,6 +33,14 @@ export interface ManifestFile {
   /** Repo-relative path, e.g. `fabrics/east/vpcs.yaml`. */
   readonly path: string;
   readonly content: string;
+  /** The blob id: equal ids mean equal contents, so a caller may reuse what it parsed before. */
+  readonly oid: string;
+}
+
+/** A file before its content is read. */
+export interface FileEntry {
+  readonly path: string;
+  readonly oid: string;
 }
 
 export interface ReadOptions {
@@ -40,6 +48,8 @@ export interface ReadOptions {
   readonly excludeDirs?: readonly string[];
   readonly maxFileBytes?: number;
   readonly maxFiles?: number;
+  /** Reads (and yields) only the files this accepts, e.g. those whose blob changed since the last sync. */
+  readonly include?: (file: FileEntry) => boolean;
 }
 
 export interface FileChange {

@@ -134,6 +134,21 @@ describe('readManifestFiles', () => {
     expect(read).toEqual(files);
   });
 
+  it('yields blob ids and reads only the files `include` accepts', async () => {
+    const repo = await server.createRepo('include', { 'i/a.yaml': 'a: 1\n', 'i/b.yaml': 'b: 1\n' });
+    const first = await source.fetch(access(repo), 'main');
+    const before = new Map<string, string>();
+    for await (const f of source.readManifestFiles(access(repo), first.commit, 'i'))
+      before.set(f.path, f.oid);
+    expect(before.size).toBe(2);
+    await repo.push({ 'i/b.yaml': 'b: 2\n' }, 'change b');
+    const { commit } = await source.fetch(access(repo), 'main');
+    const changed = await collect(
+      source.readManifestFiles(access(repo), commit, 'i', { include: (f) => before.get(f.path) !== f.oid }),
+    );
+    expect(changed).toEqual({ 'i/b.yaml': 'b: 2\n' });
+  });
+
   it('stops cleanly when the reader stops early', async () => {
     const repo = await server.createRepo('early', {
       'e/a.yaml': 'a\n',
