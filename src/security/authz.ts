@@ -104,6 +104,14 @@ export class Authorizer {
     return [...this.fabricRank.keys()];
   }
 
+  /**
+   * For repository lists: 'ALL' for admins; otherwise only repositories used by one of
+   * `usedByFabricIds` ('ALL' = used by any fabric at all), which the store turns into a join.
+   */
+  repositoryScope(): 'ALL' | { readonly usedByFabricIds: 'ALL' | string[] } {
+    return this.isAdmin ? 'ALL' : { usedByFabricIds: this.readableFabricIds() };
+  }
+
   /** A repository is visible to an admin, or through any readable fabric that uses it. */
   canSeeRepository(usedByFabricIds: readonly string[]): boolean {
     return this.isAdmin || usedByFabricIds.some((id) => this.can('read', id));

@@ -49,16 +49,17 @@ const exists = (path: string) =>
     },
   );
 
+/** Writes a complete file under a temporary name, then links it into place: EEXIST means another process won. */
 async function createIfMissing(path: string): Promise<boolean> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const file = await open(temp, 'wx', 0o600);
   try {
-    await file.writeFile(`${HEADER}${generateKeyText()}\n`, 'utf8');
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  try {
+    try {
+      await file.writeFile(`${HEADER}${generateKeyText()}\n`, 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await link(temp, path);
     return true;
   } catch (err) {

@@ -99,7 +99,7 @@ export class Redactor {
     seen.set(value, copy);
     const keys =
       value instanceof Error
-        ? ['name', 'message', 'stack', 'cause', ...Object.keys(value)]
+        ? ['name', 'message', 'stack', 'cause', 'errors', ...Object.keys(value)]
         : Object.keys(value);
     for (const key of new Set(keys)) {
       const field = (value as Record<string, unknown>)[key];

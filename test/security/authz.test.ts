@@ -131,6 +131,13 @@ describe('repository visibility', () => {
     expect(scoped('EDITOR').canSeeRepository([])).toBe(false);
   });
 
+  it('scopes repository lists: all for admins, through readable fabrics for everyone else', () => {
+    expect(scoped('ADMIN').repositoryScope()).toBe('ALL');
+    expect(global('VIEWER').repositoryScope()).toEqual({ usedByFabricIds: 'ALL' });
+    expect(scoped('EDITOR').repositoryScope()).toEqual({ usedByFabricIds: [OWN] });
+    expect(new Authorizer(null).repositoryScope()).toEqual({ usedByFabricIds: [] });
+  });
+
   it('requireRepository answers NOT_FOUND when hidden, FORBIDDEN when visible but not allowed', () => {
     expect(codeOf(() => scoped('VIEWER').requireRepository('read', 'r1', [OWN]))).toBe('ALLOWED');
     expect(codeOf(() => scoped('VIEWER').requireRepository('operate', 'r1', [OWN]))).toBe('FORBIDDEN');

@@ -23,6 +23,7 @@ describe('Redactor: known secrets', () => {
     ['base64', `data: ${Buffer.from(SECRET).toString('base64')}`],
     ['base64url', `data: ${Buffer.from(SECRET).toString('base64url')}`],
     ['base64 of user:password (HTTP Basic)', `Basic ${Buffer.from(`admin:${SECRET}`).toString('base64')}`],
+    ['base64 after one byte', Buffer.from(`a${SECRET}b`).toString('base64')],
     ['base64 after two bytes', Buffer.from(`ab${SECRET}cd`).toString('base64')],
     ['base64 after three bytes', Buffer.from(`abc${SECRET}`).toString('base64url')],
   ])('hides the %s form', (_form, text) => {
@@ -163,6 +164,12 @@ describe('Redactor.redactDeep', () => {
     expect(out.stack).toContain(`clone failed with ${REDACTED}`);
     expect(out.stack).not.toContain(SECRET);
     expect((out.cause as Error).message).toBe(REDACTED);
+  });
+
+  it('redacts the errors inside an AggregateError', () => {
+    const out = redactor.redactDeep(new AggregateError([new Error(`inner ${SECRET}`)], 'several failed'));
+    expect(out).toBeInstanceOf(AggregateError);
+    expect(out.errors.map((e: Error) => e.message)).toEqual([`inner ${REDACTED}`]);
   });
 
   it('survives cycles', () => {
