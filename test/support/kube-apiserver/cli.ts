@@ -1,0 +1,54 @@
+/**
+ * npm run kube-apiserver -- --port 6443 --kubeconfig out/kubeconfig [--crds DIR]
+ *   [--emulate-fabric-webhooks] [--snapshot FILE]
+ * Runs in the foreground, prints one line with the URL when ready, stops cleanly on SIGTERM/SIGINT.
+ */
+import { parseArgs } from 'node:util';
+import { projectCrds } from '../../../src/domain/crds.js';
+import { readCrdDir } from './crd-files.js';
+import { startKubeApiServer } from './server.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '6443' },
+    kubeconfig: { type: 'string', default: 'out/kubeconfig' },
+    crds: { type: 'string', multiple: true },
+    'emulate-fabric-webhooks': { type: 'boolean', default: false },
+    snapshot: { type: 'string' },
+    'bookmark-interval-ms': { type: 'string' },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  throw new Error(`--port ${values.port} is not a TCP port`);
+
+const extra = (await Promise.all((values.crds ?? []).map(readCrdDir))).flat();
+const own = projectCrds() as object[];
+const extraNames = new Set(extra.map((c) => c.metadata?.name));
+const crds = [
+  ...own.filter((c) => !extraNames.has((c as { metadata: { name: string } }).metadata.name)),
+  ...extra,
+];
+
+const server = await startKubeApiServer({
+  port,
+  crds,
+  emulateFabricWebhooks: values['emulate-fabric-webhooks'],
+  ...(values.snapshot ? { snapshotFile: values.snapshot } : {}),
+  ...(values['bookmark-interval-ms'] ? { bookmarkIntervalMs: Number(values['bookmark-interval-ms']) } : {}),
+});
+await server.writeKubeconfig(values.kubeconfig);
+process.stdout.write(`kube-apiserver ready at ${server.url} (kubeconfig ${values.kubeconfig})\n`);
+
+const shutdown = (signal: string) => {
+  server.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`kube-apiserver: ${signal} shutdown failed: ${String(err)}\n`);
+      process.exit(1);
+    },
+  );
+};
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.once('SIGINT', () => shutdown('SIGINT'));

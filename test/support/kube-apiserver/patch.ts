@@ -1,0 +1,90 @@
+/** PATCH of an object or its /status: merge patch, JSON patch, or server-side apply (contract §3.5). */
+import type { Backend } from './backend.js';
+import type { ApiCall, Reply } from './call.js';
+import { decodeJson, isDryRun, managerOf } from './call.js';
+import { applyPatch } from './apply.js';
+import { PatchError, applyJsonPatch, mergePatch } from './json-patch.js';
+import { nowTimestamp } from './object-rules.js';
+import { persist } from './persist.js';
+import { checkRv, existingOf, subresourceOf } from './replace.js';
+import { fieldValidationOf, pruneForWrite } from './schema-step.js';
+import { ApiError, badRequest } from './status.js';
+import type { KubeObject } from './types.js';
+import { apiVersionOf } from './types.js';
+
+const MERGE = 'application/merge-patch+json';
+const JSON_PATCH = 'application/json-patch+json';
+export const APPLY = 'application/apply-patch+yaml';
+
+const unsupported = () =>
+  new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${JSON_PATCH}, ${MERGE}, ${APPLY}`,
+  );
+
+const forceForbidden = () =>
+  new ApiError(
+    422,
+    'Invalid',
+    'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
+    {
+      group: 'meta.k8s.io',
+      kind: 'PatchOptions',
+      causes: [
+        {
+          reason: 'FieldValueForbidden',
+          message: 'Forbidden: may not be specified for non-apply patch',
+          field: 'force',
+        },
+      ],
+    },
+  );
+
+function patched(call: ApiCall, existing: KubeObject, contentType: string): KubeObject {
+  const body = decodeJson(call);
+  try {
+    const result = contentType === MERGE ? mergePatch(existing, body) : applyJsonPatch(existing, body);
+    if (typeof result !== 'object' || result === null || Array.isArray(result))
+      throw badRequest('patch result is not an object');
+    return result as KubeObject;
+  } catch (err) {
+    if (!(err instanceof PatchError)) throw err;
+    if (!err.failedTest) throw badRequest(err.message);
+    throw new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {
+      causes: [{ reason: 'FieldValueInvalid', message: err.message }],
+    });
+  }
+}
+
+export function patch(b: Backend, call: ApiCall): Reply {
+  const contentType = (call.headers['content-type'] ?? '').split(';')[0]!.trim();
+  if (contentType === APPLY) return applyPatch(b, call);
+  if (contentType !== MERGE && contentType !== JSON_PATCH) throw unsupported();
+  if (call.query.has('force')) throw forceForbidden();
+  const dryRun = isDryRun(call.query);
+  const existing = existingOf(b, call);
+  const next = patched(call, existing, contentType);
+  checkRv(call, existing, next.metadata?.resourceVersion);
+  const { object, warnings } = pruneForWrite(call.type, next, fieldValidationOf(call.query));
+  const writer = {
+    manager: managerOf(call),
+    apiVersion: apiVersionOf(call.type),
+    now: nowTimestamp(),
+    ...subresourceOf(call),
+  };
+  const keepOwners = {
+    ...object,
+    metadata: { ...object.metadata, managedFields: existing.metadata?.managedFields ?? [] },
+  };
+  const result = persist(b, {
+    type: call.type,
+    existing,
+    next: keepOwners,
+    ...subresourceOf(call),
+    writer,
+    ownership: 'Update',
+    dryRun,
+  });
+  return { status: 200, body: result.object, warnings };
+}

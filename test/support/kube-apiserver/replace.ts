@@ -1,0 +1,76 @@
+/** PUT of an object or its /status (contract §3.4, §3.8). */
+import type { Backend } from './backend.js';
+import type { ApiCall, Reply } from './call.js';
+import { decodeObject, isDryRun, managerOf } from './call.js';
+import { checkApiVersion } from './create.js';
+import { nowTimestamp } from './object-rules.js';
+import { persist } from './persist.js';
+import { fieldValidationOf, pruneForWrite } from './schema-step.js';
+import { badRequest, invalid, notFound, staleConflict } from './status.js';
+import type { KubeObject } from './types.js';
+import { apiVersionOf, objectKey, qualifiedPlural, typeKey } from './types.js';
+
+export function existingOf(b: Backend, call: ApiCall): KubeObject {
+  const name = call.name ?? '';
+  const found = b.store.get(typeKey(call.type), objectKey(call.namespace, name));
+  if (!found) throw notFound(call.type, name);
+  return found;
+}
+
+export function checkRv(call: ApiCall, existing: KubeObject, rv: string | undefined): void {
+  if (rv && rv !== existing.metadata?.resourceVersion) throw staleConflict(call.type, call.name ?? '');
+}
+
+export function replace(b: Backend, call: ApiCall): Reply {
+  const body = decodeObject(call);
+  checkApiVersion(call.type, body);
+  const name = call.name ?? '';
+  const meta = body.metadata ?? {};
+  if (meta.name !== name)
+    throw badRequest(
+      `the name of the object (${meta.name ?? ''}) does not match the name on the URL (${name})`,
+    );
+  if (call.type.namespaced && meta.namespace && meta.namespace !== call.namespace) {
+    throw badRequest(
+      `the namespace of the object (${meta.namespace}) does not match the namespace on the request (${call.namespace})`,
+    );
+  }
+  const existing = existingOf(b, call);
+  if (!meta.resourceVersion) {
+    const cause = {
+      reason: 'FieldValueInvalid',
+      message: 'Invalid value: 0: must be specified for an update',
+      field: 'metadata.resourceVersion',
+    };
+    throw invalid(qualifiedPlural(call.type), name, [cause], {
+      name,
+      group: call.type.group,
+      kind: call.type.plural,
+    });
+  }
+  checkRv(call, existing, meta.resourceVersion);
+  const withNs = call.type.namespaced ? { ...body, metadata: { ...meta, namespace: call.namespace } } : body;
+  const { object, warnings } = pruneForWrite(call.type, withNs, fieldValidationOf(call.query));
+  const writer = {
+    manager: managerOf(call),
+    apiVersion: apiVersionOf(call.type),
+    now: nowTimestamp(),
+    ...subresourceOf(call),
+  };
+  const next = {
+    ...object,
+    metadata: { ...object.metadata, managedFields: existing.metadata?.managedFields ?? [] },
+  };
+  const result = persist(b, {
+    type: call.type,
+    existing,
+    next,
+    ...subresourceOf(call),
+    writer,
+    ownership: 'Update',
+    dryRun: isDryRun(call.query),
+  });
+  return { status: 200, body: result.object, warnings };
+}
+
+export const subresourceOf = (call: ApiCall) => (call.subresource ? { subresource: call.subresource } : {});

@@ -1,0 +1,156 @@
+/**
+ * startKubeApiServer: builds the store, registry, admission hooks and HTTPS listener, installs
+ * the CRDs and the "default" namespace, and hands tests the URL, CA, token and fault controls.
+ */
+import { AdmissionHooks } from './admission.js';
+import { createHandler } from './api-handler.js';
+import { Authenticator } from './auth.js';
+import type { Backend } from './backend.js';
+import { startCrdController } from './crd-controller.js';
+import { registerFabricWebhooks } from './fabric-webhooks.js';
+import type { FailureSpec } from './faults.js';
+import { FaultInjector } from './faults.js';
+import { GarbageCollector } from './garbage-collector.js';
+import { HttpsListener } from './https-listener.js';
+import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.js';
+import { nowTimestamp } from './object-rules.js';
+import { persist } from './persist.js';
+import { CRDS, NAMESPACES, ResourceRegistry, resourceTypeOf } from './registry.js';
+import { readSnapshot, writeSnapshot } from './snapshot.js';
+import { ObjectStore } from './store.js';
+import { generateTls } from './tls.js';
+import type { KubeObject, ResourceType } from './types.js';
+import { apiVersionOf, typeKey } from './types.js';
+import type { WatchStream } from './watch.js';
+
+export interface KubeApiServerOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** CRDs installed at start (apiextensions.k8s.io/v1 objects). */
+  readonly crds?: readonly object[];
+  readonly emulateFabricWebhooks?: boolean;
+  readonly bookmarkIntervalMs?: number;
+  /** Events kept for watch resume and continue tokens; older RVs get 410 Expired. */
+  readonly historyLimit?: number;
+  /** Requests without a token: system:anonymous (403) when true, 401 when false. */
+  readonly anonymousAuth?: boolean;
+  readonly token?: string;
+  /** Store file: loaded at start when present, written by close(). */
+  readonly snapshotFile?: string;
+  /** Delay before the emulated garbage collector drops foregroundDeletion/orphan finalizers. */
+  readonly gcDelayMs?: number;
+}
+
+export interface FaultControls {
+  setLatency(ms: number): void;
+  failRequests(spec?: FailureSpec): void;
+  /** Ends every open watch: cleanly (default) or by cutting the connection. */
+  dropWatches(options?: { abrupt?: boolean }): void;
+  expireToken(): void;
+  rotateToken(): string;
+  clear(): void;
+}
+
+export interface KubeApiServer {
+  readonly url: string;
+  readonly port: number;
+  readonly caPem: string;
+  readonly token: string;
+  /** Authenticated, but every resource request is denied with 403. */
+  readonly limitedToken: string;
+  readonly faults: FaultControls;
+  readonly hooks: AdmissionHooks;
+  kubeconfigYaml(options?: { token?: string }): string;
+  writeKubeconfig(path: string, options?: { token?: string }): Promise<void>;
+  /** Forgets event history: watches and continue tokens from older RVs get 410. */
+  compact(): void;
+  readonly resourceVersion: number;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SYSTEM_WRITER = { manager: 'kube-apiserver', apiVersion: 'v1', now: nowTimestamp() };
+
+function installObject(backend: Backend, type: ResourceType, object: KubeObject): void {
+  const next = { ...object, apiVersion: apiVersionOf(type), kind: type.kind };
+  const writer = { ...SYSTEM_WRITER, apiVersion: apiVersionOf(type) };
+  persist(backend, { type, existing: undefined, next, writer, ownership: 'Update', dryRun: false });
+}
+
+async function defaultCrds(): Promise<readonly object[]> {
+  const { projectCrds } = await import('../../../src/domain/crds.js');
+  return projectCrds();
+}
+
+async function restoreOrInstall(backend: Backend, options: KubeApiServerOptions): Promise<void> {
+  const dump = options.snapshotFile ? await readSnapshot(options.snapshotFile) : undefined;
+  if (dump) {
+    backend.store.load(dump);
+    for (const crd of backend.store.list(typeKey(CRDS))) backend.registry.add(resourceTypeOf(crd));
+    return;
+  }
+  installObject(backend, NAMESPACES, { metadata: { name: 'default' }, status: { phase: 'Active' } });
+  for (const crd of options.crds ?? (await defaultCrds())) installObject(backend, CRDS, crd as KubeObject);
+  await Promise.resolve(); // let the CRD controller mark them Established
+}
+
+export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<KubeApiServer> {
+  const { host = '127.0.0.1', bookmarkIntervalMs = 60_000, historyLimit = 10_000 } = options;
+  const backend: Backend = {
+    store: new ObjectStore({ historyLimit }),
+    registry: new ResourceRegistry(),
+    admission: new AdmissionHooks(),
+  };
+  const stopCrdController = startCrdController(backend);
+  const gc = new GarbageCollector(backend.store, options.gcDelayMs);
+  await restoreOrInstall(backend, options);
+  if (options.emulateFabricWebhooks) registerFabricWebhooks(backend.admission);
+  const auth = new Authenticator(options.anonymousAuth ?? false, options.token);
+  const faults = new FaultInjector();
+  const streams = new Set<WatchStream>();
+  const handler = createHandler({ backend, auth, faults, watch: { bookmarkIntervalMs, streams } });
+  const tls = await generateTls();
+  const listener = new HttpsListener(tls, handler, host, options.port ?? 0);
+  await listener.start();
+  const url = `https://${host}:${listener.port}`;
+  const endWatches = (abrupt: boolean) => [...streams].forEach((s) => s.end(abrupt));
+  const config = (o?: { token?: string }) => ({ url, caPem: tls.caPem, token: o?.token ?? auth.token });
+  return {
+    url,
+    port: listener.port,
+    caPem: tls.caPem,
+    get token() {
+      return auth.token;
+    },
+    limitedToken: auth.limitedToken,
+    hooks: backend.admission,
+    faults: {
+      setLatency: (ms) => faults.setLatency(ms),
+      failRequests: (spec) => faults.failRequests(spec),
+      dropWatches: ({ abrupt = false } = {}) => endWatches(abrupt),
+      expireToken: () => auth.expire(),
+      rotateToken: () => auth.rotate(),
+      clear: () => faults.clear(),
+    },
+    kubeconfigYaml: (o) => kubeconfigYaml(config(o)),
+    writeKubeconfig: (path, o) => writeKubeconfig(path, config(o)),
+    compact: () => backend.store.compact(),
+    get resourceVersion() {
+      return backend.store.currentRv;
+    },
+    stop: async () => {
+      endWatches(true);
+      await listener.stop();
+    },
+    start: () => listener.start(),
+    close: async () => {
+      endWatches(true);
+      await listener.stop();
+      gc.close();
+      stopCrdController();
+      if (options.snapshotFile) await writeSnapshot(options.snapshotFile, backend.store.dump());
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/** Watch streams: newline-delimited JSON events, RV resume, bookmarks, timeouts (contract §5). */
+import type { ServerResponse } from 'node:http';
+import type { Backend } from './backend.js';
+import type { ApiCall } from './call.js';
+import { parseSelectors } from './selectors.js';
+import type { StoreEvent } from './store.js';
+import { ApiError, badRequest } from './status.js';
+import type { KubeObject } from './types.js';
+import { apiVersionOf, typeKey } from './types.js';
+
+export interface WatchOptions {
+  readonly bookmarkIntervalMs: number;
+  /** Open streams, so faults and shutdown can end them. */
+  readonly streams: Set<WatchStream>;
+}
+
+export interface WatchStream {
+  /** Ends the stream: cleanly (the client re-watches) or by cutting the connection. */
+  end(abrupt?: boolean): void;
+}
+
+type Matcher = (o: KubeObject) => boolean;
+
+const withRv = (o: KubeObject, rv: number): KubeObject => ({
+  ...o,
+  metadata: { ...o.metadata, resourceVersion: String(rv) },
+});
+
+/** The event a watcher with this selector sees, if any (selectors judge old and new state). */
+function translate(event: StoreEvent, matches: Matcher): { type: string; object: KubeObject } | undefined {
+  const now = event.type !== 'DELETED' && matches(event.object);
+  const before = event.prev !== undefined && matches(event.prev);
+  if (event.type === 'DELETED') return before ? { type: 'DELETED', object: event.object } : undefined;
+  if (now) return { type: before ? 'MODIFIED' : 'ADDED', object: event.object };
+  return before ? { type: 'DELETED', object: withRv(event.prev, event.rv) } : undefined;
+}
+
+function parseStart(value: string | null): number | undefined {
+  if (value === null || value === '' || value === '0') return undefined;
+  const rv = Number(value);
+  if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resource version: ${value}`);
+  return rv;
+}
+
+export function watch(b: Backend, call: ApiCall, res: ServerResponse, options: WatchOptions): void {
+  const { type, query } = call;
+  const selector = parseSelectors(query);
+  const inScope = (o: KubeObject) =>
+    !type.namespaced || call.namespace === undefined || o.metadata?.namespace === call.namespace;
+  const matches = (o: KubeObject) => inScope(o) && selector(o);
+  const start = parseStart(query.get('resourceVersion'));
+  const key = typeKey(type);
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
+  res.flushHeaders();
+  const send = (payload: unknown) => res.write(`${JSON.stringify(payload)}\n`);
+  if (start !== undefined && b.store.isCompacted(start)) {
+    const gone = new ApiError(410, 'Expired', `too old resource version: ${start} (${b.store.currentRv})`);
+    send({ type: 'ERROR', object: gone.toStatus() });
+    res.end();
+    return;
+  }
+  const backlog =
+    start === undefined
+      ? b.store
+          .list(key)
+          .filter(matches)
+          .map((object) => ({ type: 'ADDED', object }))
+      : b.store
+          .eventsSince(start, '')
+          .flatMap((e) => (e.typeKey === key ? (translate(e, matches) ?? []) : []));
+  backlog.forEach(send);
+  const unsubscribe = b.store.subscribe((event) => {
+    if (event.typeKey !== key) return;
+    const out = translate(event, matches);
+    if (out) send(out);
+  });
+  const timers: NodeJS.Timeout[] = [];
+  const stream: WatchStream = {
+    end: (abrupt = false) => {
+      cleanup();
+      if (abrupt) res.destroy();
+      else res.end();
+    },
+  };
+  const cleanup = () => {
+    unsubscribe();
+    timers.forEach(clearTimeout);
+    timers.forEach(clearInterval);
+    options.streams.delete(stream);
+  };
+  options.streams.add(stream);
+  res.on('close', cleanup);
+  if (query.get('allowWatchBookmarks') === 'true') {
+    const bookmark = () =>
+      send({
+        type: 'BOOKMARK',
+        object: {
+          apiVersion: apiVersionOf(type),
+          kind: type.kind,
+          metadata: { resourceVersion: String(b.store.currentRv) },
+        },
+      });
+    timers.push(setInterval(bookmark, options.bookmarkIntervalMs));
+  }
+  const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
+  if (timeoutSeconds > 0) timers.push(setTimeout(() => stream.end(), timeoutSeconds * 1000));
+}
