@@ -21,6 +21,8 @@ export interface SubscribeOptions {
 export interface EventSubscription<T extends TopicName> extends AsyncIterableIterator<Envelope<T>> {
   /** Settles once the subscription receives every later-published event (or has already failed). */
   readonly ready: Promise<void>;
+  /** Unsubscribes: frees the buffer and, with the last local subscriber of a scope, its Redis channel. */
+  return(): Promise<IteratorResult<Envelope<T>>>;
 }
 
 export interface EventBus {
