@@ -11,15 +11,21 @@ export class LiteralMatcher {
   private readonly buckets = new Map<string, string[]>();
 
   /** Every literal must be at least PREFIX characters long; shorter ones are ignored. */
-  constructor(literals: Iterable<string>) {
-    for (const literal of new Set(literals)) {
+  constructor(literals: Iterable<string> = []) {
+    this.add(literals);
+  }
+
+  /** Adds literals in place (cheap), keeping each bucket longest-first. */
+  add(literals: Iterable<string>): void {
+    for (const literal of literals) {
       if (literal.length < PREFIX) continue;
       const key = literal.slice(0, PREFIX);
-      const bucket = this.buckets.get(key);
-      if (bucket) bucket.push(literal);
-      else this.buckets.set(key, [literal]);
+      const bucket = this.buckets.get(key) ?? [];
+      if (bucket.includes(literal)) continue;
+      const at = bucket.findIndex((other) => other.length < literal.length);
+      bucket.splice(at === -1 ? bucket.length : at, 0, literal);
+      this.buckets.set(key, bucket);
     }
-    for (const bucket of this.buckets.values()) bucket.sort((a, b) => b.length - a.length);
   }
 
   get isEmpty(): boolean {

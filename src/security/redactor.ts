@@ -46,17 +46,23 @@ export class Redactor {
   private readonly counts = new Map<string, number>();
   private matcher: LiteralMatcher | undefined;
 
+  /** Adding a known secret again only counts an owner; a new one extends the matcher in place. */
   add(secret: string | null | undefined): void {
     if (!secret || secret.length < MIN_SECRET_LENGTH) return;
-    this.counts.set(secret, (this.counts.get(secret) ?? 0) + 1);
-    this.matcher = undefined;
+    const count = this.counts.get(secret) ?? 0;
+    this.counts.set(secret, count + 1);
+    if (count === 0) this.matcher?.add(secretForms(secret));
   }
 
+  /** Forgets a secret once every owner removed it; the matcher is then rebuilt on next use. */
   remove(secret: string | null | undefined): void {
     const count = secret ? this.counts.get(secret) : undefined;
     if (secret === null || secret === undefined || count === undefined) return;
-    if (count > 1) this.counts.set(secret, count - 1);
-    else this.counts.delete(secret);
+    if (count > 1) {
+      this.counts.set(secret, count - 1);
+      return;
+    }
+    this.counts.delete(secret);
     this.matcher = undefined;
   }
 

@@ -60,9 +60,23 @@ describe('Redactor: known secrets', () => {
     expect(r.size).toBe(0);
   });
 
+  it('finds secrets added after it was first used, and forgets removed ones', () => {
+    const r = redactorWith('first-secret');
+    expect(r.redact('first-secret second-secret')).toBe(`${REDACTED} second-secret`);
+    r.add('second-secret');
+    expect(r.redact('first-secret second-secret')).toBe(`${REDACTED} ${REDACTED}`);
+    r.remove('first-secret');
+    expect(r.redact('first-secret second-secret')).toBe(`first-secret ${REDACTED}`);
+  });
+
   it('prefers the longest secret when one contains another', () => {
-    const r = redactorWith('abcdef', 'abcdef-longer');
-    expect(r.redact('x abcdef-longer y abcdef z')).toBe(`x ${REDACTED} y ${REDACTED} z`);
+    for (const r of [redactorWith('abcdef', 'abcdef-longer'), redactorWith('abcdef-longer', 'abcdef')]) {
+      r.redact('build the matcher first');
+      r.add('abcdef-longest');
+      expect(r.redact('x abcdef-longer y abcdef z abcdef-longest')).toBe(
+        `x ${REDACTED} y ${REDACTED} z ${REDACTED}`,
+      );
+    }
   });
 
   it('handles thousands of secrets, finding each one', () => {
