@@ -37,3 +37,7 @@ export class EventBusError extends Error {
     this.name = 'EventBusError';
   }
 }
+
+/** Promise rejections are `unknown`; listeners and error callbacks take an Error. */
+export const toError = (error: unknown): Error =>
+  error instanceof Error ? error : new EventBusError(String(error));

@@ -9,7 +9,7 @@
  * per scope, so a feed that sees a gap (or reconnects) fills it from the history before going on.
  */
 import type { Redis } from 'ioredis';
-import { EventBusError } from './errors.js';
+import { toError } from './errors.js';
 import { envelopeFromJson } from './envelope.js';
 import type { Listener } from './subscription.js';
 import { parseMessage } from './redis-history.js';
@@ -33,9 +33,6 @@ interface Feed {
   backlog: Envelope[] | undefined;
 }
 
-const asError = (error: unknown): Error =>
-  error instanceof Error ? error : new EventBusError(String(error));
-
 export class RedisFeeds {
   private readonly feeds = new Map<string, Feed>();
   private connectedBefore = false;
@@ -49,7 +46,7 @@ export class RedisFeeds {
       try {
         this.receive(channel, message);
       } catch (error) {
-        this.onError(asError(error)); // the gap it leaves is filled from the history on the next message
+        this.onError(toError(error)); // the gap it leaves is filled from the history on the next message
       }
     });
     subscriber.on('ready', () => this.reconnected());
@@ -66,7 +63,7 @@ export class RedisFeeds {
     const feed = this.feeds.get(channel);
     if (!feed?.listeners.delete(listener) || feed.listeners.size > 0) return;
     this.feeds.delete(channel);
-    this.subscriber.unsubscribe(channel).catch((error: unknown) => this.onError(asError(error)));
+    this.subscriber.unsubscribe(channel).catch((error: unknown) => this.onError(toError(error)));
   }
 
   private open(channel: string, topic: TopicName, scopeId: string): Feed {
@@ -115,7 +112,7 @@ export class RedisFeeds {
       },
       (error: unknown) => {
         feed.backlog = undefined;
-        for (const listener of [...feed.listeners]) listener.fail(asError(error));
+        for (const listener of [...feed.listeners]) listener.fail(toError(error));
       },
     );
   }
@@ -130,7 +127,7 @@ export class RedisFeeds {
     if (channels.length === 0) return;
     this.subscriber.subscribe(...channels).then(
       () => this.feeds.forEach((feed) => this.fill(feed, [])),
-      (error: unknown) => this.onError(asError(error)),
+      (error: unknown) => this.onError(toError(error)),
     );
   }
 }

@@ -3,7 +3,7 @@
  * Order matters for a gapless resume: register for live events first (they are held), wait until
  * live delivery is in effect, then read the history, then let the subscription de-duplicate the seam.
  */
-import { EventBusError } from './errors.js';
+import { EventBusError, toError } from './errors.js';
 import { DEFAULT_BUFFER_SIZE, type EventSubscription, type SubscribeOptions } from './event-bus.js';
 import { parseEventId } from './event-id.js';
 import { Subscription, type Listener } from './subscription.js';
@@ -18,9 +18,6 @@ export interface ScopeFeed {
   /** The kept events after `after` in id order; rejects with `EventsExpiredError` if some are gone. */
   readAfter(after: number): Promise<readonly Envelope[]>;
 }
-
-const asError = (error: unknown): Error =>
-  error instanceof Error ? error : new EventBusError(String(error));
 
 export class SubscriptionSet {
   private readonly open = new Set<Listener>();
@@ -49,7 +46,7 @@ export class SubscriptionSet {
     if (this.closedReason) subscription.fail(new EventBusError(`${topic}/${scopeId}: ${this.closedReason}`));
     if (subscription.isEnded) return subscription;
     this.open.add(subscription);
-    this.start(feed, subscription, after).catch((error: unknown) => subscription.fail(asError(error)));
+    this.start(feed, subscription, after).catch((error: unknown) => subscription.fail(toError(error)));
     return subscription;
   }
 
