@@ -36,7 +36,9 @@ export interface SshServer {
 export async function startSshServer(): Promise<SshServer> {
   requireSsh();
   const dir = await mkdtemp(join(tmpdir(), 'sshd-'));
-  const [hostKey, clientKey, strangerKey] = await Promise.all(
+  const hostKey = await keygen(dir, 'host');
+  const clientKey = await keygen(dir, 'client');
+  const strangerKey = await keygen(dir, 'stranger');
     ['host', 'client', 'stranger'].map((n) => keygen(dir, n)),
   );
   await writeFile(join(dir, 'authorized_keys'), await readFile(`${clientKey}.pub`, 'utf8'), { mode: 0o600 });
