@@ -39,8 +39,6 @@ export async function startSshServer(): Promise<SshServer> {
   const hostKey = await keygen(dir, 'host');
   const clientKey = await keygen(dir, 'client');
   const strangerKey = await keygen(dir, 'stranger');
-    ['host', 'client', 'stranger'].map((n) => keygen(dir, n)),
-  );
   await writeFile(join(dir, 'authorized_keys'), await readFile(`${clientKey}.pub`, 'utf8'), { mode: 0o600 });
   const port = await freePort();
   await writeFile(join(dir, 'sshd_config'), sshdConfig(dir, port, hostKey));
