@@ -7,7 +7,7 @@ import { countByKind, fabricFiles, generateFabric, shapeFor } from '../support/f
 // Specs are walked freely here; the generator and validator own their shapes.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Spec = Record<string, any>;
-const spec = (m: Manifest) => m.spec ?? {};
+const spec = (m: Manifest): Spec => m.spec ?? {};
 const ofKind = (ms: Manifest[], kind: string) => ms.filter((m) => m.kind === kind);
 const names = (ms: Manifest[], kind: string) => new Set(ofKind(ms, kind).map((m) => m.metadata.name));
 
