@@ -1,0 +1,90 @@
+/** External and ExternalAttachment rules of one object (REFERENCE §2.5, §2.6). */
+import { overlappingPairs } from '../ipv4.js';
+import type { JsonObject } from '../manifest.js';
+import { checkAcl } from './acl.js';
+import type { Finding, ObjectRule } from './types.js';
+import { child, finding, ipAt, isEmpty, items, num, prefixAt, text } from './values.js';
+
+const COMMUNITY = /^(\d{1,5}):(\d{1,5})$/;
+
+const isCommunity = (value: string): boolean => {
+  const match = COMMUNITY.exec(value);
+  return !!match && Number(match[1]) <= 65535 && Number(match[2]) <= 65535;
+};
+
+/** A static External has ≥ 1 valid, non-overlapping prefix and no communities. */
+function checkStaticExternal(spec: JsonObject): Finding[] {
+  const prefixes = items(child(spec, 'static'), 'prefixes');
+  if (prefixes.length === 0)
+    return [finding('spec.static.prefixes', 'a static External needs at least one prefix')];
+  const parsed = prefixes.map(prefixAt);
+  const found: Finding[] = parsed.flatMap((p, i) =>
+    p ? [] : [finding(`spec.static.prefixes[${i}]`, `"${text(prefixes[i])}" is not an IPv4 CIDR`)],
+  );
+  const valid = parsed.flatMap((p, i) => (p ? [{ p, i }] : []));
+  for (const [a, b] of overlappingPairs(valid.map((v) => v.p))) {
+    found.push(
+      finding(`spec.static.prefixes[${valid[b]!.i}]`, `prefix overlaps spec.static.prefixes[${valid[a]!.i}]`),
+    );
+  }
+  for (const key of ['inboundCommunity', 'outboundCommunity']) {
+    if (text(spec[key])) found.push(finding(`spec.${key}`, `${key} must be empty on a static External`));
+  }
+  return found;
+}
+
+export const externalRule: ObjectRule = {
+  kind: 'External',
+  check(spec) {
+    if (child(spec, 'static')) return checkStaticExternal(spec);
+    return ['inboundCommunity', 'outboundCommunity'].flatMap((key) => {
+      const value = text(spec[key]);
+      return value && !isCommunity(value)
+        ? [finding(`spec.${key}`, `${key} ${value} must look like <0-65535>:<0-65535>`)]
+        : [];
+    });
+  },
+};
+
+/** Static mode: valid remoteIP, exactly one of ip or proxy, no switch/neighbor. */
+function checkStaticAttachment(spec: JsonObject): Finding[] {
+  const s = child(spec, 'static')!;
+  const found: Finding[] = [];
+  if (ipAt(s['remoteIP']) === undefined)
+    found.push(finding('spec.static.remoteIP', `remoteIP ${text(s['remoteIP'])} is not an IPv4 address`));
+  const hasIp = text(s['ip']) !== '';
+  if (hasIp === (s['proxy'] === true))
+    found.push(finding('spec.static', 'a static attachment sets exactly one of ip or proxy: true'));
+  if (hasIp && !prefixAt(s['ip']))
+    found.push(finding('spec.static.ip', `ip ${text(s['ip'])} must be a CIDR`));
+  for (const key of ['switch', 'neighbor']) {
+    if (!isEmpty(child(spec, key)))
+      found.push(finding(`spec.${key}`, `${key} must be empty on a static attachment`));
+  }
+  return found;
+}
+
+/** BGP mode: switch.ip is a CIDR, neighbor.asn and neighbor.ip are set. */
+function checkBgpAttachment(spec: JsonObject): Finding[] {
+  const sw = child(spec, 'switch');
+  const neighbor = child(spec, 'neighbor');
+  const found: Finding[] = [];
+  if (!prefixAt(sw?.['ip']))
+    found.push(finding('spec.switch.ip', 'a BGP attachment needs switch.ip as a CIDR'));
+  if (!num(neighbor?.['asn']))
+    found.push(finding('spec.neighbor.asn', 'a BGP attachment needs neighbor.asn'));
+  if (ipAt(neighbor?.['ip']) === undefined)
+    found.push(finding('spec.neighbor.ip', 'a BGP attachment needs neighbor.ip as an IPv4 address'));
+  return found;
+}
+
+export const externalAttachmentRule: ObjectRule = {
+  kind: 'ExternalAttachment',
+  check(spec) {
+    const found: Finding[] = [];
+    if (!text(spec['external'])) found.push(finding('spec.external', 'external is required'));
+    if (!text(spec['connection'])) found.push(finding('spec.connection', 'connection is required'));
+    const mode = isEmpty(child(spec, 'static')) ? checkBgpAttachment(spec) : checkStaticAttachment(spec);
+    return [...found, ...mode, ...checkAcl(items(child(spec, 'inboundACL'), 'statements'))];
+  },
+};

@@ -1,0 +1,177 @@
+/**
+ * Offline validation of a whole desired set (architecture §6, VALIDATE stage): each object's
+ * identity and schema, then the fabric webhook's rules per object, then the rules across objects.
+ * Every issue names file, line, kind, name and field when they are known; nothing throws.
+ */
+import { indexByName } from './dangling-references.js';
+import { FABRIC_NAMESPACE, type Manifest } from './manifest.js';
+import { withWebhookDefaults } from './normalize.js';
+import { connectionRule } from './rules/connection.js';
+import { externalAttachmentRule, externalRule } from './rules/external.js';
+import { checkApiVersion, checkKind, checkName, checkNamespace } from './rules/identity.js';
+import { externalPeeringRule, vpcAttachmentRule, vpcPeeringRule } from './rules/peerings.js';
+import { checkSchema } from './rules/schema.js';
+import {
+  switchVlanNamespacesDisjoint,
+  vpcSubnetsInNamespace,
+  vpcVlansInNamespace,
+} from './rules/set-addressing.js';
+import { attachmentsPerConnection, externalVlansPerConnection, portsUsedOnce } from './rules/set-ports.js';
+import {
+  attachmentConnectionType,
+  danglingReferences,
+  externalAttachmentTargets,
+  externalPeeringNamespace,
+  peeringNamespaces,
+} from './rules/set-references.js';
+import type { DesiredSet, Finding, ObjectRule, RuleSettings, SetRule } from './rules/types.js';
+import { vpcRule } from './rules/vpc.js';
+import { ipv4NamespaceRule, switchRule, vlanNamespaceRule } from './rules/wiring.js';
+import type { SourcedManifest, ValidationIssue } from './validation-types.js';
+
+export type { ManifestSource, SourcedManifest, ValidationIssue } from './validation-types.js';
+export type { VlanRange } from './rules/types.js';
+
+export type ValidateOptions = Partial<RuleSettings>;
+
+export const DEFAULT_SETTINGS: RuleSettings = {
+  reservedVlans: [{ from: 3000, to: 3999 }],
+  serverMtuLimit: 9036,
+  reservedSubnets: [],
+  knownProfiles: [],
+};
+
+export const OBJECT_RULES: readonly ObjectRule[] = [
+  vlanNamespaceRule,
+  ipv4NamespaceRule,
+  switchRule,
+  connectionRule,
+  externalRule,
+  vpcRule,
+  externalAttachmentRule,
+  vpcAttachmentRule,
+  vpcPeeringRule,
+  externalPeeringRule,
+];
+
+export const SET_RULES: readonly SetRule[] = [
+  danglingReferences,
+  portsUsedOnce,
+  vpcSubnetsInNamespace,
+  vpcVlansInNamespace,
+  switchVlanNamespacesDisjoint,
+  attachmentConnectionType,
+  attachmentsPerConnection,
+  externalAttachmentTargets,
+  externalVlansPerConnection,
+  peeringNamespaces,
+  externalPeeringNamespace,
+];
+
+const RULES_BY_KIND = new Map(OBJECT_RULES.map((r) => [r.kind, r]));
+
+const hasName = (m: Manifest | null | undefined): m is Manifest =>
+  typeof m?.metadata?.name === 'string' && m.metadata.name !== '';
+
+type Report = (item: SourcedManifest, finding: Finding) => ValidationIssue;
+
+const reporter: Report = ({ manifest, source }, { field, message }) => ({
+  file: source.file,
+  line: source.line,
+  ...(typeof manifest?.kind === 'string' && manifest.kind ? { kind: manifest.kind } : {}),
+  ...(hasName(manifest) ? { name: manifest.metadata.name } : {}),
+  ...(field ? { field } : {}),
+  message,
+});
+
+/** Identity, schema and the kind's own rules; returns the object as the webhooks would see it. */
+interface Checked {
+  readonly findings: Finding[];
+  /** As the webhooks would see it: pruned, schema- and webhook-defaulted. */
+  readonly admitted?: Manifest;
+  /** As written: pruned and schema-defaulted only. */
+  readonly written?: Manifest;
+}
+
+function checkObject(manifest: Manifest, settings: RuleSettings): Checked {
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) {
+    return { findings: [{ message: 'a document must be a Kubernetes object (a YAML mapping)' }] };
+  }
+  const kind = checkKind(manifest);
+  if (kind.length > 0) return { findings: kind };
+  const identity = [...checkApiVersion(manifest), ...checkName(manifest), ...checkNamespace(manifest)];
+  const schema = checkSchema(manifest);
+  const admitted: Manifest = {
+    ...schema.manifest,
+    spec: withWebhookDefaults(manifest.kind, schema.manifest.spec),
+  };
+  // Webhook rules assume a schema-valid object; running them on a broken one only repeats its errors.
+  const rule = schema.findings.length === 0 ? RULES_BY_KIND.get(manifest.kind) : undefined;
+  const own = rule ? rule.check(admitted.spec ?? {}, admitted, settings) : [];
+  return { findings: [...identity, ...schema.findings, ...own], admitted, written: schema.manifest };
+}
+
+const identityKey = (m: Manifest) =>
+  `${m.kind}/${m.metadata.namespace || FABRIC_NAMESPACE}/${m.metadata.name}`;
+
+/** The same kind/namespace/name in two documents: report each later copy with both places. */
+function duplicates(items: readonly SourcedManifest[]): ValidationIssue[] {
+  const first = new Map<string, SourcedManifest>();
+  return items.flatMap((item) => {
+    const key = identityKey(item.manifest);
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, item);
+      return [];
+    }
+    const where = (s: SourcedManifest) => `${s.source.file}:${s.source.line}`;
+    return [reporter(item, { message: `${key} is defined twice: ${where(earlier)} and ${where(item)}` })];
+  });
+}
+
+function desiredSet(
+  objects: Manifest[],
+  written: ReadonlyMap<Manifest, Manifest>,
+  settings: RuleSettings,
+): DesiredSet {
+  const byKind = new Map<string, Manifest[]>();
+  for (const m of objects) {
+    const group = byKind.get(m.kind);
+    if (group) group.push(m);
+    else byKind.set(m.kind, [m]);
+  }
+  return {
+    objects,
+    index: indexByName(objects),
+    settings,
+    asWritten: (m) => written.get(m) ?? m,
+    ofKind: (kind) => byKind.get(kind) ?? [],
+  };
+}
+
+/** Every problem in the set, in document order per object, then the cross-object ones. */
+export function validateManifests(
+  items: readonly SourcedManifest[],
+  options: ValidateOptions = {},
+): ValidationIssue[] {
+  const settings: RuleSettings = { ...DEFAULT_SETTINGS, ...options };
+  const issues: ValidationIssue[] = [];
+  const admitted = new Map<Manifest, SourcedManifest>();
+  const written = new Map<Manifest, Manifest>();
+  for (const item of items) {
+    const result = checkObject(item.manifest, settings);
+    issues.push(...result.findings.map((f) => reporter(item, f)));
+    // Objects without a name cannot be referenced or compared; their own issue already says why.
+    if (result.admitted && hasName(result.admitted)) {
+      admitted.set(result.admitted, item);
+      if (result.written) written.set(result.admitted, result.written);
+    }
+  }
+  const named = items.filter((i) => hasName(i.manifest));
+  issues.push(...duplicates(named));
+  const set = desiredSet([...admitted.keys()], written, settings);
+  for (const rule of SET_RULES) {
+    for (const { subject, ...finding } of rule(set)) issues.push(reporter(admitted.get(subject)!, finding));
+  }
+  return issues;
+}
