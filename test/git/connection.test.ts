@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,24 @@ describe('testConnection', () => {
     const result = await source.testConnection(access(`http://127.0.0.1:${await closedPort()}/x.git`));
     expect(result.status).toBe('UNREACHABLE');
     expect(result.message).toMatch(/does not answer/);
+  });
+
+  it('kills git after the timeout when the server accepts but never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const impatient = new GitSource({ cacheDir, allowedSchemes: ALLOWED, timeoutMs: 1_500 });
+    try {
+      const result = await impatient.testConnection(access(`http://127.0.0.1:${port}/x.git`));
+      expect(result).toEqual({
+        status: 'UNREACHABLE',
+        message: 'repository repo-1: git gave no answer within 1500 ms: check the URL, network and proxy',
+      });
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('fetch throws the same classification as a GitError', async () => {
