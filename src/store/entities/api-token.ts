@@ -1,13 +1,7 @@
 import { EntitySchema } from '@mikro-orm/core';
+import type { Grant } from '../../security/authz.js';
 
-export const ROLES = ['ADMIN', 'VIEWER', 'OPERATOR', 'EDITOR'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface StoredGrant {
-  role: Role;
-  /** null = every fabric. */
-  fabricId: string | null;
-}
+export type StoredGrant = Grant;
 
 /** An API token; only its hash is stored, the token itself is shown once at creation. */
 export class ApiToken {

@@ -10,6 +10,8 @@ export class RecordReference {
   id!: string;
   fabric!: Ref<Fabric>;
   source!: Ref<ResourceRecord>;
+  /** The reference kind (domain/reference-edges.ts), e.g. attachmentConnection. */
+  edge!: string;
   field!: string;
   targetKind!: string;
   targetName!: string;
@@ -23,6 +25,7 @@ export const RecordReferenceSchema = new EntitySchema<RecordReference>({
     id: { type: 'uuid', primary: true },
     fabric: { kind: 'm:1', entity: 'Fabric', ref: true, deleteRule: 'cascade' },
     source: { kind: 'm:1', entity: 'ResourceRecord', ref: true, deleteRule: 'cascade' },
+    edge: { type: 'string', length: 63 },
     field: { type: 'text' },
     targetKind: { type: 'string', length: 63 },
     targetName: { type: 'string', length: 253 },

@@ -1,0 +1,15 @@
+/** What every resolver receives: who is asking, batched loaders for this request, and the services. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Authorizer } from '../security/authz.js';
+import type { Loaders } from './loaders.js';
+import type { Services } from './services/index.js';
+
+export interface ApiContext {
+  readonly auth: Authorizer;
+  readonly loaders: Loaders;
+  /** Request-scoped entity manager, for reads; services fork their own for writes. */
+  readonly em: EntityManager;
+  readonly services: Services;
+  /** Set for WebSocket operations: ends the whole connection (a slow consumer is dropped this way). */
+  readonly closeConnection?: (code: number, reason: string) => void;
+}

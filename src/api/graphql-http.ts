@@ -1,0 +1,106 @@
+/**
+ * Apollo Server behind Node's own HTTP server (Apollo 5's integration API): authentication first,
+ * then Apollo's parsing, CSRF prevention, validation, limits and execution.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { Redactor } from '../security/redactor.js';
+import type { ApiContext } from './context.js';
+import { makeFormatError } from './errors.js';
+import { limitErrors, type QueryLimits } from './limits.js';
+import type { ContextFactory } from './request-context.js';
+import { readBody, sendJson } from './http-io.js';
+
+export interface GraphQLHttpOptions {
+  readonly schema: GraphQLSchema;
+  readonly contexts: ContextFactory;
+  readonly limits: QueryLimits;
+  readonly introspection: boolean;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  readonly maxBodyBytes?: number;
+}
+
+export async function createGraphQLHandler({
+  schema,
+  contexts,
+  limits,
+  introspection,
+  log,
+  redactor,
+  maxBodyBytes = 1024 * 1024,
+}: GraphQLHttpOptions) {
+  const apollo = new ApolloServer<ApiContext>({
+    schema,
+    introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: makeFormatError(log, redactor),
+    plugins: [
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ request, document }) {
+              const errors = limitErrors(schema, document, request.variables, limits);
+              const [first] = errors;
+              if (first) throw first;
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const auth = await contexts.authenticate(req.headers.authorization);
+    if (!auth)
+      return sendJson(
+        res,
+        401,
+        {
+          errors: [
+            {
+              message: 'a valid API token is required (Authorization: Bearer …)',
+              extensions: { code: 'UNAUTHENTICATED' },
+            },
+          ],
+        },
+        { 'www-authenticate': 'Bearer' },
+      );
+    const body = req.method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
+    if (body === null)
+      return sendJson(res, 413, {
+        errors: [
+          {
+            message: `request body exceeds ${maxBodyBytes} bytes`,
+            extensions: { code: 'PAYLOAD_TOO_LARGE' },
+          },
+        ],
+      });
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers))
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    let parsed: unknown;
+    try {
+      parsed = body && body.length ? JSON.parse(body.toString('utf8')) : undefined;
+    } catch {
+      return sendJson(res, 400, {
+        errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+      });
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed },
+      context: async () => contexts.create(auth),
+    });
+    res.statusCode = response.status ?? 200;
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (response.body.kind === 'complete') return void res.end(response.body.string);
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  return { handle, stop: () => apollo.stop() };
+}

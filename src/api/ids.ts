@@ -1,0 +1,33 @@
+/**
+ * Relay global ids: opaque base64url of `<Type>:<uuid>`, so a client can fetch any object by `node(id)`
+ * and an id of one type is never mistaken for another.
+ */
+import { badInput } from '../domain/errors.js';
+
+export const NODE_TYPES = [
+  'Fabric',
+  'GitRepository',
+  'Record',
+  'Operation',
+  'DriftReport',
+  'ApiToken',
+] as const;
+export type NodeType = (typeof NODE_TYPES)[number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const toGlobalId = (type: NodeType, id: string): string =>
+  Buffer.from(`${type}:${id}`).toString('base64url');
+
+export function parseGlobalId(globalId: string): { type: NodeType; id: string } | null {
+  const [type, id, ...rest] = Buffer.from(globalId, 'base64url').toString('utf8').split(':');
+  if (rest.length > 0 || !id || !UUID.test(id) || !NODE_TYPES.includes(type as NodeType)) return null;
+  return { type: type as NodeType, id };
+}
+
+/** The database id behind a global id of the expected type; a wrong or garbled id is the caller's mistake. */
+export function fromGlobalId(globalId: string, expected: NodeType, field: string): string {
+  const parsed = parseGlobalId(globalId);
+  if (!parsed || parsed.type !== expected) throw badInput(field, `not a ${expected} id`);
+  return parsed.id;
+}

@@ -1,0 +1,100 @@
+/**
+ * Abuse limits checked while validating a document, before anything executes: nesting depth,
+ * aliases, and an estimated cost where every list multiplies its children by its page size (a list
+ * without `first` counts as its maximum page).
+ */
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type ASTVisitor,
+  type FieldNode,
+  type GraphQLOutputType,
+  type ValidationContext,
+  type ValidationRule,
+  type GraphQLSchema,
+  type DocumentNode,
+  validate,
+} from 'graphql';
+import { MAX_PAGE_SIZE } from './pagination.js';
+
+export interface QueryLimits {
+  readonly maxDepth: number;
+  readonly maxCost: number;
+  readonly maxAliases?: number;
+}
+
+const limitError = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+
+/** Connection types (…Connection) and plain lists both fan out. */
+function fanOut(type: GraphQLOutputType, node: FieldNode, variables: Record<string, unknown>): number {
+  const unwrapped = isNonNullType(type) ? type.ofType : type;
+  const named = getNamedType(type);
+  const isConnection = isObjectType(named) && named.name.endsWith('Connection');
+  if (!isListType(unwrapped) && !isConnection) return 1;
+  const first = node.arguments?.find((a) => a.name.value === 'first');
+  if (!first) return isConnection ? MAX_PAGE_SIZE : 10;
+  if (first.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
+  if (first.value.kind === Kind.VARIABLE) {
+    const value = variables[first.value.name.value];
+    return typeof value === 'number' ? Math.max(1, value) : MAX_PAGE_SIZE;
+  }
+  return MAX_PAGE_SIZE;
+}
+
+export function queryLimitRules(
+  { maxDepth, maxCost, maxAliases = 30 }: QueryLimits,
+  variables: Record<string, unknown> = {},
+): ValidationRule[] {
+  const rule = (context: ValidationContext): ASTVisitor => {
+    let depth = 0;
+    let aliases = 0;
+    let cost = 0;
+    const multipliers: number[] = [1];
+    const reported = new Set<string>();
+    const report = (key: string, message: string) => {
+      if (reported.has(key)) return;
+      reported.add(key);
+      context.reportError(limitError(message));
+    };
+    return {
+      Field: {
+        enter(node) {
+          depth += 1;
+          if (node.alias) aliases += 1;
+          if (depth > maxDepth) report('depth', `query is nested deeper than ${maxDepth} levels`);
+          if (aliases > maxAliases) report('aliases', `query uses more than ${maxAliases} aliases`);
+          const type = context.getType();
+          const parentMultiplier = multipliers.at(-1) ?? 1;
+          const multiplier = type ? parentMultiplier * fanOut(type, node, variables) : parentMultiplier;
+          cost += parentMultiplier;
+          if (cost > maxCost)
+            report(
+              'cost',
+              `query cost exceeds ${maxCost} (lists count as their page size; pass smaller 'first' values)`,
+            );
+          multipliers.push(multiplier);
+        },
+        leave() {
+          depth -= 1;
+          multipliers.pop();
+        },
+      },
+    };
+  };
+  return [rule];
+}
+
+/** Runs the limit rules with the request's variables, so `first: $n` counts as what the client asked for. */
+export function limitErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  limits: QueryLimits,
+): readonly GraphQLError[] {
+  return validate(schema, document, queryLimitRules(limits, variables ?? {}));
+}

@@ -1,0 +1,240 @@
+/**
+ * The paginated lists of the API, each one indexed keyset query plus a lazy count, already narrowed
+ * to what the caller may read (a token for fabric A never sees fabric B, not even in totalCount).
+ */
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { Authorizer } from '../security/authz.js';
+import {
+  ApiToken,
+  DriftDifference,
+  DriftReport,
+  Fabric,
+  GitRepository,
+  Operation,
+  ResourceRecord,
+} from '../store/entities/index.js';
+import type {
+  GFabricFilter,
+  GOperationStatus,
+  GRecordFilter,
+  GRepositoryFilter,
+} from './generated/graphql.js';
+import { fromGlobalId } from './ids.js';
+import { decodeCursor, pageSize, toPage, type Page } from './pagination.js';
+
+export interface PageArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** `{ fabric: … }` limited to readable fabrics, or null when the caller can read none. */
+function readableFabrics(auth: Authorizer): { $in: string[] } | undefined | null {
+  const ids = auth.readableFabricIds();
+  if (ids === 'ALL') return undefined;
+  return ids.length ? { $in: ids } : null;
+}
+
+const emptyPage = <T>(): Page<T> =>
+  toPage<T>(
+    [],
+    0,
+    () => [],
+    async () => 0,
+  );
+
+export async function listFabrics(
+  em: EntityManager,
+  auth: Authorizer,
+  args: PageArgs & { filter?: GFabricFilter | null },
+) {
+  const readable = readableFabrics(auth);
+  if (readable === null) return emptyPage<Fabric>();
+  const f = args.filter ?? {};
+  const where: FilterQuery<Fabric> = {
+    ...(readable ? { id: readable } : {}),
+    ...(f.nameContains ? { name: { $ilike: likePattern(f.nameContains) } } : {}),
+    ...(f.syncStatus ? { syncStatus: f.syncStatus } : {}),
+    ...(f.connectionStatus ? { connectionStatus: f.connectionStatus } : {}),
+    ...(f.lifecycle ? { lifecycle: f.lifecycle } : {}),
+    ...(f.repositoryId
+      ? { repository: fromGlobalId(f.repositoryId, 'GitRepository', 'filter.repositoryId') }
+      : {}),
+  };
+  const limit = pageSize(args.first);
+  const after = decodeCursor(args.after, 1);
+  const rows = await em.find(Fabric, after ? { $and: [where, { name: { $gt: String(after[0]) } }] } : where, {
+    orderBy: { name: 'asc' },
+    limit: limit + 1,
+  });
+  return toPage(
+    rows,
+    limit,
+    (f) => [f.name],
+    () => em.count(Fabric, where),
+  );
+}
+
+export async function listRepositories(
+  em: EntityManager,
+  auth: Authorizer,
+  args: PageArgs & { filter?: GRepositoryFilter | null },
+) {
+  const readable = auth.isAdmin ? undefined : readableFabrics(auth);
+  if (readable === null) return emptyPage<GitRepository>();
+  const f = args.filter ?? {};
+  const where: FilterQuery<GitRepository> = {
+    ...(readable ? { id: { $in: await repositoriesOfFabrics(em, readable.$in) } } : {}),
+    ...(f.nameContains ? { name: { $ilike: likePattern(f.nameContains) } } : {}),
+    ...(f.connectionStatus ? { connectionStatus: f.connectionStatus } : {}),
+  };
+  const limit = pageSize(args.first);
+  const after = decodeCursor(args.after, 1);
+  const rows = await em.find(
+    GitRepository,
+    after ? { $and: [where, { name: { $gt: String(after[0]) } }] } : where,
+    {
+      orderBy: { name: 'asc' },
+      limit: limit + 1,
+    },
+  );
+  return toPage(
+    rows,
+    limit,
+    (r) => [r.name],
+    () => em.count(GitRepository, where),
+  );
+}
+
+async function repositoriesOfFabrics(em: EntityManager, fabricIds: readonly string[]): Promise<string[]> {
+  const fabrics = await em.find(
+    Fabric,
+    { id: { $in: [...fabricIds] }, repository: { $ne: null } },
+    { fields: ['repository'] },
+  );
+  return [...new Set(fabrics.flatMap((f) => (f.repository ? [f.repository.id] : [])))];
+}
+
+export function recordWhere(
+  fabricId: string,
+  kind: string | null | undefined,
+  filter: GRecordFilter | null | undefined,
+) {
+  const f = filter ?? {};
+  const where: FilterQuery<ResourceRecord> = {
+    fabric: fabricId,
+    ...(kind ? { kind } : {}),
+    ...(f.name ? { name: f.name } : {}),
+    ...(f.nameContains ? { name: { $ilike: likePattern(f.nameContains) } } : {}),
+    ...(f.state ? { state: f.state } : {}),
+    ...(f.sourceFile ? { sourceFile: f.sourceFile } : {}),
+    ...(f.labels && typeof f.labels === 'object'
+      ? { labels: { $contains: f.labels as Record<string, string> } }
+      : {}),
+  };
+  return where;
+}
+
+export async function listRecords(
+  em: EntityManager,
+  fabricId: string,
+  args: PageArgs & { kind?: string | null; filter?: GRecordFilter | null },
+) {
+  const where = recordWhere(fabricId, args.kind, args.filter);
+  const limit = pageSize(args.first);
+  const after = decodeCursor(args.after, 3);
+  const keyset = after
+    ? {
+        $or: [
+          { kind: { $gt: String(after[0]) } },
+          { kind: String(after[0]), namespace: { $gt: String(after[1]) } },
+          { kind: String(after[0]), namespace: String(after[1]), name: { $gt: String(after[2]) } },
+        ],
+      }
+    : {};
+  const rows = await em.find(
+    ResourceRecord,
+    { $and: [where, keyset] },
+    {
+      orderBy: { kind: 'asc', namespace: 'asc', name: 'asc' },
+      limit: limit + 1,
+    },
+  );
+  return toPage(
+    rows,
+    limit,
+    (r) => [r.kind, r.namespace, r.name],
+    () => em.count(ResourceRecord, where),
+  );
+}
+
+/** Newest first; the cursor is (createdAt, id) so equal timestamps still page exactly. */
+async function newestFirst<T extends { id: string; createdAt: Date }>(
+  em: EntityManager,
+  entity: new () => T,
+  where: FilterQuery<T>,
+  args: PageArgs,
+): Promise<Page<T>> {
+  const limit = pageSize(args.first);
+  const after = decodeCursor(args.after, 2);
+  const keyset = after
+    ? {
+        $or: [
+          { createdAt: { $lt: new Date(String(after[0])) } },
+          { createdAt: new Date(String(after[0])), id: { $lt: String(after[1]) } },
+        ],
+      }
+    : {};
+  const rows = await em.find(entity, { $and: [where, keyset] }, {
+    orderBy: { createdAt: 'desc', id: 'desc' } as never,
+    limit: limit + 1,
+  });
+  return toPage(
+    rows,
+    limit,
+    (r) => [r.createdAt.toISOString(), r.id],
+    () => em.count(entity, where),
+  );
+}
+
+export async function listOperations(
+  em: EntityManager,
+  auth: Authorizer,
+  args: PageArgs & { fabricId?: string | null; status?: GOperationStatus | null },
+) {
+  const readable = readableFabrics(auth);
+  if (readable === null) return emptyPage<Operation>();
+  const fabric = args.fabricId ?? readable;
+  const where: FilterQuery<Operation> = {
+    ...(fabric ? { fabric } : {}),
+    ...(args.status ? { status: args.status } : {}),
+  };
+  return newestFirst(em, Operation, where, args);
+}
+
+export const listDriftReports = (em: EntityManager, fabricId: string, args: PageArgs) =>
+  newestFirst(em, DriftReport, { fabric: fabricId }, args);
+
+export const listApiTokens = (em: EntityManager, args: PageArgs) =>
+  newestFirst(em, ApiToken, { revokedAt: null }, args);
+
+export async function listDifferences(em: EntityManager, reportId: string, args: PageArgs) {
+  const limit = pageSize(args.first);
+  const after = decodeCursor(args.after, 1);
+  const where: FilterQuery<DriftDifference> = { report: reportId };
+  const rows = await em.find(
+    DriftDifference,
+    after ? { $and: [where, { position: { $gt: Number(after[0]) } }] } : where,
+    {
+      orderBy: { position: 'asc' },
+      limit: limit + 1,
+    },
+  );
+  return toPage(
+    rows,
+    limit,
+    (d) => [d.position],
+    () => em.count(DriftDifference, where),
+  );
+}

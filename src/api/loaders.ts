@@ -1,0 +1,90 @@
+/**
+ * Per-request DataLoaders: every relation a resolver follows is batched into one query per
+ * relation and request, never one per parent (architecture §8).
+ */
+import DataLoader from 'dataloader';
+import { createRecordPageLoader } from './record-pages.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DriftReport, Fabric, GitRepository, Operation, ResourceRecord } from '../store/entities/index.js';
+
+const byId = <T extends { id: string }>(ids: readonly string[], rows: readonly T[]): (T | null)[] => {
+  const map = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => map.get(id) ?? null);
+};
+
+/** Newest row per fabric, in one query (PostgreSQL `distinct on`). */
+async function newestPerFabric<T extends { fabric: { id: string } }>(
+  em: EntityManager,
+  table: string,
+  entity: new () => T,
+  fabricIds: readonly string[],
+): Promise<(T | null)[]> {
+  const knex = em.getConnection().getKnex();
+  const rows: Record<string, unknown>[] = await knex(table)
+    .distinctOn('fabric_id')
+    .select('*')
+    .whereIn('fabric_id', [...fabricIds])
+    .orderBy([
+      { column: 'fabric_id' },
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ]);
+  const entities = rows.map((row) => em.map(entity, row));
+  const map = new Map(entities.map((e) => [e.fabric.id, e]));
+  return fabricIds.map((id) => map.get(id) ?? null);
+}
+
+export function createLoaders(em: EntityManager) {
+  return {
+    recordPages: createRecordPageLoader(em),
+    fabric: new DataLoader<string, Fabric | null>(async (ids) =>
+      byId(ids, await em.find(Fabric, { id: { $in: [...ids] } })),
+    ),
+    repository: new DataLoader<string, GitRepository | null>(async (ids) =>
+      byId(ids, await em.find(GitRepository, { id: { $in: [...ids] } })),
+    ),
+    record: new DataLoader<string, ResourceRecord | null>(async (ids) =>
+      byId(ids, await em.find(ResourceRecord, { id: { $in: [...ids] } })),
+    ),
+    fabricsOfRepository: new DataLoader<string, Fabric[]>(async (repositoryIds) => {
+      const fabrics = await em.find(
+        Fabric,
+        { repository: { $in: [...repositoryIds] } },
+        { orderBy: { name: 'asc' } },
+      );
+      return repositoryIds.map((id) => fabrics.filter((f) => f.repository?.id === id));
+    }),
+    /** Whether secrets are set, without loading (or decrypting) the ciphertexts. */
+    fabricTokenPresence: new DataLoader<string, boolean>(async (ids) => {
+      const rows: { id: string; has: boolean }[] = await em
+        .getConnection()
+        .getKnex()('fabric')
+        .select('id', em.getConnection().getKnex().raw('cluster_token_ciphertext is not null as has'))
+        .whereIn('id', [...ids]);
+      const map = new Map(rows.map((r) => [r.id, r.has]));
+      return ids.map((id) => map.get(id) ?? false);
+    }),
+    repositorySecretPresence: new DataLoader<string, { credential: boolean; webhook: boolean }>(
+      async (ids) => {
+        const knex = em.getConnection().getKnex();
+        const rows: { id: string; credential: boolean; webhook: boolean }[] = await knex('git_repository')
+          .select(
+            'id',
+            knex.raw('credential_ciphertext is not null as credential'),
+            knex.raw('webhook_secret_ciphertext is not null as webhook'),
+          )
+          .whereIn('id', [...ids]);
+        const map = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => map.get(id) ?? { credential: false, webhook: false });
+      },
+    ),
+    lastOperation: new DataLoader<string, Operation | null>((fabricIds) =>
+      newestPerFabric(em, 'operation', Operation, fabricIds),
+    ),
+    latestDrift: new DataLoader<string, DriftReport | null>((fabricIds) =>
+      newestPerFabric(em, 'drift_report', DriftReport, fabricIds),
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,37 @@
+import { KIND_NAMES } from '../../domain/kinds.js';
+import type { ApiContext } from '../context.js';
+import type {
+  GClusterSettingsResolvers,
+  GFabricResolvers,
+  GGitRepositoryResolvers,
+} from '../generated/graphql.js';
+import { toGlobalId } from '../ids.js';
+import { listOperations } from '../lists.js';
+
+export const Fabric: GFabricResolvers<ApiContext> = {
+  id: (f) => toGlobalId('Fabric', f.id),
+  cluster: (f) => (f.clusterServer ? f : null),
+  repository: (f, _a, ctx) => (f.repository ? ctx.loaders.repository.load(f.repository.id) : null),
+  recordCounts: (f) => KIND_NAMES.map((kind) => ({ kind, count: f.kindCounts[kind] ?? 0 })),
+  records: (f, args, ctx) => ctx.loaders.recordPages.load(f, args),
+  lastOperation: (f, _a, ctx) => ctx.loaders.lastOperation.load(f.id),
+  operations: (f, args, ctx) => listOperations(ctx.em, ctx.auth, { ...args, fabricId: f.id }),
+  drift: (f, _a, ctx) => ctx.loaders.latestDrift.load(f.id),
+};
+
+export const ClusterSettings: GClusterSettingsResolvers<ApiContext> = {
+  server: (f) => f.clusterServer ?? '',
+  namespace: (f) => f.clusterNamespace,
+  insecureSkipTlsVerify: (f) => f.clusterInsecureSkipTlsVerify,
+  caCert: (f) => f.clusterCa,
+  // The ciphertext column is lazy; asking whether it is set costs no decryption.
+  hasToken: (f, _a, ctx) => ctx.loaders.fabricTokenPresence.load(f.id),
+};
+
+export const GitRepository: GGitRepositoryResolvers<ApiContext> = {
+  id: (r) => toGlobalId('GitRepository', r.id),
+  hasCredentials: (r, _a, ctx) => ctx.loaders.repositorySecretPresence.load(r.id).then((p) => p.credential),
+  hasWebhookSecret: (r, _a, ctx) => ctx.loaders.repositorySecretPresence.load(r.id).then((p) => p.webhook),
+  fabrics: async (r, _a, ctx) =>
+    (await ctx.loaders.fabricsOfRepository.load(r.id)).filter((f) => ctx.auth.can('read', f.id)),
+};

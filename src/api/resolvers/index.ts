@@ -1,0 +1,54 @@
+import type { GResolvers } from '../generated/graphql.js';
+import type { ApiContext } from '../context.js';
+import { ApiToken, Grant, Viewer } from './access.js';
+import { ClusterSettings, Fabric, GitRepository } from './fabric.js';
+import { Mutation } from './mutation.js';
+import { Difference, DriftReport, Operation, Stage } from './operation.js';
+import { Query } from './query.js';
+import { kindTypes, LiveState, Record, RecordSource } from './record.js';
+import { DateTime, JSON } from './scalars.js';
+import { OperationEvent, RecordEvent, Subscription } from './subscription.js';
+import {
+  ApiToken as ApiTokenEntity,
+  DriftReport as DriftReportEntity,
+  Fabric as FabricEntity,
+  GitRepository as RepositoryEntity,
+  Operation as OperationEntity,
+  ResourceRecord,
+} from '../../store/entities/index.js';
+
+/** Which GraphQL type a Node is, from the class it was loaded as. */
+function nodeType(value: unknown): string | undefined {
+  if (value instanceof FabricEntity) return 'Fabric';
+  if (value instanceof RepositoryEntity) return 'GitRepository';
+  if (value instanceof ResourceRecord) return value.kind;
+  if (value instanceof OperationEntity) return 'Operation';
+  if (value instanceof DriftReportEntity) return 'DriftReport';
+  if (value instanceof ApiTokenEntity) return 'ApiToken';
+  return undefined;
+}
+
+export const resolvers = {
+  DateTime,
+  JSON,
+  Node: { __resolveType: nodeType },
+  Query,
+  Mutation,
+  Subscription,
+  Fabric,
+  ClusterSettings,
+  GitRepository,
+  Record,
+  RecordSource,
+  LiveState,
+  ...kindTypes,
+  Operation,
+  Stage,
+  DriftReport,
+  Difference,
+  ApiToken,
+  Grant,
+  Viewer,
+  OperationEvent,
+  RecordEvent,
+} as GResolvers<ApiContext>;

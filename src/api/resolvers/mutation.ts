@@ -1,0 +1,96 @@
+import type { ApiContext } from '../context.js';
+import type { GMutationResolvers } from '../generated/graphql.js';
+import { fromGlobalId, toGlobalId } from '../ids.js';
+import { Operation } from '../../store/entities/index.js';
+import { authorizedFabricId } from './guards.js';
+import { notFound } from '../../domain/errors.js';
+
+const repositoryId = (ctx: ApiContext, id: string) => fromGlobalId(id, 'GitRepository', 'id');
+
+/** Changing which repository a fabric reads is asked without a fabric: it needs a global edit grant. */
+function fabricRepositoryId(ctx: ApiContext, id: string | null | undefined): string | null | undefined {
+  if (id === undefined) return undefined;
+  ctx.auth.require('edit');
+  return id === null ? null : fromGlobalId(id, 'GitRepository', 'input.repositoryId');
+}
+
+async function operationFabric(ctx: ApiContext, operationId: string): Promise<string> {
+  const op = await ctx.em.findOne(Operation, operationId, { fields: ['fabric'] });
+  if (!op || !ctx.auth.can('read', op.fabric.id)) throw notFound('operation', operationId);
+  return op.fabric.id;
+}
+
+export const Mutation: GMutationResolvers<ApiContext> = {
+  createRepository: (_p, { input }, ctx) => {
+    ctx.auth.require('admin');
+    return ctx.services.repositories.create(input);
+  },
+  updateRepository: (_p, { id, input }, ctx) => {
+    ctx.auth.require('admin');
+    return ctx.services.repositories.update(repositoryId(ctx, id), input);
+  },
+  deleteRepository: async (_p, { id }, ctx) => {
+    ctx.auth.require('admin');
+    await ctx.services.repositories.delete(repositoryId(ctx, id));
+    return id;
+  },
+  testRepositoryConnection: async (_p, { id }, ctx) => {
+    const repoId = repositoryId(ctx, id);
+    const users = await ctx.loaders.fabricsOfRepository.load(repoId);
+    ctx.auth.requireRepository(
+      'operate',
+      repoId,
+      users.map((f) => f.id),
+    );
+    return ctx.services.repositories.testConnection(repoId);
+  },
+  createFabric: (_p, { input }, ctx) => {
+    ctx.auth.require('edit');
+    return ctx.services.fabrics.create({
+      ...input,
+      repositoryId: fabricRepositoryId(ctx, input.repositoryId),
+    });
+  },
+  updateFabric: async (_p, { id, input }, ctx) => {
+    const fabricId = authorizedFabricId(ctx, id, 'edit', 'id');
+    return ctx.services.fabrics.update(fabricId, {
+      ...input,
+      repositoryId: fabricRepositoryId(ctx, input.repositoryId),
+    });
+  },
+  deleteFabric: async (_p, { id }, ctx) => {
+    const fabricId = fromGlobalId(id, 'Fabric', 'id');
+    ctx.auth.require('read', fabricId); // NOT_FOUND for fabrics the caller cannot see
+    ctx.auth.require('edit');
+    await ctx.services.fabrics.delete(fabricId);
+    return toGlobalId('Fabric', fabricId);
+  },
+  syncFabric: (_p, { fabricId }, ctx) =>
+    ctx.services.operations.start({
+      fabricId: authorizedFabricId(ctx, fabricId, 'operate'),
+      type: 'GIT_SYNC',
+      trigger: 'MANUAL',
+      requestedBy: ctx.auth.principal?.name ?? 'unknown',
+    }),
+  cancelOperation: async (_p, { id }, ctx) => {
+    const opId = fromGlobalId(id, 'Operation', 'id');
+    ctx.auth.require('operate', await operationFabric(ctx, opId));
+    return ctx.services.operations.cancel(opId);
+  },
+  createApiToken: async (_p, { input }, ctx) => {
+    ctx.auth.require('admin');
+    return ctx.services.tokens.create({
+      name: input.name,
+      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+      grants: input.grants.map((g, i) => ({
+        role: g.role,
+        fabricId: g.fabricId ? fromGlobalId(g.fabricId, 'Fabric', `input.grants[${i}].fabricId`) : null,
+      })),
+    });
+  },
+  revokeApiToken: async (_p, { id }, ctx) => {
+    ctx.auth.require('admin');
+    await ctx.services.tokens.revoke(fromGlobalId(id, 'ApiToken', 'id'));
+    return id;
+  },
+};

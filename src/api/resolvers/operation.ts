@@ -1,0 +1,34 @@
+import type { StageRecord } from '../../store/entities/index.js';
+import type { ApiContext } from '../context.js';
+import type {
+  GDifferenceResolvers,
+  GDriftReportResolvers,
+  GOperationResolvers,
+  GStageResolvers,
+} from '../generated/graphql.js';
+import { toGlobalId } from '../ids.js';
+import { listDifferences } from '../lists.js';
+
+const countsOf = (counts: Record<string, number>) =>
+  Object.entries(counts).map(([name, value]) => ({ name, value }));
+
+export const Operation: GOperationResolvers<ApiContext> = {
+  id: (op) => toGlobalId('Operation', op.id),
+  fabric: async (op, _a, ctx) => (await ctx.loaders.fabric.load(op.fabric.id))!,
+};
+
+export const Stage: GStageResolvers<ApiContext> = {
+  counts: (stage: StageRecord) => countsOf(stage.counts),
+};
+
+export const DriftReport: GDriftReportResolvers<ApiContext> = {
+  id: (report) => toGlobalId('DriftReport', report.id),
+  fabric: async (report, _a, ctx) => (await ctx.loaders.fabric.load(report.fabric.id))!,
+  counts: (report) => Object.entries(report.counts).map(([type, count]) => ({ type, count })),
+  differences: (report, args, ctx) => listDifferences(ctx.em, report.id, args),
+};
+
+export const Difference: GDifferenceResolvers<ApiContext> = {
+  record: (d, _a, ctx) => (d.recordId ? ctx.loaders.record.load(d.recordId) : null),
+  type: (d) => d.driftType,
+};

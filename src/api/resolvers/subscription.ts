@@ -1,0 +1,147 @@
+/**
+ * Subscriptions: authorized when they start and again for every event (a revoked grant stops the
+ * flow), filtered by topic and scope on the bus before any GraphQL work, resumable with `after`.
+ */
+import { GraphQLError } from 'graphql';
+import { isTerminal } from '../../domain/states.js';
+import {
+  EventsExpiredError,
+  FROM_OLDEST,
+  SlowConsumerError,
+  type Envelope,
+  type TopicName,
+} from '../../events/index.js';
+import { DriftReport, Fabric, Operation } from '../../store/entities/index.js';
+import type { ApiContext } from '../context.js';
+import type { GSubscriptionResolvers } from '../generated/graphql.js';
+import { fromGlobalId } from '../ids.js';
+import { authorizedFabricId } from './guards.js';
+
+/** WebSocket 1013 "Try Again Later": the client may reconnect and resume with `after`. */
+export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+
+/** Bus envelopes the caller may still read, as an async iterable GraphQL can consume. */
+async function* authorizedEvents<T extends TopicName>(
+  ctx: ApiContext,
+  topic: T,
+  scopeId: string,
+  after: string | undefined,
+): AsyncGenerator<Envelope<T>> {
+  const subscription = ctx.services.events.subscribe(topic, scopeId, after === undefined ? {} : { after });
+  try {
+    for await (const envelope of subscription) {
+      if (!ctx.auth.can('read', envelope.payload.fabricId)) return;
+      yield envelope;
+    }
+  } catch (err) {
+    // Buffering without bound would let one slow client exhaust memory: drop it with a reason it can act on.
+    if (err instanceof SlowConsumerError)
+      ctx.closeConnection?.(SLOW_CONSUMER_CLOSE_CODE, 'slow consumer: resubscribe with after');
+    if (err instanceof SlowConsumerError || err instanceof EventsExpiredError)
+      throw new GraphQLError(err.message, {
+        extensions: { code: err instanceof SlowConsumerError ? 'SLOW_CONSUMER' : 'EVENTS_EXPIRED' },
+      });
+    throw err;
+  } finally {
+    await subscription.return?.();
+  }
+}
+
+async function* mapEvents<T, U>(
+  source: AsyncIterable<T>,
+  map: (item: T) => Promise<U | null>,
+): AsyncGenerator<U> {
+  for await (const item of source) {
+    const mapped = await map(item);
+    if (mapped !== null) yield mapped;
+  }
+}
+
+export const Subscription: GSubscriptionResolvers<ApiContext> = {
+  operationProgress: {
+    subscribe: async function* (_p, { operationId, after }, ctx) {
+      const id = fromGlobalId(operationId, 'Operation', 'operationId');
+      const op = await ctx.em.findOne(Operation, id);
+      if (!op || !ctx.auth.can('read', op.fabric.id))
+        throw new GraphQLError(`operation ${operationId} not found`, { extensions: { code: 'NOT_FOUND' } });
+      // Without `after`, replay what is kept so a late subscriber still sees every stage.
+      for await (const envelope of authorizedEvents(ctx, 'operationProgress', id, after ?? FROM_OLDEST)) {
+        yield { operationProgress: { eventId: envelope.id, event: envelope.payload } };
+        if (isTerminal(envelope.payload.status)) return;
+      }
+    },
+  },
+  fabricStatus: {
+    subscribe: (_p, { fabricId }, ctx) => {
+      const id = authorizedFabricId(ctx, fabricId, 'read');
+      return mapEvents(authorizedEvents(ctx, 'fabricStatus', id, undefined), async () => {
+        const fabric = await ctx.em.fork().findOne(Fabric, id);
+        return fabric ? { fabricStatus: fabric } : null;
+      });
+    },
+  },
+  recordEvents: {
+    subscribe: (_p, { fabricId, kinds, after }, ctx) => {
+      const id = authorizedFabricId(ctx, fabricId, 'read');
+      const wanted = kinds?.length ? new Set<string>(kinds) : null;
+      return mapEvents(authorizedEvents(ctx, 'recordEvents', id, after ?? undefined), async (envelope) =>
+        !wanted || wanted.has(envelope.payload.kind)
+          ? { recordEvents: { eventId: envelope.id, event: envelope.payload } }
+          : null,
+      );
+    },
+  },
+  driftReports: {
+    subscribe: (_p, { fabricId }, ctx) => {
+      const id = authorizedFabricId(ctx, fabricId, 'read');
+      return mapEvents(authorizedEvents(ctx, 'driftReports', id, undefined), async (envelope) => {
+        const report = await ctx.em.fork().findOne(DriftReport, envelope.payload.reportId);
+        return report ? { driftReports: report } : null;
+      });
+    },
+  },
+};
+
+export const OperationEvent = {
+  eventId: (view: { eventId: string }) => view.eventId,
+  operation: async (view: { event: { operationId: string } }, _a: unknown, ctx: ApiContext) =>
+    ctx.em.fork().findOneOrFail(Operation, view.event.operationId),
+  status: (view: { event: { status: string } }) => view.event.status,
+  stage: (view: {
+    event: {
+      stage?: {
+        name: string;
+        status: string;
+        counts?: Record<string, number>;
+        startedAt?: string;
+        finishedAt?: string;
+      };
+    };
+  }) =>
+    view.event.stage
+      ? {
+          name: view.event.stage.name,
+          status: view.event.stage.status,
+          counts: view.event.stage.counts ?? {},
+          startedAt: view.event.stage.startedAt ?? null,
+          finishedAt: view.event.stage.finishedAt ?? null,
+          message: null,
+        }
+      : null,
+  message: (view: { event: { message?: string } }) => view.event.message ?? null,
+};
+
+export const RecordEvent = {
+  eventId: (view: { eventId: string }) => view.eventId,
+  type: (view: { event: { type: string } }) => view.event.type,
+  kind: (view: { event: { kind: string } }) => view.event.kind,
+  namespace: (view: { event: { namespace: string } }) => view.event.namespace,
+  name: (view: { event: { name: string } }) => view.event.name,
+  state: (view: { event: { state?: string } }) => view.event.state ?? null,
+  resourceVersion: (view: { event: { resourceVersion?: string } }) => view.event.resourceVersion ?? null,
+  at: (view: { event: { at: string } }) => view.event.at,
+  record: (view: { event: { recordId?: string; type: string } }, _a: unknown, ctx: ApiContext) =>
+    view.event.recordId && view.event.type !== 'DELETED'
+      ? ctx.loaders.record.load(view.event.recordId)
+      : null,
+};

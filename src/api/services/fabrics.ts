@@ -1,0 +1,136 @@
+/** Creating and changing fabrics: validate every field, seal the cluster token, store. */
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { badInput, conflict, notFound } from '../../domain/errors.js';
+import { dnsLabel, httpUrl, pemCertificates, syncInterval } from '../../domain/input-rules.js';
+import { normalizeDirectory } from '../../domain/paths.js';
+import { checkBranch } from '../../git/refs.js';
+import { Fabric, GitRepository } from '../../store/entities/index.js';
+import { SECRET_SLOTS, type Vault } from '../../security/vault.js';
+import type { GClusterInput, GCreateFabricInput, GUpdateFabricInput } from '../generated/graphql.js';
+
+export interface FabricServiceDeps {
+  readonly orm: MikroORM;
+  readonly vault: Vault;
+  /** Told after a fabric's cluster settings changed or it was deleted (the watch supervisor restarts). */
+  readonly onClusterChanged?: (fabricId: string) => void;
+}
+
+/** Input after global ids were turned into database ids by the resolver. */
+export type FabricInput = Omit<GUpdateFabricInput, 'repositoryId'> & { repositoryId?: string | null };
+
+export class FabricService {
+  constructor(private readonly deps: FabricServiceDeps) {}
+
+  async create(input: FabricInput & Pick<GCreateFabricInput, 'name'>): Promise<Fabric> {
+    const em = this.deps.orm.em.fork();
+    const fabric = new Fabric();
+    fabric.id = randomUUID();
+    await this.assign(em, fabric, input);
+    em.persist(fabric);
+    await this.flush(em, fabric);
+    if (fabric.clusterServer) this.deps.onClusterChanged?.(fabric.id);
+    return fabric;
+  }
+
+  async update(id: string, input: FabricInput): Promise<Fabric> {
+    const em = this.deps.orm.em.fork();
+    const fabric = await em.findOne(Fabric, id, { populate: ['clusterTokenCiphertext'] });
+    if (!fabric) throw notFound('fabric', id);
+    const clusterChanged = await this.assign(em, fabric, input);
+    if (clusterChanged) fabric.clusterGeneration += 1;
+    await this.flush(em, fabric);
+    if (clusterChanged) this.deps.onClusterChanged?.(fabric.id);
+    return fabric;
+  }
+
+  /** Records, operations and drift reports go with it (cascade); the cluster is left untouched. */
+  async delete(id: string): Promise<void> {
+    const deleted = await this.deps.orm.em.fork().nativeDelete(Fabric, { id });
+    if (deleted === 0) throw notFound('fabric', id);
+    this.deps.onClusterChanged?.(id);
+  }
+
+  /** Returns whether the cluster settings changed. */
+  private async assign(em: EntityManager, fabric: Fabric, input: FabricInput): Promise<boolean> {
+    if (input.name != null) fabric.name = dnsLabel('input.name', input.name);
+    if (!fabric.name) throw badInput('input.name', 'is required');
+    if (input.description !== undefined) fabric.description = input.description?.trim() || null;
+    if (input.lifecycle != null) fabric.lifecycle = input.lifecycle;
+    if (input.repositoryId !== undefined)
+      fabric.repository = await this.repositoryRef(em, input.repositoryId);
+    if (input.branch !== undefined)
+      fabric.branch = input.branch ? checkBranch(input.branch, 'input.branch') : null;
+    if (input.directory != null) fabric.directory = normalizeDirectory(input.directory, 'input.directory');
+    if (input.syncIntervalSeconds != null)
+      fabric.syncIntervalSeconds = syncInterval('input.syncIntervalSeconds', input.syncIntervalSeconds);
+    if (input.autoApply != null) fabric.autoApply = input.autoApply;
+    if (input.prune != null) fabric.prune = input.prune;
+    if (input.selfHeal != null) fabric.selfHeal = input.selfHeal;
+    if (input.clearCluster) return this.clearCluster(fabric);
+    return input.cluster ? this.assignCluster(fabric, input.cluster) : false;
+  }
+
+  private async repositoryRef(em: EntityManager, repositoryId: string | null) {
+    if (repositoryId === null) return null;
+    const repo = await em.findOne(GitRepository, repositoryId, { fields: ['id'] });
+    if (!repo) throw badInput('input.repositoryId', 'no such repository');
+    return em.getReference(GitRepository, repositoryId, { wrapped: true });
+  }
+
+  private assignCluster(fabric: Fabric, cluster: GClusterInput): boolean {
+    const before = [
+      fabric.clusterServer,
+      fabric.clusterTokenCiphertext,
+      fabric.clusterCa,
+      fabric.clusterNamespace,
+    ];
+    const server = httpUrl('input.cluster.server', cluster.server);
+    const insecure = cluster.insecureSkipTlsVerify ?? fabric.clusterInsecureSkipTlsVerify;
+    if (server.protocol === 'http:' && !insecure)
+      throw badInput(
+        'input.cluster.server',
+        'http:// sends the token in clear text; use https:// (or set insecureSkipTlsVerify explicitly)',
+      );
+    fabric.clusterServer = server.toString().replace(/\/$/, '');
+    fabric.clusterInsecureSkipTlsVerify = insecure;
+    if (cluster.namespace != null)
+      fabric.clusterNamespace = dnsLabel('input.cluster.namespace', cluster.namespace);
+    if (cluster.caCert !== undefined)
+      fabric.clusterCa = cluster.caCert ? pemCertificates('input.cluster.caCert', cluster.caCert) : null;
+    if (cluster.token != null) {
+      if (cluster.token.trim() === '') throw badInput('input.cluster.token', 'is empty');
+      fabric.clusterTokenCiphertext = this.deps.vault.seal(
+        cluster.token,
+        SECRET_SLOTS.fabricClusterToken(fabric.id),
+      );
+    }
+    const after = [
+      fabric.clusterServer,
+      fabric.clusterTokenCiphertext,
+      fabric.clusterCa,
+      fabric.clusterNamespace,
+    ];
+    return before.some((value, i) => value !== after[i]);
+  }
+
+  private clearCluster(fabric: Fabric): boolean {
+    const had = fabric.clusterServer !== null;
+    fabric.clusterServer = null;
+    fabric.clusterTokenCiphertext = null;
+    fabric.clusterCa = null;
+    fabric.connectionStatus = 'UNKNOWN';
+    fabric.watchStatus = 'INACTIVE';
+    return had;
+  }
+
+  private async flush(em: EntityManager, fabric: Fabric): Promise<void> {
+    try {
+      await em.flush();
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException)
+        throw conflict(`a fabric named "${fabric.name}" already exists`, { field: 'input.name' });
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import type { EventBus } from '../../events/event-bus.js';
+import type { FabricService } from './fabrics.js';
+import type { RepositoryService } from './repositories.js';
+import type { TokenService } from './tokens.js';
+import type { OperationService } from '../../sync/operation-service.js';
+
+/** Built once by main.ts and shared by every request. */
+export interface Services {
+  readonly fabrics: FabricService;
+  readonly repositories: RepositoryService;
+  readonly tokens: TokenService;
+  readonly operations: OperationService;
+  readonly events: EventBus;
+}

@@ -1,0 +1,95 @@
+/** API tokens: create (shown once), revoke, list, and turn a presented token into a principal. */
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { badInput, notFound } from '../../domain/errors.js';
+import { displayName } from '../../domain/input-rules.js';
+import { generateApiToken, hashApiToken, isExpired } from '../../security/api-tokens.js';
+import { validateGrants, type Grant, type Principal } from '../../security/authz.js';
+import type { Redactor } from '../../security/redactor.js';
+import { ApiToken, Fabric } from '../../store/entities/index.js';
+
+export const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
+/** last_used_at is a hint, not an audit log: write it at most this often per token. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface TokenServiceDeps {
+  readonly orm: MikroORM;
+  readonly redactor: Redactor;
+}
+
+export class TokenService {
+  constructor(private readonly deps: TokenServiceDeps) {}
+
+  async create(input: { name: string; expiresAt?: Date | null; grants: readonly Grant[] }) {
+    const name = displayName('input.name', input.name, 255);
+    validateGrants(input.grants, 'input.grants');
+    if (input.expiresAt && isExpired(input.expiresAt)) throw badInput('input.expiresAt', 'is in the past');
+    const em = this.deps.orm.em.fork();
+    const fabricIds = [...new Set(input.grants.flatMap((g) => (g.fabricId ? [g.fabricId] : [])))];
+    const found = fabricIds.length ? await em.count(Fabric, { id: { $in: fabricIds } }) : 0;
+    if (found !== fabricIds.length) throw badInput('input.grants', 'names a fabric that does not exist');
+    const { token, hash } = generateApiToken();
+    this.deps.redactor.add(token);
+    const apiToken = Object.assign(new ApiToken(), {
+      id: randomUUID(),
+      name,
+      tokenHash: hash,
+      grants: input.grants.map(({ role, fabricId }) => ({ role, fabricId })),
+      expiresAt: input.expiresAt ?? null,
+    });
+    await em.persist(apiToken).flush();
+    return { token, apiToken };
+  }
+
+  async revoke(id: string): Promise<void> {
+    const updated = await this.deps.orm.em
+      .fork()
+      .nativeUpdate(ApiToken, { id, revokedAt: null }, { revokedAt: new Date() });
+    if (updated === 0) throw notFound('API token', id);
+  }
+
+  /** The principal behind a presented token, or null (unknown, revoked or expired: the caller says 401 alike). */
+  async authenticate(token: string): Promise<Principal | null> {
+    const em = this.deps.orm.em.fork();
+    const found = await em.findOne(ApiToken, { tokenHash: hashApiToken(token), revokedAt: null });
+    if (!found || isExpired(found.expiresAt)) return null;
+    const now = Date.now();
+    if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)
+      await em.nativeUpdate(ApiToken, { id: found.id }, { lastUsedAt: new Date(now) });
+    return { tokenId: found.id, name: found.name, grants: found.grants };
+  }
+
+  /**
+   * Makes sure an admin can get in: FABRIC_SYNC_ADMIN_TOKEN becomes (or replaces) the bootstrap
+   * admin token; without it, the first start generates one. Returns the token text only when it was
+   * generated now, so the caller prints it once.
+   */
+  async bootstrap(configured: string | undefined): Promise<string | null> {
+    const em = this.deps.orm.em.fork();
+    const admin: Grant[] = [{ role: 'ADMIN', fabricId: null }];
+    if (configured) {
+      this.deps.redactor.add(configured);
+      const hash = hashApiToken(configured);
+      await em.upsert(
+        ApiToken,
+        {
+          id: randomUUID(),
+          name: BOOTSTRAP_TOKEN_NAME,
+          tokenHash: hash,
+          grants: admin,
+          createdAt: new Date(),
+        },
+        { onConflictFields: ['tokenHash'], onConflictAction: 'ignore' },
+      );
+      return null;
+    }
+    const anyAdmin = await em
+      .getConnection()
+      .execute(
+        `select 1 from api_token where revoked_at is null and grants @> '[{"role":"ADMIN"}]'::jsonb limit 1`,
+      );
+    if (anyAdmin.length > 0) return null;
+    const { token } = await this.create({ name: BOOTSTRAP_TOKEN_NAME, grants: admin });
+    return token;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Composition root (style.md §4): builds every part once, injects it, and owns start-up and shutdown.
+ * `npm start` runs it; tests call `startApp` with their own settings.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type pino from 'pino';
+import type { Logger } from 'pino';
+import { startApiServer } from './api/http-server.js';
+import { Metrics } from './api/metrics.js';
+import { FabricService } from './api/services/fabrics.js';
+import type { Services } from './api/services/index.js';
+import { RepositoryService } from './api/services/repositories.js';
+import { TokenService } from './api/services/tokens.js';
+import { ConfigError, loadConfig, settingsHelp, type Config } from './config.js';
+import { createEventBus } from './events/index.js';
+import { GitSource } from './git/git-source.js';
+import { createLogger } from './logger.js';
+import { loadOrCreateKeyFile } from './security/key-file.js';
+import { Redactor } from './security/redactor.js';
+import { SecretBox } from './security/secret-box.js';
+import { Vault } from './security/vault.js';
+import { AdvisoryLocks } from './store/advisory-locks.js';
+import { openDatabase } from './store/database.js';
+import { RecordStore } from './store/record-store.js';
+import { learnStoredSecrets } from './sync/learn-secrets.js';
+import { gitSyncPipeline } from './sync/git-sync/pipeline.js';
+import { OperationService } from './sync/operation-service.js';
+
+export interface App {
+  readonly url: string;
+  readonly services: Services;
+  readonly log: Logger;
+  /** Set only when this start generated the bootstrap admin token. */
+  readonly generatedAdminToken: string | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where log lines go (tests capture them); default stdout. */
+  readonly logDestination?: pino.DestinationStream;
+}
+
+const STALE_SWEEP_MS = 30_000;
+
+export async function startApp(config: Config, { logDestination }: StartOptions = {}): Promise<App> {
+  const redactor = new Redactor();
+  const log = createLogger(config, redactor, logDestination);
+  const keys = config.secretKeys ?? (await loadKeyFile(config.dataDir, log));
+  redactor.add(config.adminToken);
+  const vault = new Vault(SecretBox.fromKeyList(keys), redactor);
+  const database = await openDatabase(config);
+  if (database.embedded)
+    log.info({ dataDir: config.dataDir }, 'using the embedded PostgreSQL (set DATABASE_URL for a server)');
+  const { orm } = database;
+  await learnStoredSecrets(orm, vault);
+
+  const events = createEventBus({
+    redisUrl: config.redisUrl,
+    onError: (err) => log.error({ err }, 'event bus error'),
+  });
+  const git = new GitSource({
+    cacheDir: path.join(config.dataDir, 'git'),
+    allowedSchemes: config.gitAllowSchemes,
+    redact: (text) => redactor.redact(text),
+  });
+  const metrics = new Metrics();
+  const operations = new OperationService({
+    orm,
+    events,
+    locks: new AdvisoryLocks(orm),
+    log,
+    redactor,
+    pipelines: { GIT_SYNC: gitSyncPipeline({ orm, git, vault, records: new RecordStore(orm) }) },
+    onFinished: (op) => metrics.operations.inc({ type: op.type, status: op.status }),
+  });
+  const failed = await operations.failStale();
+  if (failed > 0) log.warn({ failed }, 'failed operations left running by a stopped process');
+  const sweep = setInterval(() => {
+    operations.failStale().catch((err: unknown) => log.warn({ err }, 'stale operation sweep failed'));
+  }, STALE_SWEEP_MS);
+
+  const tokens = new TokenService({ orm, redactor });
+  const generatedAdminToken = await tokens.bootstrap(config.adminToken);
+  const services: Services = {
+    fabrics: new FabricService({ orm, vault }),
+    repositories: new RepositoryService({ orm, vault, git }),
+    tokens,
+    operations,
+    events,
+  };
+  const server = await startApiServer({
+    port: config.port,
+    host: config.host,
+    orm,
+    services,
+    limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
+    introspection: config.introspection,
+    log,
+    redactor,
+    metrics,
+  });
+  log.info({ url: `${server.url}/graphql` }, 'fabric-sync is listening');
+
+  return {
+    url: server.url,
+    services,
+    log,
+    generatedAdminToken,
+    async close() {
+      clearInterval(sweep);
+      await server.close();
+      await operations.drain();
+      await events.close();
+      await database.close();
+    },
+  };
+}
+
+async function loadKeyFile(dataDir: string, log: Logger): Promise<string> {
+  const keys = await loadOrCreateKeyFile(dataDir);
+  if (keys.created)
+    log.warn(
+      { path: keys.path },
+      'generated an encryption key for stored secrets; back this file up (or set FABRIC_SYNC_SECRET_KEYS)',
+    );
+  return keys.value;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(
+      `fabric-sync: keeps Hedgehog fabrics in sync between Git, PostgreSQL and Kubernetes.\n\nSettings (environment variables; empty = unset):\n${settingsHelp()}`,
+    );
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exitCode = 2;
+    return;
+  }
+  const app = await startApp(config);
+  if (app.generatedAdminToken)
+    // Printed once, on purpose, to the terminal only: the token is not stored anywhere in clear text.
+    process.stdout.write(
+      `\nAdmin API token (shown once, keep it safe):\n  ${app.generatedAdminToken}\n\nGraphQL: ${app.url}/graphql\n\n`,
+    );
+  const stop = (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  await main(process.argv.slice(2));

@@ -1,0 +1,37 @@
+/** What the git sync stages share: their dependencies and what earlier stages found. */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { GitSource } from '../../git/git-source.js';
+import type { RepoAccess } from '../../git/types.js';
+import type { SourcedManifest } from '../../domain/validation-types.js';
+import type { Vault } from '../../security/vault.js';
+import type { RecordStore } from '../../store/record-store.js';
+import type { Fabric } from '../../store/entities/index.js';
+import type { OperationHandle } from '../operation-handle.js';
+import type { OperationErrorEntry } from '../../store/entities/index.js';
+
+export interface GitSyncDeps {
+  readonly orm: MikroORM;
+  readonly git: GitSource;
+  readonly vault: Vault;
+  readonly records: RecordStore;
+}
+
+export interface GitSyncContext {
+  readonly deps: GitSyncDeps;
+  readonly op: OperationHandle;
+  fabric?: Fabric;
+  access?: RepoAccess;
+  commit?: string;
+  tree?: string | null;
+  /** Other fabrics' directories nested in this one, on the same repository and branch: never read. */
+  excludeDirs?: string[];
+  manifests?: SourcedManifest[];
+  parseErrors?: OperationErrorEntry[];
+}
+
+/** A stage that needs what an earlier stage set fails loudly if the order was ever wrong. */
+export function required<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null)
+    throw new Error(`git sync: ${what} missing; stage order is wrong`);
+  return value;
+}

@@ -1,0 +1,126 @@
+/**
+ * The only writer of an operation's status and stages: each transition is checked against the
+ * state machine, stored, then published — in that order, before the next stage starts.
+ */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EventBus } from '../events/event-bus.js';
+import type { OperationEvent } from '../events/topics.js';
+import {
+  transitionOperation,
+  transitionStage,
+  type OperationStatus,
+  type StageName,
+} from '../domain/states.js';
+import { Operation, type OperationErrorEntry, type StageRecord } from '../store/entities/index.js';
+
+export class OperationHandle {
+  constructor(
+    readonly operation: Operation,
+    private readonly orm: MikroORM,
+    private readonly events: EventBus,
+  ) {}
+
+  get id(): string {
+    return this.operation.id;
+  }
+
+  get fabricId(): string {
+    return this.operation.fabric.id;
+  }
+
+  async startStage(name: StageName): Promise<void> {
+    const stage = this.stage(name);
+    stage.status = transitionStage(stage.status, 'RUNNING');
+    stage.startedAt = new Date().toISOString();
+    await this.save({ stages: this.operation.stages }, stage);
+  }
+
+  async finishStage(
+    name: StageName,
+    status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'SKIPPED',
+    counts: Readonly<Record<string, number>> = {},
+    message: string | null = null,
+  ): Promise<void> {
+    const stage = this.stage(name);
+    stage.status = transitionStage(stage.status, status);
+    stage.finishedAt = new Date().toISOString();
+    stage.counts = { ...stage.counts, ...counts };
+    stage.message = message;
+    await this.save({ stages: this.operation.stages }, stage);
+  }
+
+  /** Stages that never started are marked SKIPPED (or CANCELLED) so the record says why they did not run. */
+  async finish(
+    status: Extract<OperationStatus, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'>,
+    message: string | null,
+    errors: readonly OperationErrorEntry[] = [],
+    result?: Record<string, unknown>,
+  ): Promise<void> {
+    const op = this.operation;
+    op.status = transitionOperation(op.status, status);
+    for (const stage of op.stages)
+      if (stage.status === 'PENDING')
+        stage.status = transitionStage('PENDING', status === 'CANCELLED' ? 'CANCELLED' : 'SKIPPED');
+    op.message = message;
+    op.errors = [...errors];
+    op.finishedAt = new Date();
+    if (result) op.result = result;
+    await this.save({
+      status: op.status,
+      stages: op.stages,
+      message,
+      errors: op.errors,
+      finishedAt: op.finishedAt,
+      ...(result ? { result } : {}),
+    });
+  }
+
+  async setCommit(commit: string): Promise<void> {
+    this.operation.commit = commit;
+    await this.orm.em.fork().nativeUpdate(Operation, { id: this.id }, { commit });
+  }
+
+  async heartbeat(): Promise<boolean> {
+    const now = new Date();
+    this.operation.heartbeatAt = now;
+    const em = this.orm.em.fork();
+    await em.nativeUpdate(Operation, { id: this.id }, { heartbeatAt: now });
+    const row = await em.findOne(Operation, this.id, { fields: ['cancelRequested'] });
+    return row?.cancelRequested ?? false;
+  }
+
+  private stage(name: StageName): StageRecord {
+    const stage = this.operation.stages.find((s) => s.name === name);
+    if (!stage) throw new Error(`operation ${this.id} has no stage ${name}`);
+    return stage;
+  }
+
+  private async save(changes: Partial<Operation>, stage?: StageRecord): Promise<void> {
+    await this.orm.em.fork().nativeUpdate(Operation, { id: this.id }, changes);
+    await this.events.publish('operationProgress', this.id, this.event(stage));
+  }
+
+  private event(stage?: StageRecord): OperationEvent {
+    const op = this.operation;
+    return {
+      fabricId: this.fabricId,
+      operationId: op.id,
+      type: op.type,
+      status: op.status,
+      at: new Date().toISOString(),
+      ...(stage
+        ? {
+            stage: {
+              name: stage.name,
+              status: stage.status,
+              counts: stage.counts,
+              ...(stage.startedAt ? { startedAt: stage.startedAt } : {}),
+              ...(stage.finishedAt ? { finishedAt: stage.finishedAt } : {}),
+            },
+          }
+        : {}),
+      ...(op.errors.length ? { errors: op.errors } : {}),
+      ...(op.message ? { message: op.message } : {}),
+    };
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * Starts operations (one per fabric at a time: a second request joins the running one), runs them
+ * in the background with heartbeats, cancels them at safe points, and fails the ones a dead process
+ * left RUNNING.
+ */
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { notFound } from '../domain/errors.js';
+import type { OperationTrigger, OperationType, StageName } from '../domain/states.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Redactor } from '../security/redactor.js';
+import type { AdvisoryLocks, Lease } from '../store/advisory-locks.js';
+import { Fabric, Operation } from '../store/entities/index.js';
+import { OperationHandle } from './operation-handle.js';
+import type { RunOptions } from './runner.js';
+
+export interface OperationRequest {
+  readonly fabricId: string;
+  readonly type: OperationType;
+  readonly trigger?: OperationTrigger;
+  readonly dryRun?: boolean;
+  readonly requestedBy?: string;
+}
+
+/** What an operation type runs; each pipeline module exports one. */
+export interface Pipeline {
+  stageNames(request: OperationRequest): readonly StageName[];
+  execute(op: OperationHandle, options: RunOptions): Promise<void>;
+}
+
+export interface OperationServiceOptions {
+  readonly orm: MikroORM;
+  readonly events: EventBus;
+  readonly locks: AdvisoryLocks;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  readonly pipelines: Readonly<Partial<Record<OperationType, Pipeline>>>;
+  readonly heartbeatMs?: number;
+  /** A RUNNING operation whose heartbeat is older than this belongs to a dead process. */
+  readonly staleAfterMs?: number;
+  /** Told when an operation this process ran has ended (metrics). */
+  readonly onFinished?: (op: Operation) => void;
+}
+
+interface Running {
+  readonly operationId: Promise<string>;
+  controller?: AbortController;
+}
+
+export class OperationService {
+  private readonly running = new Map<string, Running>();
+  private readonly heartbeatMs: number;
+  private readonly staleAfterMs: number;
+
+  constructor(private readonly options: OperationServiceOptions) {
+    this.heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.staleAfterMs = options.staleAfterMs ?? 60_000;
+  }
+
+  /** Returns at once with the new operation, or with the one already running for the fabric. */
+  async start(request: OperationRequest): Promise<Operation> {
+    const joined = this.running.get(request.fabricId);
+    if (joined) return this.load(await joined.operationId);
+    const slot: Running = { operationId: this.begin(request, (c) => (slot.controller = c)) };
+    this.running.set(request.fabricId, slot);
+    const release = () =>
+      this.running.get(request.fabricId) === slot && this.running.delete(request.fabricId);
+    try {
+      const operationId = await slot.operationId;
+      if (!slot.controller) release(); // joined another replica's operation: nothing runs here
+      return await this.load(operationId);
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** Whether the fabric has an operation running in this process (the scheduler skips it). */
+  isRunning(fabricId: string): boolean {
+    return this.running.has(fabricId);
+  }
+
+  /** Marks the operation for cancellation; the replica running it stops at its next safe point. */
+  async cancel(operationId: string): Promise<Operation> {
+    const em = this.options.orm.em.fork();
+    const op = await em.findOne(Operation, operationId);
+    if (!op) throw notFound('operation', operationId);
+    if (op.status === 'RUNNING' || op.status === 'QUEUED') {
+      await em.nativeUpdate(Operation, { id: operationId }, { cancelRequested: true });
+      this.running.get(op.fabric.id)?.controller?.abort();
+    }
+    return this.load(operationId);
+  }
+
+  /** Fails operations whose process stopped heart-beating (crash, SIGKILL, lost node). */
+  async failStale(fabricId?: string): Promise<number> {
+    const cutoff = new Date(Date.now() - this.staleAfterMs);
+    const em = this.options.orm.em.fork();
+    const where = fabricId
+      ? { fabric: fabricId, status: { $in: ['RUNNING', 'QUEUED'] as const } }
+      : { status: { $in: ['RUNNING', 'QUEUED'] as const }, heartbeatAt: { $lt: cutoff } };
+    const stale = await em.find(Operation, where);
+    for (const op of stale) {
+      const handle = new OperationHandle(op, this.options.orm, this.options.events);
+      const since = op.heartbeatAt?.toISOString() ?? 'its start';
+      await handle.finish(
+        'FAILED',
+        `the process running this operation stopped (last heartbeat ${since}); start it again`,
+      );
+    }
+    return stale.length;
+  }
+
+  /** Waits for every operation running in this process (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.running.size > 0)
+      await Promise.allSettled([...this.running.values()].map((r) => r.operationId));
+  }
+
+  private async begin(
+    request: OperationRequest,
+    setController: (c: AbortController) => void,
+  ): Promise<string> {
+    const { orm, locks } = this.options;
+    const pipeline = this.options.pipelines[request.type];
+    if (!pipeline) throw new Error(`no pipeline for ${request.type}`);
+    if (!(await orm.em.fork().count(Fabric, { id: request.fabricId })))
+      throw notFound('fabric', request.fabricId);
+    const lease = await locks.tryAcquire(`operation:${request.fabricId}`);
+    if (!lease) return this.activeElsewhere(request.fabricId);
+    try {
+      // We hold the fabric's lock, so any operation still marked RUNNING lost its process.
+      await this.failStale(request.fabricId);
+      const op = await this.create(request, pipeline);
+      const controller = new AbortController();
+      setController(controller);
+      void this.execute(op, pipeline, controller, lease);
+      return op.id;
+    } catch (err) {
+      await lease.release();
+      throw err;
+    }
+  }
+
+  private async execute(
+    op: Operation,
+    pipeline: Pipeline,
+    controller: AbortController,
+    lease: Lease,
+  ): Promise<void> {
+    const { orm, events, log, redactor } = this.options;
+    const handle = new OperationHandle(op, orm, events);
+    const beat = setInterval(() => {
+      handle.heartbeat().then(
+        (cancelRequested) => cancelRequested && controller.abort(),
+        (err: unknown) => log.warn({ err: redactor.redactDeep(err), operationId: op.id }, 'heartbeat failed'),
+      );
+    }, this.heartbeatMs);
+    try {
+      await pipeline.execute(handle, {
+        signal: controller.signal,
+        log: log.child({ operationId: op.id, fabricId: op.fabric.id }),
+        redactor,
+      });
+    } catch (err) {
+      log.error(
+        { err: redactor.redactDeep(err), operationId: op.id },
+        'operation could not record its outcome',
+      );
+    } finally {
+      clearInterval(beat);
+      this.options.onFinished?.(handle.operation);
+      if (this.running.get(op.fabric.id)?.controller === controller) this.running.delete(op.fabric.id);
+      await lease
+        .release()
+        .catch((err: unknown) => log.warn({ err: redactor.redactDeep(err) }, 'lock release failed'));
+    }
+  }
+
+  private async create(request: OperationRequest, pipeline: Pipeline): Promise<Operation> {
+    const em = this.options.orm.em.fork();
+    const now = new Date();
+    const op = Object.assign(new Operation(), {
+      id: randomUUID(),
+      fabric: em.getReference(Fabric, request.fabricId, { wrapped: true }),
+      type: request.type,
+      trigger: request.trigger ?? 'MANUAL',
+      status: 'RUNNING' as const,
+      dryRun: request.dryRun ?? false,
+      requestedBy: request.requestedBy ?? null,
+      stages: pipeline.stageNames(request).map((name) => ({
+        name,
+        status: 'PENDING' as const,
+        startedAt: null,
+        finishedAt: null,
+        counts: {},
+        message: null,
+      })),
+      createdAt: now,
+      startedAt: now,
+      heartbeatAt: now,
+    });
+    em.persist(op);
+    await em.flush();
+    await this.options.events.publish('operationProgress', op.id, {
+      fabricId: request.fabricId,
+      operationId: op.id,
+      type: op.type,
+      status: op.status,
+      at: now.toISOString(),
+    });
+    return op;
+  }
+
+  /** Another replica holds the fabric's lock: its operation is the one to join. */
+  private async activeElsewhere(fabricId: string): Promise<string> {
+    const active = await this.options.orm.em
+      .fork()
+      .findOne(
+        Operation,
+        { fabric: fabricId, status: { $in: ['RUNNING', 'QUEUED'] } },
+        { orderBy: { createdAt: 'desc' } },
+      );
+    if (active) return active.id;
+    throw new Error(
+      `fabric ${fabricId} is locked by another replica that has not recorded its operation yet; retry`,
+    );
+  }
+
+  private async load(id: string): Promise<Operation> {
+    const op = await this.options.orm.em.fork().findOne(Operation, id);
+    if (!op) throw notFound('operation', id);
+    return op;
+  }
+}

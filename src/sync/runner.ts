@@ -1,0 +1,59 @@
+/**
+ * Runs a pipeline's stages in order through its OperationHandle; the one top-level boundary that
+ * turns any outcome — success, early finish, failure, cancellation, a crash — into a final status.
+ */
+import type { Logger } from 'pino';
+import type { Redactor } from '../security/redactor.js';
+import type { OperationHandle } from './operation-handle.js';
+import { OperationCancelled, OperationFailure, type Stage } from './stage.js';
+
+export interface RunOptions {
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+}
+
+export async function runOperation<C>(
+  op: OperationHandle,
+  stages: readonly Stage<C>[],
+  ctx: C,
+  { signal, log, redactor }: RunOptions,
+): Promise<void> {
+  let current: Stage<C> | undefined;
+  try {
+    const messages: string[] = [];
+    for (const stage of stages) {
+      if (signal.aborted) throw new OperationCancelled();
+      current = stage;
+      await op.startStage(stage.name);
+      const result = await stage.run(ctx, signal);
+      await op.finishStage(stage.name, 'SUCCEEDED', result.counts, result.message ?? null);
+      current = undefined;
+      if (result.message) messages.push(result.message);
+      if (result.finishEarly) break;
+    }
+    await op.finish('SUCCEEDED', messages.join('; ') || null);
+  } catch (err) {
+    const outcome = classify(err, redactor);
+    if (outcome.status === 'FAILED' && !(err instanceof OperationFailure))
+      log.error(
+        { err: redactor.redactDeep(err), operationId: op.id, fabricId: op.fabricId },
+        'operation crashed',
+      );
+    if (current) await op.finishStage(current.name, outcome.status, {}, outcome.message);
+    await op.finish(outcome.status, outcome.message, outcome.errors);
+  }
+}
+
+function classify(err: unknown, redactor: Redactor) {
+  if (err instanceof OperationCancelled)
+    return { status: 'CANCELLED' as const, message: err.message, errors: [] };
+  if (err instanceof OperationFailure)
+    return {
+      status: 'FAILED' as const,
+      message: redactor.redact(err.message),
+      errors: err.errors.map((e) => ({ ...e, message: redactor.redact(e.message) })),
+    };
+  const message = redactor.redact(err instanceof Error ? err.message : String(err));
+  return { status: 'FAILED' as const, message: `internal error: ${message}`, errors: [{ message }] };
+}
