@@ -92,8 +92,8 @@ export function applyPatch(b: Backend, call: ApiCall): Reply {
     ...subresourceOf(call),
   };
   const force = call.query.get('force') === 'true';
-  const plan = planApply(existing?.metadata?.managedFields ?? [], writer, existing, body, force);
   const merged = mergeApplied(existing ?? {}, body) as KubeObject;
+  const plan = planApply(existing?.metadata?.managedFields ?? [], writer, existing, body, merged, force);
   for (const path of plan.released) removePath(merged, path, () => false);
   const next = { ...merged, metadata: { ...merged.metadata, managedFields: plan.entries } };
   const result = persist(b, {

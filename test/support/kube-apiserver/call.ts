@@ -29,6 +29,15 @@ export function decodeJson(call: ApiCall): unknown {
 }
 
 export function decodeObject(call: ApiCall): KubeObject {
+  const contentType = (call.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
+  if (contentType !== 'application/json') {
+    const accepted = 'application/json, application/yaml';
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${accepted}`,
+    );
+  }
   const value = decodeJson(call);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest('Object in request body is not a JSON object');

@@ -105,14 +105,16 @@ export function planApply(
   w: Writer,
   live: KubeObject | undefined,
   body: KubeObject,
+  merged: KubeObject,
   force: boolean,
 ): ApplyPlan {
   const applied = leafPaths(body, w.subresource);
   const owners = ownersOf(entries);
   const isMine = (e: ManagedFieldsEntry) => sameWriter(e, w, 'Apply');
   const others = owners.filter((o) => !isMine(o.entry));
+  // Conflicts come from fields the merge would change, so an applied `{}` over a filled object is no change.
   const changedKeys = [...applied.keys()].filter(
-    (k) => !sameValue(applied.get(k), valueAt(live, parsePathKey(k))),
+    (k) => !sameValue(valueAt(merged, parsePathKey(k)), valueAt(live, parsePathKey(k))),
   );
   const conflicts = others.flatMap((o) =>
     changedKeys.flatMap((k) =>

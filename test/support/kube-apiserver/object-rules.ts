@@ -78,8 +78,14 @@ export function carryOver(stored: KubeObject, next: KubeObject): KubeObject {
       deletionTimestamp: s.deletionTimestamp,
       deletionGracePeriodSeconds: s.deletionGracePeriodSeconds,
     });
-  meta.generation = (s.generation ?? 1) + (specChanged(stored, next) ? 1 : 0);
+  meta.generation = s.generation ?? 1;
   return { ...next, metadata: meta };
+}
+
+/** Generation +1 when the final object's spec (after admission) differs from the stored one. */
+export function withGeneration(stored: KubeObject, next: KubeObject): KubeObject {
+  const generation = (stored.metadata?.generation ?? 1) + (specChanged(stored, next) ? 1 : 0);
+  return { ...next, metadata: { ...next.metadata, generation } };
 }
 
 export function nameCauses(t: ResourceType, o: KubeObject): StatusCause[] {

@@ -6,7 +6,14 @@ import type { Backend } from './backend.js';
 import { sameValue } from './field-paths.js';
 import { recordUpdate } from './managed-fields.js';
 import type { Writer } from './managed-fields.js';
-import { carryOver, kindCauses, nameCauses, stampCreate, updateCauses } from './object-rules.js';
+import {
+  carryOver,
+  kindCauses,
+  nameCauses,
+  stampCreate,
+  updateCauses,
+  withGeneration,
+} from './object-rules.js';
 import { normalizeShape, schemaCauses } from './schema-step.js';
 import { crdNameCauses } from './crd-controller.js';
 import { CRDS } from './registry.js';
@@ -80,7 +87,8 @@ export function persist(b: Backend, w: WriteRequest): WriteResult {
   const { type, existing } = w;
   const shaped = shape(type, existing, w.next, w.subresource);
   const stamped = existing ? carryOver(existing, shaped) : stampCreate(shaped);
-  let object = admit(b, w, normalizeShape(type, stamped));
+  const admitted = admit(b, w, normalizeShape(type, stamped));
+  let object = existing ? withGeneration(existing, admitted) : admitted;
   if (w.ownership === 'Update') {
     const managedFields = recordUpdate(existing?.metadata?.managedFields ?? [], w.writer, existing, object);
     object = { ...object, metadata: { ...object.metadata, managedFields } };
