@@ -6,6 +6,7 @@ import { canonicalHash, canonicalJson } from '../../src/domain/canonical.js';
 import { diff } from '../../src/domain/diff.js';
 import type { Manifest } from '../../src/domain/manifest.js';
 import { normalize } from '../../src/domain/normalize.js';
+import { HAS_SHARED, loadSample, SAMPLE_FILES } from './shared-data.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/normalize');
 const docs = (file: string): Manifest[] =>
@@ -123,4 +124,15 @@ describe('normalize', () => {
     (changed.spec!['subnets'] as Record<string, Record<string, unknown>>)['web']!['vlan'] = 1003;
     expect(canonicalHash(changed)).not.toBe(canonicalHash(vpc()));
   });
+});
+
+describe.skipIf(!HAS_SHARED)('normalize on the samples', () => {
+  const all = SAMPLE_FILES.flatMap((f) => loadSample(f).map((s) => s.manifest));
+  it.each(all.map((m) => [`${m.kind}/${m.metadata.name}`, m] as const))(
+    '%s is a fixed point of normalize',
+    (_n, m) => {
+      const once = normalize(m);
+      expect(normalize(once as unknown as Manifest)).toEqual(once);
+    },
+  );
 });
