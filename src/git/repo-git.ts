@@ -3,7 +3,7 @@
  * whose failures become a classified, redacted GitError.
  */
 import { createHash } from 'node:crypto';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classifyFailure } from './classify.js';
 import { GitError } from './git-error.js';
@@ -107,5 +107,15 @@ export class RepoGit {
     if (exists) return;
     await mkdir(this.options.cacheDir, { recursive: true });
     await this.local(['init', '--bare', '--quiet', this.cachePath], { cwd: this.options.cacheDir });
+  }
+
+  /**
+   * Removes lock files a killed git left behind (a timeout kills with SIGKILL); otherwise every
+   * later fetch fails with "shallow.lock: File exists". Only call while holding the cache's lock.
+   */
+  async clearStaleLocks(): Promise<void> {
+    const entries = await readdir(this.cachePath, { recursive: true, withFileTypes: true });
+    const locks = entries.filter((e) => e.isFile() && e.name.endsWith('.lock'));
+    await Promise.all(locks.map((e) => rm(join(e.parentPath, e.name), { force: true })));
   }
 }

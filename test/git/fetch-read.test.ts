@@ -1,8 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitSource, SourceFileError, type ManifestFile, type RepoAccess } from '../../src/git/index.js';
+import { cachePathFor } from '../../src/git/repo-git.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 
 let server: GitServer;
@@ -80,6 +81,16 @@ describe('fetch and treeHash', () => {
     await source.fetch(access(repo), 'main');
     const rewritten = await repo.push({ 'a.yaml': 'v: 3\n' }, 'rewritten', { parent: root, force: true });
     expect((await source.fetch(access(repo), 'main')).commit).toBe(rewritten);
+  });
+
+  it('recovers from a fetch that was killed mid-way and left lock files behind', async () => {
+    const repo = await server.createRepo('stale-lock', { 'a.yaml': 'a: 1\n' });
+    await source.fetch(access(repo), 'main');
+    const cache = cachePathFor(cacheDir, repo.name);
+    await writeFile(join(cache, 'shallow.lock'), '');
+    await writeFile(join(cache, 'refs/fabric-sync/heads/main.lock'), '');
+    const next = await repo.push({ 'a.yaml': 'a: 2\n' }, 'next');
+    expect((await source.fetch(access(repo), 'main')).commit).toBe(next);
   });
 
   it('keeps one cache per repository id and fetches different branches side by side', async () => {
