@@ -145,6 +145,16 @@ describe('readManifestFiles', () => {
     expect(read).toEqual(files);
   });
 
+  it('reassembles a multi-megabyte file that arrives in many chunks', async () => {
+    const big = Array.from({ length: 60_000 }, (_, i) => `k${i}: ${'v'.repeat(i % 70)}\n`).join('');
+    const repo = await server.createRepo('chunks', { 'c/big.yaml': big, 'c/small.yaml': 's: 1\n' });
+    const { commit } = await source.fetch(access(repo), 'main');
+    const files = await collect(source.readManifestFiles(access(repo), commit, 'c'));
+    expect(files['c/big.yaml']?.length).toBe(big.length);
+    expect(files['c/big.yaml'] === big).toBe(true);
+    expect(files['c/small.yaml']).toBe('s: 1\n');
+  });
+
   it('yields blob ids and reads only the files `include` accepts', async () => {
     const repo = await server.createRepo('include', { 'i/a.yaml': 'a: 1\n', 'i/b.yaml': 'b: 1\n' });
     const first = await source.fetch(access(repo), 'main');
