@@ -24,6 +24,7 @@ import {
   externalPeeringNamespace,
   peeringNamespaces,
 } from './rules/set-references.js';
+import { attachmentSwitchesHaveVlanNamespace, eslagSwitchesShareGroup } from './rules/set-switches.js';
 import type { DesiredSet, Finding, ObjectRule, RuleSettings, SetRule } from './rules/types.js';
 import { vpcRule } from './rules/vpc.js';
 import { ipv4NamespaceRule, switchRule, vlanNamespaceRule } from './rules/wiring.js';
@@ -57,11 +58,13 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
 export const SET_RULES: readonly SetRule[] = [
   danglingReferences,
   portsUsedOnce,
+  eslagSwitchesShareGroup,
   vpcSubnetsInNamespace,
   vpcVlansInNamespace,
   switchVlanNamespacesDisjoint,
   attachmentConnectionType,
   attachmentsPerConnection,
+  attachmentSwitchesHaveVlanNamespace,
   externalAttachmentTargets,
   externalVlansPerConnection,
   peeringNamespaces,

@@ -404,6 +404,30 @@ const CASES: Case[] = [
     field: 'spec.external.link.switch.port',
     message: /Switch leaf-9, which does not exist/,
   },
+  {
+    rule: 'eslag switches share a redundancy group',
+    kind: 'Switch',
+    name: 'leaf-2',
+    edit: (s) => delete s['redundancy'],
+    field: 'spec.eslag',
+    message: /one redundancy group of type eslag/,
+  },
+  {
+    rule: 'attached switches list the VLANNamespace',
+    kind: 'Switch',
+    name: 'leaf-1',
+    edit: (s) => (s['vlanNamespaces'] = ['other']),
+    field: 'spec.connection',
+    message: /switch leaf-1 .* does not list VLANNamespace default of VPC vpc-1/,
+    extra: [
+      {
+        apiVersion: 'wiring.githedgehog.com/v1beta1',
+        kind: 'VLANNamespace',
+        metadata: { name: 'other' },
+        spec: { ranges: [{ from: 100, to: 200 }] },
+      },
+    ],
+  },
   // Switch, VLANNamespace, IPv4Namespace (§2.4, §2.9, §2.12)
   {
     rule: 'redundancy both or neither',

@@ -1,0 +1,53 @@
+/** Cross-object rules between connections, attachments and the switches they use (REFERENCE §2.2, §2.8). */
+import { connectionEndpoints, connectionTypesOf, parsePortRef } from '../connection-endpoints.js';
+import type { Manifest } from '../manifest.js';
+import type { DesiredSet, SetFinding, SetRule } from './types.js';
+import { child, items, text } from './values.js';
+
+const switchesOf = (set: DesiredSet, connection: Manifest): Manifest[] => {
+  const names = new Set(
+    connectionEndpoints(connection.spec)
+      .filter((e) => e.targetKind === 'Switch')
+      .map((e) => parsePortRef(e.value)?.device ?? ''),
+  );
+  return [...names].flatMap((n) => set.index.get('Switch')?.get(n) ?? []);
+};
+
+/** All switches of an eslag connection share one redundancy group of type eslag. */
+export const eslagSwitchesShareGroup: SetRule = (set) =>
+  set.ofKind('Connection').flatMap((subject): SetFinding[] => {
+    if (connectionTypesOf(subject.spec)[0] !== 'eslag') return [];
+    const switches = switchesOf(set, subject);
+    const groups = new Set(
+      switches.map((s) => {
+        const redundancy = child(s.spec, 'redundancy');
+        return text(redundancy?.['type']) === 'eslag' ? text(redundancy?.['group']) : '';
+      }),
+    );
+    if (groups.size <= 1 && !groups.has('')) return [];
+    const names = switches.map((s) => s.metadata.name).join(', ');
+    return [
+      {
+        subject,
+        field: 'spec.eslag',
+        message: `switches ${names} must all be in one redundancy group of type eslag`,
+      },
+    ];
+  });
+
+/** Every switch carrying an attachment lists the VPC's VLANNamespace in spec.vlanNamespaces. */
+export const attachmentSwitchesHaveVlanNamespace: SetRule = (set) =>
+  set.ofKind('VPCAttachment').flatMap((subject): SetFinding[] => {
+    const connection = set.index.get('Connection')?.get(text(subject.spec?.['connection']));
+    const vpc = set.index.get('VPC')?.get(text(subject.spec?.['subnet']).split('/')[0] ?? '');
+    if (!connection || !vpc) return [];
+    const namespace = text(vpc.spec?.['vlanNamespace']);
+    const missing = switchesOf(set, connection).filter(
+      (s) => !items(s.spec, 'vlanNamespaces').includes(namespace),
+    );
+    return missing.map((s) => ({
+      subject,
+      field: 'spec.connection',
+      message: `switch ${s.metadata.name} of connection ${connection.metadata.name} does not list VLANNamespace ${namespace} of VPC ${vpc.metadata.name}`,
+    }));
+  });
