@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { classify, diff, driftScore } from '../../src/domain/diff.js';
 import type { Manifest } from '../../src/domain/manifest.js';
 import { normalize } from '../../src/domain/normalize.js';
+import { HAS_SHARED, loadSample } from './shared-data.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/normalize');
 const docs = (file: string): Manifest[] =>
@@ -98,5 +99,44 @@ describe('driftScore', () => {
     expect(
       driftScore([{ classification: 'MODIFIED', differences: [low] }, { classification: 'IN_SYNC' }]),
     ).toBeCloseTo(0.1);
+  });
+});
+
+describe.skipIf(!HAS_SHARED)('diff between the two lab-ci revisions', () => {
+  const byName = (file: string) =>
+    new Map(loadSample(file).map((s) => [`${s.manifest.kind}/${s.manifest.metadata.name}`, s.manifest]));
+  const before = byName('lab-ci_env-ci-1_wiring.251b76f.yaml');
+  const after = byName('lab-ci_env-ci-1_wiring.95ca77d.yaml');
+
+  it('shows exactly the serial and redundancy changes of ds3000-01 (samples/README)', () => {
+    const differences = diff(
+      normalize(after.get('Switch/ds3000-01')!),
+      normalize(before.get('Switch/ds3000-01')!),
+    );
+    expect(differences.map((d) => [d.path, d.desired, d.live])).toEqual([
+      ['spec.boot.serial', expect.any(String), 'DX030F2B031A05UB200007'],
+      ['spec.redundancy.group', 'eslag-2', 'mclag-1'],
+      ['spec.redundancy.type', 'eslag', 'mclag'],
+      // The webhook adds the redundancy group to groups (REFERENCE §1.5), so the change shows there too.
+      ['spec.groups[0]', 'eslag-2', 'mclag-1'],
+    ]);
+  });
+
+  it('classifies renamed connections as MISSING and ORPHANED and the rest of the wiring as IN_SYNC or MODIFIED', () => {
+    const keys = new Set([...before.keys(), ...after.keys()]);
+    const counts: Record<string, number> = {};
+    for (const key of keys) {
+      const desired = after.get(key);
+      const live = before.get(key);
+      const c = classify({
+        ...(desired ? { desired: normalize(desired) } : {}),
+        ...(live ? { live: normalize(live) } : {}),
+      });
+      counts[c] = (counts[c] ?? 0) + 1;
+    }
+    // Created: eslag-2 group and 2 eslag connections; deleted: mclag-1 group, mclag-domain and 2 mclag connections.
+    expect(counts['MISSING']).toBe(3);
+    expect(counts['ORPHANED']).toBe(4);
+    expect(counts['MODIFIED']).toBeGreaterThan(0);
   });
 });
