@@ -39,17 +39,19 @@ export interface App {
 export interface StartOptions {
   /** Where log lines go (tests capture them); default stdout. */
   readonly logDestination?: pino.DestinationStream;
+  /** Sees every SQL statement (tests count them). */
+  readonly onQuery?: (sql: string) => void;
 }
 
 const STALE_SWEEP_MS = 30_000;
 
-export async function startApp(config: Config, { logDestination }: StartOptions = {}): Promise<App> {
+export async function startApp(config: Config, { logDestination, onQuery }: StartOptions = {}): Promise<App> {
   const redactor = new Redactor();
   const log = createLogger(config, redactor, logDestination);
   const keys = config.secretKeys ?? (await loadKeyFile(config.dataDir, log));
   redactor.add(config.adminToken);
   const vault = new Vault(SecretBox.fromKeyList(keys), redactor);
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, onQuery ? { onQuery } : {});
   if (database.embedded)
     log.info({ dataDir: config.dataDir }, 'using the embedded PostgreSQL (set DATABASE_URL for a server)');
   const { orm } = database;

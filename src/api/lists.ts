@@ -186,10 +186,14 @@ async function newestFirst<T extends { id: string; createdAt: Date }>(
         ],
       }
     : {};
-  const rows = await em.find(entity, { $and: [where, keyset] }, {
-    orderBy: { createdAt: 'desc', id: 'desc' } as never,
-    limit: limit + 1,
-  });
+  const rows = await em.find(
+    entity,
+    { $and: [where, keyset] },
+    {
+      orderBy: { createdAt: 'desc', id: 'desc' } as never,
+      limit: limit + 1,
+    },
+  );
   return toPage(
     rows,
     limit,

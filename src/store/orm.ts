@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITY_SCHEMAS } from './entities/index.js';
+import { MIGRATIONS } from '../../migrations/index.js';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -14,7 +15,7 @@ export interface OrmOptions {
   readonly onQuery?: (sql: string) => void;
 }
 
-export function ormConfig({ clientUrl, poolSize = 10, onQuery }: OrmOptions): Options {
+export function ormConfig({ clientUrl, poolSize = 10 }: Omit<OrmOptions, 'onQuery'>): Options {
   return {
     clientUrl,
     entities: ENTITY_SCHEMAS,
@@ -22,8 +23,7 @@ export function ormConfig({ clientUrl, poolSize = 10, onQuery }: OrmOptions): Op
     extensions: [Migrator],
     migrations: {
       path: MIGRATIONS_DIR,
-      pathTs: MIGRATIONS_DIR,
-      glob: '!(*.d).{js,ts}',
+      migrationsList: MIGRATIONS,
       emit: 'ts',
       transactional: true,
       allOrNothing: true,
@@ -32,10 +32,18 @@ export function ormConfig({ clientUrl, poolSize = 10, onQuery }: OrmOptions): Op
     // Explicit schemas, no reflection: nothing to discover at run time.
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,
-    debug: onQuery ? ['query'] : false,
-    logger: onQuery ? (message: string) => onQuery(message) : () => undefined,
+    debug: false,
     colors: false,
   };
 }
 
-export const createOrm = (options: OrmOptions): Promise<MikroORM> => MikroORM.init(ormConfig(options));
+export async function createOrm({ onQuery, ...options }: OrmOptions): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormConfig(options));
+  // Every statement, from the ORM and from set-based knex queries alike, passes through knex.
+  if (onQuery)
+    orm.em
+      .getConnection()
+      .getKnex()
+      .on('query', (query: { sql: string }) => onQuery(query.sql));
+  return orm;
+}

@@ -1,7 +1,7 @@
 /** Creating, changing and checking Git repositories: validate, seal credentials, store. */
 import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { badInput, conflict, notFound } from '../../domain/errors.js';
+import { DomainError, badInput, conflict, notFound } from '../../domain/errors.js';
 import { displayName } from '../../domain/input-rules.js';
 import type { GitSource } from '../../git/git-source.js';
 import { checkBranch } from '../../git/refs.js';
@@ -68,10 +68,7 @@ export class RepositoryService {
 
   private assign(repo: GitRepository, input: GUpdateRepositoryInput, field: string): void {
     if (input.name != null) repo.name = displayName(`${field}.name`, input.name);
-    if (input.url != null) {
-      this.deps.git.checkUrl(input.url);
-      repo.url = input.url;
-    }
+    if (input.url != null) repo.url = this.checkUrl(input.url, `${field}.url`);
     if (input.defaultBranch != null)
       repo.defaultBranch = checkBranch(input.defaultBranch, `${field}.defaultBranch`);
     if (input.insecureIgnoreHostKey != null) repo.insecureIgnoreHostKey = input.insecureIgnoreHostKey;
@@ -86,6 +83,17 @@ export class RepositoryService {
     }
     if (!repo.name) throw badInput(`${field}.name`, 'is required');
     if (!repo.url) throw badInput(`${field}.url`, 'is required');
+  }
+
+  /** GitSource names the setting that refuses a scheme; the API names the input field too. */
+  private checkUrl(url: string, field: string): string {
+    try {
+      this.deps.git.checkUrl(url);
+      return url;
+    } catch (err) {
+      if (err instanceof DomainError) throw new DomainError(err.code, err.message, { field });
+      throw err;
+    }
   }
 
   private assignAuth(repo: GitRepository, auth: GRepositoryAuthInput, field: string): void {

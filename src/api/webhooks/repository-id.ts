@@ -1,0 +1,18 @@
+import { parseGlobalId } from '../ids.js';
+
+/** Where Git hosts post push events: `POST /webhooks/git/:repositoryId`. */
+export const GIT_WEBHOOK_PREFIX = '/webhooks/git/';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The repository's database id from the webhook path. Both the GraphQL id (what the API shows)
+ * and the raw UUID are accepted, so a URL copied from either place works; anything else is null.
+ */
+export function repositoryIdFromPath(pathname: string): string | null {
+  if (!pathname.startsWith(GIT_WEBHOOK_PREFIX)) return null;
+  const segment = pathname.slice(GIT_WEBHOOK_PREFIX.length);
+  if (UUID.test(segment)) return segment.toLowerCase();
+  const parsed = parseGlobalId(segment);
+  return parsed?.type === 'GitRepository' ? parsed.id : null;
+}
