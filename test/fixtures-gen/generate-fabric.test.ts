@@ -88,6 +88,18 @@ describe('generateFabric', () => {
     expect(generateFabric({ seed: 7 })).not.toEqual(generateFabric({ seed: 8 }));
   });
 
+  it('builds a spine-less mesh: leaves in a ring, servers on one leaf each, no ESLAG', () => {
+    const mesh = generateFabric({ spines: 0, leafPairs: 2, serversPerPair: 12 });
+    const types = ofKind(mesh, 'Connection').map((c) => Object.keys(spec(c))[0]);
+    expect(types.filter((t) => t === 'mesh')).toHaveLength(4);
+    expect(types).not.toContain('eslag');
+    expect(types).not.toContain('fabric');
+    expect(ofKind(mesh, 'SwitchGroup')).toEqual([]);
+    expect(
+      ofKind(mesh, 'Switch').every((s) => spec(s)['role'] === 'server-leaf' && !spec(s)['redundancy']),
+    ).toBe(true);
+  });
+
   it('refuses shapes the layout cannot hold, saying why', () => {
     expect(() => generateFabric({ leafPairs: 65 })).toThrow(/leaves exceed/);
     expect(() => generateFabric({ vpcs: 2000, subnetsPerVpc: 2 })).toThrow(/VLANs/);

@@ -19,6 +19,7 @@ describe('generated fabrics pass the domain validation', () => {
     ['the default fabric', {}],
     ['three spines, five subnets per VPC', { spines: 3, leafPairs: 3, subnetsPerVpc: 5, vpcs: 9, seed: 11 }],
     ['about 2,000 objects', shapeFor(2_000, 5)],
+    ['a spine-less mesh of six leaves', { spines: 0, leafPairs: 3, seed: 4 }],
   ])('%s', (_label, shape) => {
     const manifests = sourced(fabricFiles(generateFabric(shape), { files: 20 }));
     expect(validateManifests(manifests)).toEqual([]);
