@@ -48,3 +48,13 @@ export const EDGES = {
 } as const satisfies Record<string, EdgeDef>;
 
 export type EdgeName = keyof typeof EDGES;
+
+const ALL_EDGES = Object.entries(EDGES) as [EdgeName, EdgeDef][];
+
+/** The edges a kind's objects make (its outgoing GraphQL fields). */
+export const edgesFrom = (kind: string): [EdgeName, EdgeDef][] =>
+  ALL_EDGES.filter(([, e]) => e.fromKind === kind);
+
+/** The edges that point at a kind (its reverse GraphQL fields, named by `inverse`). */
+export const edgesTo = (kind: string): [EdgeName, EdgeDef][] =>
+  ALL_EDGES.filter(([, e]) => e.targetKind === kind);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findDanglingReferences } from '../../src/domain/dangling-references.js';
 import type { Manifest } from '../../src/domain/manifest.js';
+import { edgesFrom, edgesTo } from '../../src/domain/reference-edges.js';
 import { edgeOf, referencesOf } from '../../src/domain/references.js';
+import { validateManifests } from '../../src/domain/validate.js';
 import { HAS_SHARED, loadSample } from './shared-data.js';
 
 const m = (kind: string, name: string, spec: Manifest['spec']): Manifest => ({
@@ -128,5 +130,29 @@ describe.skipIf(!HAS_SHARED)('references in the samples', () => {
       'server-3--bundled--s5248-01',
       'server-4--unbundled--s5248-02',
     ]);
+  });
+});
+
+describe('edge table', () => {
+  it('lists outgoing and incoming edges per kind for the graph', () => {
+    expect(edgesFrom('VPCAttachment').map(([name, e]) => [name, e.edge, e.targetKind])).toEqual([
+      ['attachmentVpc', 'vpc', 'VPC'],
+      ['attachmentConnection', 'connection', 'Connection'],
+    ]);
+    expect(edgesTo('Connection').map(([, e]) => `${e.fromKind}.${e.edge} ⇄ ${e.inverse}`)).toEqual([
+      'VPCAttachment.connection ⇄ attachments',
+      'ExternalAttachment.connection ⇄ externalAttachments',
+    ]);
+  });
+
+  it('marks only the Server profile reference optional, and validation ignores it when dangling', () => {
+    const server = m('Server', 's', { profile: 'not-there' });
+    const [dangling] = findDanglingReferences([server]);
+    expect(dangling?.reference.edge).toBe('serverProfile');
+    expect(edgeOf(dangling!.reference).optional).toBe(true);
+    const server2 = { ...server, apiVersion: 'wiring.githedgehog.com/v1beta1' };
+    expect(
+      validateManifests([{ manifest: server2, source: { file: 'f', line: 1, documentIndex: 0 } }]),
+    ).toEqual([]);
   });
 });
