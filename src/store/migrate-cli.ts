@@ -16,6 +16,7 @@ try {
   if (create) {
     await migrateToLatest(database.orm);
     const result = await database.orm.getMigrator().createMigration(undefined, false, false);
+    if (result.fileName) await writeMigrationIndex();
     console.log(
       result.fileName ? `wrote migrations/${result.fileName}` : 'schema is up to date: nothing to write',
     );
