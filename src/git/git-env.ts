@@ -20,6 +20,8 @@ esac
 export interface EnvOptions {
   /** known_hosts for SSH host key checks; without it every SSH host is untrusted. */
   readonly knownHostsFile?: string;
+  /** Hand over the repository's credentials; commands that only read the cache get none. */
+  readonly credentials: boolean;
 }
 
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
@@ -60,9 +62,7 @@ export async function withGitEnv<T>(
 async function buildEnv(dir: string, repo: RepoAccess, options: EnvOptions): Promise<Record<string, string>> {
   const home = join(dir, 'home');
   await mkdir(home, { mode: 0o700 });
-  const askpass = join(dir, 'askpass.sh');
-  await writeFile(askpass, ASKPASS, { mode: 0o700 });
-  return {
+  const base = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     LC_ALL: 'C',
     LANG: 'C',
@@ -71,6 +71,12 @@ async function buildEnv(dir: string, repo: RepoAccess, options: EnvOptions): Pro
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_TERMINAL_PROMPT: '0',
+  };
+  if (!options.credentials) return base;
+  const askpass = join(dir, 'askpass.sh');
+  await writeFile(askpass, ASKPASS, { mode: 0o700 });
+  return {
+    ...base,
     GIT_ASKPASS: askpass,
     GIT_SSH_COMMAND: await sshCommand(dir, repo, options),
     ...httpCredentials(repo),

@@ -53,7 +53,7 @@ export class RepoGit {
 
   /** Runs a command that talks to the remote; a failure throws a classified GitError. */
   async remote(args: readonly string[], call: CallOptions = {}): Promise<GitResult> {
-    const result = await this.run(args, call);
+    const result = await this.run(args, call, { credentials: true });
     if (result.code === 0) return result;
     const failure = classifyFailure(result.stderr, {
       timedOut: result.timedOut,
@@ -64,21 +64,28 @@ export class RepoGit {
 
   /** Runs a command on the cache; a failure means a corrupt cache or a bug, so it throws a plain Error. */
   async local(args: readonly string[], call: CallOptions = {}): Promise<GitResult> {
-    const result = await this.run(args, { cwd: this.cachePath, ...call });
+    const result = await this.run(args, { cwd: this.cachePath, ...call }, { credentials: false });
     if (result.code !== 0) throw this.localError(args, result);
     return result;
   }
 
-  /** Runs a command and returns whatever happened, for callers that read the exit code themselves. */
-  run(args: readonly string[], { cwd, input, env = {} }: CallOptions = {}): Promise<GitResult> {
-    return withGitEnv(this.repo, this.options, (base) =>
+  /**
+   * Runs a command and returns whatever happened, for callers that read the exit code themselves.
+   * Credentials (askpass values, key file) exist only for commands that talk to the remote.
+   */
+  run(
+    args: readonly string[],
+    { cwd, input, env = {} }: CallOptions,
+    { credentials }: { credentials: boolean },
+  ): Promise<GitResult> {
+    return withGitEnv(this.repo, { ...this.options, credentials }, (base) =>
       runGit({ args, cwd, input, env: { ...base, ...env }, timeoutMs: this.options.timeoutMs }),
     );
   }
 
   /** Streams the stdout of a long-running command on the cache; stopping early kills it. */
   async *stdout(args: readonly string[], input?: string): AsyncGenerator<Buffer> {
-    const { env, close } = await openGitEnv(this.repo, this.options);
+    const { env, close } = await openGitEnv(this.repo, { ...this.options, credentials: false });
     const run = startGit({ args, env, cwd: this.cachePath, input, timeoutMs: this.options.timeoutMs });
     try {
       yield* run.child.stdout as AsyncIterable<Buffer>;

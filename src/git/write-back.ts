@@ -99,7 +99,8 @@ async function ensureBase(git: RepoGit, { baseCommit, branch }: CommitRequest): 
 }
 
 async function hasCommit(git: RepoGit, commit: string): Promise<boolean> {
-  const result = await git.run(['cat-file', '-e', `${commit}^{commit}`], { cwd: git.cachePath });
+  const args = ['cat-file', '-e', `${commit}^{commit}`];
+  const result = await git.run(args, { cwd: git.cachePath }, { credentials: false });
   return result.code === 0;
 }
 
@@ -138,7 +139,7 @@ async function output(git: RepoGit, env: Env, args: string[], input?: string): P
 /** Pushes without force; a rejected update (the branch moved) is a CONFLICT carrying the branch's current commit. */
 async function push(git: RepoGit, env: Env, commit: string, target: string): Promise<void> {
   const args = ['push', '--porcelain', '--', git.repo.url, `${commit}:refs/heads/${target}`];
-  const result = await git.run(args, { cwd: git.cachePath, env });
+  const result = await git.run(args, { cwd: git.cachePath, env }, { credentials: true });
   if (result.code === 0) return;
   const report = `${result.stdout.toString('utf8')}\n${result.stderr}`;
   if (/\[rejected\]|non-fast-forward|fetch first/.test(report)) {
