@@ -58,29 +58,37 @@ const LAYOUT: Readonly<
 export const connectionTypesOf = (spec: JsonObject | undefined): ConnectionType[] =>
   Object.keys(spec ?? {}).filter(isConnectionType);
 
-function linkEnds(link: JsonValue | undefined, path: string, ends: Record<string, EndpointKind>): Endpoint[] {
-  if (!isJsonObject(link)) return [];
-  return Object.entries(ends).flatMap(([role, targetKind]) => {
+function pushEnds(
+  out: Endpoint[],
+  link: JsonValue | undefined,
+  path: string,
+  ends: Record<string, EndpointKind>,
+): void {
+  if (!isJsonObject(link)) return;
+  for (const role in ends) {
     const end = link[role];
     const value = isJsonObject(end) ? end['port'] : undefined;
-    return typeof value === 'string' ? [{ field: `${path}.${role}.port`, role, targetKind, value }] : [];
-  });
+    if (typeof value === 'string')
+      out.push({ field: `${path}.${role}.port`, role, targetKind: ends[role]!, value });
+  }
 }
 
-/** Every port a Connection spec names, in document order. */
+/** Every port a Connection spec names, in document order (plain loops: called for every connection). */
 export function connectionEndpoints(spec: JsonObject | undefined): Endpoint[] {
-  return connectionTypesOf(spec).flatMap((type) => {
+  const out: Endpoint[] = [];
+  for (const type of connectionTypesOf(spec)) {
     const member = spec?.[type];
-    if (!isJsonObject(member)) return [];
+    if (!isJsonObject(member)) continue;
     const { lists, single, ends } = LAYOUT[type];
     const base = `spec.${type}`;
-    const fromSingle = single ? linkEnds(member[single], `${base}.${single}`, ends) : [];
-    const fromLists = lists.flatMap((list) => {
+    if (single) pushEnds(out, member[single], `${base}.${single}`, ends);
+    for (const list of lists) {
       const links = member[list];
-      return Array.isArray(links) ? links.flatMap((l, i) => linkEnds(l, `${base}.${list}[${i}]`, ends)) : [];
-    });
-    return [...fromSingle, ...fromLists];
-  });
+      if (!Array.isArray(links)) continue;
+      for (let i = 0; i < links.length; i++) pushEnds(out, links[i], `${base}.${list}[${i}]`, ends);
+    }
+  }
+  return out;
 }
 
 /** Splits `<device>/<port>`; undefined when there is no device or no port. */

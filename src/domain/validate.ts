@@ -3,6 +3,7 @@
  * identity and schema, then the fabric webhook's rules per object, then the rules across objects.
  * Every issue names file, line, kind, name and field when they are known; nothing throws.
  */
+import { connectionEndpoints, type Endpoint } from './connection-endpoints.js';
 import { indexByName } from './dangling-references.js';
 import { FABRIC_NAMESPACE, type Manifest } from './manifest.js';
 import { withWebhookDefaults } from './normalize.js';
@@ -143,8 +144,17 @@ function desiredSet(
     if (group) group.push(m);
     else byKind.set(m.kind, [m]);
   }
+  const endpoints = new Map<Manifest, readonly Endpoint[]>();
+  const endpointsOf = (connection: Manifest): readonly Endpoint[] => {
+    const known = endpoints.get(connection);
+    if (known) return known;
+    const computed = connectionEndpoints(connection.spec);
+    endpoints.set(connection, computed);
+    return computed;
+  };
   return {
     objects,
+    endpointsOf,
     index: indexByName(objects),
     settings,
     asWritten: (m) => written.get(m) ?? m,

@@ -2,7 +2,7 @@
  * Cross-object rules about ports and what sits on a connection (REFERENCE §2.2, §2.6, §2.8).
  * Each uses one Map keyed by port or connection: linear in the number of objects.
  */
-import { connectionEndpoints, parsePortRef, physicalPort } from '../connection-endpoints.js';
+import { parsePortRef, physicalPort } from '../connection-endpoints.js';
 import type { Manifest } from '../manifest.js';
 import type { SetFinding, SetRule } from './types.js';
 import { child, num, text } from './values.js';
@@ -23,7 +23,7 @@ export const portsUsedOnce: SetRule = (set) => {
   const anySub = new Map<string, PortUse>();
   const found: SetFinding[] = [];
   for (const connection of set.ofKind('Connection')) {
-    for (const endpoint of connectionEndpoints(connection.spec)) {
+    for (const endpoint of set.endpointsOf(connection)) {
       const ref = parsePortRef(endpoint.value);
       if (!ref) continue;
       const use = { connection, field: endpoint.field, value: endpoint.value };

@@ -1,12 +1,13 @@
 /** Cross-object rules between connections, attachments and the switches they use (REFERENCE §2.2, §2.8). */
-import { connectionEndpoints, connectionTypesOf, parsePortRef } from '../connection-endpoints.js';
+import { connectionTypesOf, parsePortRef } from '../connection-endpoints.js';
 import type { Manifest } from '../manifest.js';
 import type { DesiredSet, SetFinding, SetRule } from './types.js';
 import { child, items, text } from './values.js';
 
 const switchesOf = (set: DesiredSet, connection: Manifest): Manifest[] => {
   const names = new Set(
-    connectionEndpoints(connection.spec)
+    set
+      .endpointsOf(connection)
       .filter((e) => e.targetKind === 'Switch')
       .map((e) => parsePortRef(e.value)?.device ?? ''),
   );

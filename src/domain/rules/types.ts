@@ -1,4 +1,5 @@
 /** The shapes every validation rule shares (REFERENCE §2 "Webhook" rules checked offline). */
+import type { Endpoint } from '../connection-endpoints.js';
 import type { NameIndex } from '../dangling-references.js';
 import type { JsonObject, Manifest } from '../manifest.js';
 
@@ -46,6 +47,8 @@ export interface DesiredSet {
    * spec.groups[0] point into the user's file, not into a sorted, defaulted copy.
    */
   readonly asWritten: (m: Manifest) => Manifest;
+  /** A connection's endpoints, computed once per set (several rules need them). */
+  readonly endpointsOf: (connection: Manifest) => readonly Endpoint[];
   /** Objects of one kind, in document order. */
   readonly ofKind: (kind: string) => readonly Manifest[];
 }
