@@ -32,7 +32,9 @@ export async function persistRecords(ctx: GitSyncContext, signal: AbortSignal): 
   return {
     counts: {
       created: plan.creates.length,
-      updated: plan.updates.length + plan.moves.length,
+      updated: plan.updates.length,
+      /** Same content at a new file, line or document index. */
+      moved: plan.moves.length,
       deleted: plan.deletes.length,
       unchanged: plan.unchanged,
     },

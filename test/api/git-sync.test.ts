@@ -1,0 +1,282 @@
+/**
+ * The git sync pipeline end to end: real repositories over HTTP with basic auth (git http-backend),
+ * GraphQL mutations, progress over graphql-ws, and the records the database ends up with.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
+import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
+import { collect, wsClient } from '../support/subscriptions.js';
+
+const SAMPLES = path.resolve(process.cwd(), '../shared/hedgehog/samples');
+const USER = { username: 'sync-bot', password: 'correct-horse-battery-staple' };
+
+let t: TestApp;
+let git: GitServer;
+beforeAll(async () => {
+  [t, git] = await Promise.all([startTestApp(), startGitServer({ users: [USER] })]);
+});
+afterAll(async () => {
+  await t?.close();
+  await git?.close();
+});
+
+interface OperationView {
+  id: string;
+  status: string;
+  message: string | null;
+  stages: { name: string; status: string; counts: { name: string; value: number }[] }[];
+  errors: {
+    file: string | null;
+    line: number | null;
+    kind: string | null;
+    name: string | null;
+    message: string;
+  }[];
+}
+
+const OPERATION_FIELDS =
+  'id status message stages { name status counts { name value } } errors { file line kind name message }';
+
+async function setUpFabric(
+  name: string,
+  repo: TestRepo,
+  directory: string,
+  auth = { kind: 'BASIC', ...{ username: USER.username, secret: USER.password } },
+) {
+  const { createRepository } = dataOf(
+    await t.gql<{ createRepository: { id: string } }>(
+      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
+      {
+        i: { name: `${name}-repo`, url: repo.httpUrl, defaultBranch: repo.defaultBranch, auth },
+      },
+    ),
+  );
+  const { createFabric } = dataOf(
+    await t.gql<{ createFabric: { id: string } }>(
+      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
+      {
+        i: { name, repositoryId: createRepository.id, directory },
+      },
+    ),
+  );
+  return { fabricId: createFabric.id, repositoryId: createRepository.id };
+}
+
+/** Starts a sync and follows it over graphql-ws to its final status. */
+async function sync(
+  fabricId: string,
+): Promise<{
+  op: OperationView;
+  progress: { status: string; stage: { name: string; status: string } | null }[];
+}> {
+  const { syncFabric } = dataOf(
+    await t.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
+      f: fabricId,
+    }),
+  );
+  const client = wsClient(t.url, t.adminToken);
+  type Event = { operationProgress: { status: string; stage: { name: string; status: string } | null } };
+  const { done } = collect<Event>(
+    client,
+    `subscription($id: ID!) { operationProgress(operationId: $id) { status stage { name status } } }`,
+    { id: syncFabric.id },
+    (e) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(e.operationProgress.status),
+  );
+  const events = await done;
+  await client.dispose();
+  const { operation } = dataOf(
+    await t.gql<{ operation: OperationView }>(
+      `query($id: ID!) { operation(id: $id) { ${OPERATION_FIELDS} } }`,
+      { id: syncFabric.id },
+    ),
+  );
+  return { op: operation, progress: events.map((e) => e.operationProgress) };
+}
+
+const counts = (op: OperationView, stage: string) =>
+  Object.fromEntries(op.stages.find((s) => s.name === stage)?.counts.map((c) => [c.name, c.value]) ?? []);
+
+async function recordCounts(fabricId: string): Promise<Record<string, number>> {
+  const { fabric } = dataOf(
+    await t.gql<{ fabric: { recordCounts: { kind: string; count: number }[] } }>(
+      `query($id: ID!) { fabric(id: $id) { recordCounts { kind count } } }`,
+      { id: fabricId },
+    ),
+  );
+  return Object.fromEntries(fabric.recordCounts.filter((c) => c.count > 0).map((c) => [c.kind, c.count]));
+}
+
+describe('a generated fabric', () => {
+  const manifests = generateFabric({ seed: 7 });
+  const files = fabricFiles(manifests, { files: 8, dir: 'fabrics/east' });
+  let repo: TestRepo;
+  let fabricId: string;
+
+  beforeAll(async () => {
+    repo = await git.createRepo('generated', { ...files, 'fabrics/east/nested/README.md': 'not yaml' });
+    ({ fabricId } = await setUpFabric('east', repo, '/fabrics/east/'));
+  });
+
+  it('lands every object as a record, publishing each stage before the next starts', async () => {
+    const { op, progress } = await sync(fabricId);
+    expect(op.status, JSON.stringify(op)).toBe('SUCCEEDED');
+    expect(counts(op, 'PERSIST')).toMatchObject({ created: manifests.length, updated: 0, deleted: 0 });
+    const expected: Record<string, number> = {};
+    for (const m of manifests) expected[m.kind] = (expected[m.kind] ?? 0) + 1;
+    expect(await recordCounts(fabricId)).toEqual(expected);
+    const transitions = progress.filter((p) => p.stage).map((p) => `${p.stage!.name}:${p.stage!.status}`);
+    expect(transitions).toEqual([
+      'FETCH:RUNNING',
+      'FETCH:SUCCEEDED',
+      'PARSE:RUNNING',
+      'PARSE:SUCCEEDED',
+      'VALIDATE:RUNNING',
+      'VALIDATE:SUCCEEDED',
+      'PERSIST:RUNNING',
+      'PERSIST:SUCCEEDED',
+    ]);
+  });
+
+  it('finishes as a no-op when the directory did not change, even if the repository did', async () => {
+    await repo.push({ 'other/unrelated.yaml': 'x: 1\n' }, 'unrelated change');
+    const { op } = await sync(fabricId);
+    expect(op.status, JSON.stringify(op)).toBe('SUCCEEDED');
+    expect(op.stages.map((s) => s.status)).toEqual(['SUCCEEDED', 'SKIPPED', 'SKIPPED', 'SKIPPED']);
+  });
+
+  it('keeps the previous state and lists every error when a commit is invalid', async () => {
+    const before = await recordCounts(fabricId);
+    const bad = [
+      'apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: this-name-is-too-long\nspec: {}\n',
+      '---\napiVersion: wiring.githedgehog.com/v1beta1\nkind: Nonsense\nmetadata:\n  name: x\n',
+    ].join('');
+    await repo.push({ 'fabrics/east/zz-bad.yaml': bad }, 'break it');
+    const { op } = await sync(fabricId);
+    expect(op.status).toBe('FAILED');
+    expect(op.errors.length).toBeGreaterThanOrEqual(2);
+    expect(op.errors.every((e) => e.file === 'fabrics/east/zz-bad.yaml' && typeof e.line === 'number')).toBe(
+      true,
+    );
+    expect(op.errors.map((e) => e.line)).toEqual(expect.arrayContaining([1, 7]));
+    expect(await recordCounts(fabricId)).toEqual(before);
+    await repo.push({ 'fabrics/east/zz-bad.yaml': null }, 'fix it');
+  });
+
+  it('deletes records whose objects left Git and updates changed ones, in one sync', async () => {
+    // Peerings are leaves of the reference graph: removing their file leaves everything else valid.
+    const peeringFile = Object.keys(files).find((f) => f.includes('vpcpeering'))!;
+    const vpcFile = Object.keys(files).find((f) => f.includes('-vpc-'))!;
+    const peerings = manifests.filter((m) => m.kind === 'VPCPeering').length;
+    const bumped = files[vpcFile]!.replace(/gateway: "(\d+\.\d+\.\d+)\.1"/, 'gateway: "$1.9"');
+    expect(bumped).not.toBe(files[vpcFile]);
+    await repo.push({ [peeringFile]: null, [vpcFile]: bumped }, 'drop peerings, move a gateway');
+    const { op } = await sync(fabricId);
+    expect(op.status, JSON.stringify(op)).toBe('SUCCEEDED');
+    expect(counts(op, 'PERSIST')).toMatchObject({ created: 0, deleted: peerings, updated: 1 });
+    expect((await recordCounts(fabricId))['VPCPeering']).toBeUndefined();
+  });
+});
+
+describe('credentials', () => {
+  it('reports AUTH_FAILED for a wrong password, and the password appears nowhere', async () => {
+    const repo = await git.createRepo('locked', { 'a.yaml': '' });
+    const wrong = 'wrong-password-0f9e8d7c';
+    const { repositoryId } = await setUpFabric('locked', repo, '', {
+      kind: 'BASIC',
+      username: USER.username,
+      secret: wrong,
+    });
+    const result = dataOf(
+      await t.gql<{ testRepositoryConnection: { connectionStatus: string; connectionMessage: string } }>(
+        `mutation($id: ID!) { testRepositoryConnection(id: $id) { connectionStatus connectionMessage } }`,
+        { id: repositoryId },
+      ),
+    );
+    expect(result.testRepositoryConnection.connectionStatus).toBe('AUTH_FAILED');
+    expect(JSON.stringify(result)).not.toContain(wrong);
+    expect(t.logs.join('\n')).not.toContain(wrong);
+  });
+
+  it('reports CONNECTED with the right password', async () => {
+    const repo = await git.createRepo('open-sesame', { 'a.yaml': '' });
+    const { repositoryId } = await setUpFabric('open-sesame', repo, '');
+    const result = dataOf(
+      await t.gql<{ testRepositoryConnection: { connectionStatus: string } }>(
+        `mutation($id: ID!) { testRepositoryConnection(id: $id) { connectionStatus } }`,
+        { id: repositoryId },
+      ),
+    );
+    expect(result.testRepositoryConnection.connectionStatus).toBe('CONNECTED');
+  });
+});
+
+describe.skipIf(!existsSync(SAMPLES))('the lab-ci wiring samples', () => {
+  const sample = (name: string) => readFileSync(path.join(SAMPLES, name), 'utf8');
+  const OLD = 'lab-ci_env-ci-1_wiring.251b76f.yaml';
+  const NEW = 'lab-ci_env-ci-1_wiring.95ca77d.yaml';
+  /** The static ExternalAttachment lacks the required switch/neighbor objects (samples/README caveat). */
+  const repaired = (text: string) =>
+    text.replace(
+      /(\n  name: ds3000-03--static-ext\n(?:[\s\S]*?\n)?spec:\n)/,
+      '$1  switch: {}\n  neighbor: {}\n',
+    );
+
+  it('reports the known-invalid static ExternalAttachment with its file and line, and persists nothing', async () => {
+    const repo = await git.createRepo('lab-raw', { 'wiring.yaml': sample(OLD) });
+    const { fabricId } = await setUpFabric('lab-raw', repo, '');
+    const { op } = await sync(fabricId);
+    expect(op.status).toBe('FAILED');
+    const line = sample(OLD)
+      .split('\n')
+      .findIndex((l) => l.includes('name: ds3000-03--static-ext'));
+    expect(op.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          file: 'wiring.yaml',
+          kind: 'ExternalAttachment',
+          name: 'ds3000-03--static-ext',
+        }),
+      ]),
+    );
+    const reported = op.errors.find((e) => e.name === 'ds3000-03--static-ext')!;
+    expect(reported.line).toBeGreaterThan(0);
+    expect(reported.line).toBeLessThanOrEqual(line + 1);
+    expect(await recordCounts(fabricId)).toEqual({});
+  });
+
+  it('applies the second revision as exact creates, updates and deletes', async () => {
+    const oldDocs = new Map(
+      parseAllDocuments(repaired(sample(OLD)))
+        .map((d) => d.toJS())
+        .map((o) => [`${o.kind}/${o.metadata.name}`, JSON.stringify(o)]),
+    );
+    const newDocs = new Map(
+      parseAllDocuments(repaired(sample(NEW)))
+        .map((d) => d.toJS())
+        .map((o) => [`${o.kind}/${o.metadata.name}`, JSON.stringify(o)]),
+    );
+    const created = [...newDocs.keys()].filter((k) => !oldDocs.has(k)).length;
+    const deleted = [...oldDocs.keys()].filter((k) => !newDocs.has(k)).length;
+    const updated = [...newDocs.keys()].filter(
+      (k) => oldDocs.has(k) && oldDocs.get(k) !== newDocs.get(k),
+    ).length;
+
+    const repo = await git.createRepo('lab', { 'wiring.yaml': repaired(sample(OLD)) });
+    const { fabricId } = await setUpFabric('lab', repo, '');
+    const first = await sync(fabricId);
+    expect(first.op.status, JSON.stringify(first.op)).toBe('SUCCEEDED');
+    expect(counts(first.op, 'PERSIST')).toMatchObject({ created: 52 });
+
+    await repo.push({ 'wiring.yaml': repaired(sample(NEW)) }, 'lab-ci 95ca77d');
+    const second = await sync(fabricId);
+    expect(second.op.status, JSON.stringify(second.op)).toBe('SUCCEEDED');
+    expect(counts(second.op, 'PERSIST')).toMatchObject({ created, updated, deleted });
+    expect(created).toBeGreaterThan(0);
+    expect(deleted).toBeGreaterThan(0);
+    expect(Object.values(await recordCounts(fabricId)).reduce((a, b) => a + b, 0)).toBe(51);
+  });
+});
