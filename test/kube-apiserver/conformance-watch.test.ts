@@ -33,7 +33,11 @@ interface Seen {
   code?: number;
 }
 
-async function watchInto(params: Record<string, unknown>, seen: Collector<Seen>, done?: Collector<unknown>) {
+async function watchInto(
+  params: Record<string, string | number | boolean | undefined>,
+  seen: Collector<Seen>,
+  done?: Collector<unknown>,
+) {
   return new Watch(kc).watch(
     NS,
     params,

@@ -80,7 +80,8 @@ function admit(b: Backend, w: WriteRequest, object: KubeObject): KubeObject {
     ...(w.existing ? { oldObject: w.existing } : {}),
     dryRun: w.dryRun,
   };
-  return normalizeShape(w.type, b.admission.mutate(request));
+  const mutated = b.admission.mutate(request);
+  return mutated === object ? object : normalizeShape(w.type, mutated);
 }
 
 export function persist(b: Backend, w: WriteRequest): WriteResult {

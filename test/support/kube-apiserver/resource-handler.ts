@@ -5,6 +5,7 @@ import type { ApiCall, Reply } from './call.js';
 import { create } from './create.js';
 import { cascadeDelete } from './crd-controller.js';
 import { deleteObject } from './delete.js';
+import { deleteCollection } from './delete-collection.js';
 import { list } from './list.js';
 import { patch } from './patch.js';
 import { existingOf, replace } from './replace.js';
@@ -67,6 +68,8 @@ export function handleResource(
     return list(b, call);
   }
   if (call.method === 'POST' && !allNamespaces) return create(b, call);
+  if (call.method === 'DELETE' && !allNamespaces)
+    return deleteCollection(b, call, (o) => cascadeDelete(b, typeKey(call.type), o));
   if (allNamespaces) throw plainNotFound();
   throw methodNotAllowed(verbOf(call), call.type);
 }

@@ -35,6 +35,15 @@ function translate(event: StoreEvent, matches: Matcher): { type: string; object:
   return before ? { type: 'DELETED', object: withRv(event.prev, event.rv) } : undefined;
 }
 
+/** Each event is serialized once, however many watchers send it. */
+const lines = new WeakMap<StoreEvent, string>();
+function lineOf(event: StoreEvent): string {
+  let line = lines.get(event);
+  if (line === undefined)
+    lines.set(event, (line = `${JSON.stringify({ type: event.type, object: event.object })}\n`));
+  return line;
+}
+
 function parseStart(value: string | null): number | undefined {
   if (value === null || value === '' || value === '0') return undefined;
   const rv = Number(value);
@@ -76,7 +85,10 @@ export function watch(b: Backend, call: ApiCall, res: ServerResponse, options: W
   const unsubscribe = b.store.subscribe((event) => {
     if (event.typeKey !== key) return;
     const out = translate(event, matches);
-    if (out) send(out);
+    if (out)
+      res.write(
+        out.type === event.type && out.object === event.object ? lineOf(event) : `${JSON.stringify(out)}\n`,
+      );
   });
   const timers: NodeJS.Timeout[] = [];
   const stream: WatchStream = {
