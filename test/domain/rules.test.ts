@@ -205,7 +205,7 @@ const CASES: Case[] = [
     name: 'vpc-2',
     edit: (s) => (s['vlanNamespace'] = 'other'),
     field: 'spec.vlanNamespace',
-    message: /VLANNamespace other, which does not exist/,
+    message: /spec.vlanNamespace: VLANNamespace other does not exist/,
   },
   {
     rule: 'peered VPCs share namespaces',
@@ -402,7 +402,7 @@ const CASES: Case[] = [
     name: 'leaf-2--external',
     edit: (s) => (deep(s).external.link.switch.port = 'leaf-9/E1/5'),
     field: 'spec.external.link.switch.port',
-    message: /Switch leaf-9, which does not exist/,
+    message: /Switch leaf-9 does not exist/,
   },
   {
     rule: 'eslag switches share a redundancy group',
@@ -443,7 +443,7 @@ const CASES: Case[] = [
     name: 'leaf-1',
     edit: (s) => (s['profile'] = 'nope'),
     field: 'spec.profile',
-    message: /SwitchProfile nope, which does not exist/,
+    message: /spec.profile: SwitchProfile nope does not exist/,
   },
   {
     rule: 'switch group exists',
@@ -451,7 +451,7 @@ const CASES: Case[] = [
     name: 'leaf-1',
     edit: (s) => (s['groups'] = ['missing']),
     field: 'spec.groups[0]',
-    message: /SwitchGroup missing/,
+    message: /SwitchGroup missing does not exist/,
   },
   {
     rule: 'protocolIP is /32',

@@ -15,15 +15,7 @@ export const danglingReferences: SetRule = ({ objects, index, settings, asWritte
   return objects.flatMap((subject) =>
     referencesOf(asWritten(subject)).flatMap((ref) => {
       const reason = edgeOf(ref).optional ? undefined : danglingReason(ref, index, profiles);
-      return reason
-        ? [
-            {
-              subject,
-              field: ref.field,
-              message: `${ref.field} refers to ${reason.replace(/ does not exist$/, ', which does not exist')}`,
-            },
-          ]
-        : [];
+      return reason ? [{ subject, field: ref.field, message: `${ref.field}: ${reason}` }] : [];
     }),
   );
 };
