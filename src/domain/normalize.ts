@@ -11,6 +11,7 @@ import { canonicalMetadata, type CanonicalMetadata } from './normalize/metadata.
 import { VPC_OTHER_RULES } from './normalize/vpc-other.js';
 import { VPC_RULES } from './normalize/vpc.js';
 import { WIRING_RULES } from './normalize/wiring.js';
+import { specSchemaOf } from './schemas/index.js';
 
 export type { Rule } from './normalize/draft.js';
 
@@ -44,7 +45,7 @@ export function withWebhookDefaults(kind: string, spec: unknown, rules = DEFAULT
 /** Returns a new canonical object; `m` is never mutated. */
 export function normalize(m: Manifest, rules: readonly Rule[] = RULES): Canonical {
   const byKind = rules === RULES ? DEFAULT_RULES : RULES_BY_KIND(rules);
-  const spec = dropEmpty(withWebhookDefaults(m.kind, m.spec, byKind));
+  const spec = dropEmpty(withWebhookDefaults(m.kind, m.spec, byKind), specSchemaOf(m.kind));
   return {
     apiVersion: m.apiVersion,
     kind: m.kind,

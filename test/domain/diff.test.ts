@@ -140,3 +140,31 @@ describe.skipIf(!HAS_SHARED)('diff between the two lab-ci revisions', () => {
     expect(counts['MODIFIED']).toBeGreaterThan(0);
   });
 });
+
+describe('map entries are data even when empty', () => {
+  const peering = (other: string): Manifest => ({
+    apiVersion: 'v',
+    kind: 'VPCPeering',
+    metadata: { name: 'p' },
+    spec: { permit: [{ 'vpc-1': { subnets: ['a'] }, [other]: {} }] },
+  });
+  const autoneg = (value: boolean): Manifest => ({
+    apiVersion: 'v',
+    kind: 'Switch',
+    metadata: { name: 's' },
+    spec: { role: 'spine', portAutoNegs: { 'E1/1': value } },
+  });
+
+  it('shows a peering that moved to another VPC with an empty subnet selector', () => {
+    expect(diff(normalize(peering('vpc-2')), normalize(peering('vpc-3'))).map((d) => d.path)).toEqual([
+      'spec.permit[0].vpc-2',
+      'spec.permit[0].vpc-3',
+    ]);
+  });
+
+  it('keeps an explicit autonegotiation false apart from true', () => {
+    expect(diff(normalize(autoneg(false)), normalize(autoneg(true)))).toEqual([
+      { path: 'spec.portAutoNegs["E1/1"]', desired: false, live: true, severity: 'MEDIUM' },
+    ]);
+  });
+});
