@@ -72,14 +72,20 @@ export async function createGraphQLHandler({
       );
     const body = req.method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
     if (body === null)
-      return sendJson(res, 413, {
-        errors: [
-          {
-            message: `request body exceeds ${maxBodyBytes} bytes`,
-            extensions: { code: 'PAYLOAD_TOO_LARGE' },
-          },
-        ],
-      });
+      // The rest of the body is not read: close the connection rather than let a client reuse it mid-upload.
+      return sendJson(
+        res,
+        413,
+        {
+          errors: [
+            {
+              message: `request body exceeds ${maxBodyBytes} bytes`,
+              extensions: { code: 'PAYLOAD_TOO_LARGE' },
+            },
+          ],
+        },
+        { connection: 'close' },
+      );
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers))
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

@@ -30,8 +30,14 @@ export interface QueryLimits {
 const limitError = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
 
-/** Connection types (…Connection) and plain lists both fan out. */
-function fanOut(type: GraphQLOutputType, node: FieldNode, variables: Record<string, unknown>): number {
+/** Connection types (…Connection) and plain lists both fan out; a connection's own edges/nodes do not fan out again. */
+function fanOut(
+  type: GraphQLOutputType,
+  node: FieldNode,
+  variables: Record<string, unknown>,
+  parentName: string | undefined,
+): number {
+  if (parentName?.endsWith('Connection')) return 1;
   const unwrapped = isNonNullType(type) ? type.ofType : type;
   const named = getNamedType(type);
   const isConnection = isObjectType(named) && named.name.endsWith('Connection');
@@ -70,7 +76,9 @@ export function queryLimitRules(
           if (aliases > maxAliases) report('aliases', `query uses more than ${maxAliases} aliases`);
           const type = context.getType();
           const parentMultiplier = multipliers.at(-1) ?? 1;
-          const multiplier = type ? parentMultiplier * fanOut(type, node, variables) : parentMultiplier;
+          const multiplier = type
+            ? parentMultiplier * fanOut(type, node, variables, context.getParentType()?.name)
+            : parentMultiplier;
           cost += parentMultiplier;
           if (cost > maxCost)
             report(

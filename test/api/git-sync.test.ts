@@ -67,9 +67,7 @@ async function setUpFabric(
 }
 
 /** Starts a sync and follows it over graphql-ws to its final status. */
-async function sync(
-  fabricId: string,
-): Promise<{
+async function sync(fabricId: string): Promise<{
   op: OperationView;
   progress: { status: string; stage: { name: string; status: string } | null }[];
 }> {

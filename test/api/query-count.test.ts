@@ -1,0 +1,61 @@
+/**
+ * DataLoaders at work: a page of fabrics with their counts, repositories, latest operation and
+ * first records costs the same number of SQL statements for 5 fabrics as for 50.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+  const repos: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const { createRepository } = dataOf(
+      await t.gql<{ createRepository: { id: string } }>(
+        `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
+        {
+          i: { name: `repo-${i}`, url: `https://git.example.com/r${i}.git` },
+        },
+      ),
+    );
+    repos.push(createRepository.id);
+  }
+  for (let i = 0; i < 50; i++)
+    dataOf(
+      await t.gql(`mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`, {
+        i: { name: `fabric-${String(i).padStart(2, '0')}`, repositoryId: repos[i % repos.length] },
+      }),
+    );
+});
+afterAll(async () => t?.close());
+
+const QUERY = `query($n: Int!) {
+  fabrics(first: $n) {
+    totalCount
+    nodes {
+      name syncStatus
+      recordCounts { kind count }
+      repository { name url hasCredentials fabrics { name } }
+      lastOperation { id status }
+      drift { score }
+      records(first: 5) { totalCount nodes { name } }
+    }
+  }
+}`;
+
+async function statementsFor(n: number): Promise<number> {
+  t.queries.length = 0;
+  const data = dataOf(await t.gql<{ fabrics: { nodes: unknown[] } }>(QUERY, { n }));
+  expect(data.fabrics.nodes).toHaveLength(n);
+  // Authentication looks the token up once per request; everything else is the query's own cost.
+  return t.queries.filter((sql) => !sql.includes('"api_token"')).length;
+}
+
+describe('listing fabrics with their relations', () => {
+  it('issues a constant number of statements, not one per fabric', async () => {
+    const five = await statementsFor(5);
+    const fifty = await statementsFor(50);
+    expect(fifty).toBe(five);
+    expect(fifty).toBeLessThanOrEqual(12);
+  });
+});
