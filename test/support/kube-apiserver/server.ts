@@ -2,6 +2,7 @@
  * startKubeApiServer: builds the store, registry, admission hooks and HTTPS listener, installs
  * the CRDs and the "default" namespace, and hands tests the URL, CA, token and fault controls.
  */
+import { projectCrds } from '../../../src/domain/crds.js';
 import { AdmissionHooks } from './admission.js';
 import { createHandler } from './api-handler.js';
 import { Authenticator } from './auth.js';
@@ -79,11 +80,6 @@ function installObject(backend: Backend, type: ResourceType, object: KubeObject)
   persist(backend, { type, existing: undefined, next, writer, ownership: 'Update', dryRun: false });
 }
 
-async function defaultCrds(): Promise<readonly object[]> {
-  const { projectCrds } = await import('../../../src/domain/crds.js');
-  return projectCrds();
-}
-
 async function restoreOrInstall(backend: Backend, options: KubeApiServerOptions): Promise<void> {
   const dump = options.snapshotFile ? await readSnapshot(options.snapshotFile) : undefined;
   if (dump) {
@@ -92,7 +88,7 @@ async function restoreOrInstall(backend: Backend, options: KubeApiServerOptions)
     return;
   }
   installObject(backend, NAMESPACES, { metadata: { name: 'default' }, status: { phase: 'Active' } });
-  for (const crd of options.crds ?? (await defaultCrds())) installObject(backend, CRDS, crd as KubeObject);
+  for (const crd of options.crds ?? projectCrds()) installObject(backend, CRDS, crd as KubeObject);
   await Promise.resolve(); // let the CRD controller mark them Established
 }
 
