@@ -134,6 +134,59 @@ describe('authentication and TLS (§9 49-50)', () => {
   });
 });
 
+describe('status subresource and verbs (§1, §3.8)', () => {
+  it('patches and applies /status without touching spec, recording the status subresource', async () => {
+    const crds = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+    if ((await raw(kube, `${crds}/widgets.test.example.com`)).status === 404)
+      await raw(kube, crds, { method: 'POST', body: widgetCrd() });
+    await api.createNamespacedCustomObject({ ...WIDGETS, body: widget('st', 1) });
+    const path = '/apis/test.example.com/v1/namespaces/default/widgets/st/status';
+    const merged = await raw(kube, path, {
+      method: 'PATCH',
+      body: { spec: { size: 5 }, status: { phase: 'Ready' } },
+      contentType: 'application/merge-patch+json',
+    });
+    expect([merged.json.spec.size, merged.json.status, merged.json.metadata.generation]).toEqual([
+      1,
+      { phase: 'Ready' },
+      1,
+    ]);
+    const applied = await raw(kube, `${path}?fieldManager=ctrl&force=true`, {
+      method: 'PATCH',
+      body: {
+        apiVersion: 'test.example.com/v1',
+        kind: 'Widget',
+        metadata: { name: 'st' },
+        status: { phase: 'Done' },
+      },
+      contentType: 'application/apply-patch+yaml',
+    });
+    expect(applied.json.status).toEqual({ phase: 'Done' });
+    expect(applied.json.metadata.managedFields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ manager: 'ctrl', operation: 'Apply', subresource: 'status' }),
+      ]),
+    );
+    expect((await raw(kube, `${crds}/widgets.test.example.com`, { method: 'DELETE' })).status).toBe(200);
+  });
+
+  it('answers verbs a path does not support with 405 or the plain 404', async () => {
+    await api.createNamespacedCustomObject({ ...VPC_GVR, body: vpc('verbs') });
+    const onStatus = await raw(kube, `${C}/verbs/status`, { method: 'DELETE' });
+    expect([onStatus.status, onStatus.json.reason]).toEqual([405, 'MethodNotAllowed']);
+    const postItem = await raw(kube, `${C}/verbs`, { method: 'POST', body: vpc('verbs') });
+    expect([postItem.status, postItem.json.message]).toEqual([
+      405,
+      'create is not supported on resources of kind "vpcs.vpc.githedgehog.com"',
+    ]);
+    const clusterWide = await raw(kube, '/apis/vpc.githedgehog.com/v1beta1/vpcs', {
+      method: 'POST',
+      body: vpc('x'),
+    });
+    expect([clusterWide.status, clusterWide.text.trim()]).toEqual([404, '404 page not found']);
+  });
+});
+
 describe('CRD endpoint and namespaces (§8)', () => {
   it('creates a CRD that becomes Established and serves its kind, and deletes its objects with it', async () => {
     const created = await raw(kube, '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {

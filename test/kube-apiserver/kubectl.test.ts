@@ -8,7 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { KubeApiServer } from '../support/kube-apiserver/index.js';
 import { kubeConfigFor } from './harness.js';
-import { KUBECTL, Kubectl } from './kubectl-run.js';
+import { Kubectl } from './kubectl-run.js';
 import { startKubeApiServer } from '../support/kube-apiserver/index.js';
 
 const SHARED = resolve(process.cwd(), '../shared');
@@ -66,7 +66,7 @@ function holds(sent: unknown, live: unknown): boolean {
   return sent === live;
 }
 
-describe.skipIf(!existsSync(KUBECTL))('kubectl', () => {
+describe('kubectl', () => {
   it('lists the served resources and explains a field from the OpenAPI v3 schema', async () => {
     const resources = await ok(['api-resources', '--api-group=vpc.githedgehog.com', '-o', 'name']);
     expect(resources.trim().split('\n')).toContain('vpcs.vpc.githedgehog.com');
@@ -100,6 +100,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl', () => {
     });
     const attachment = JSON.parse(await ok(['get', 'vpcattachment', 'vpc-1--server-01', '-o', 'json']));
     expect(attachment.spec.subnet).toBe('vpc-1/default');
+    expect(await ok(['get', 'switches'])).toMatch(/^NAME\s+AGE\nleaf-01\s+\d+s\n$/);
     const vpcs = JSON.parse(await ok(['get', 'vpcs', '-o', 'json']));
     expect(vpcs.items[0].spec.subnets.default).toMatchObject({
       gateway: '10.0.1.1',
