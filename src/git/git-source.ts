@@ -9,7 +9,7 @@ import { KeyedLock } from './keyed-lock.js';
 import { readManifests } from './read-manifests.js';
 import { redactorFor, type Redact } from './redact.js';
 import { checkBranch, checkCommit } from './refs.js';
-import { fetchBranch } from './fetch-branch.js';
+import { fetchBranch, remoteTip } from './fetch-branch.js';
 import { RepoGit } from './repo-git.js';
 import { commitAndPush } from './write-back.js';
 import type { CommitRequest, ConnectionResult, ManifestFile, ReadOptions, RepoAccess } from './types.js';
@@ -43,22 +43,11 @@ export class GitSource {
   /** A real `git ls-remote`: CONNECTED with the branch's (or HEAD's) commit, or why not. Never throws a GitError. */
   async testConnection(repo: RepoAccess, branch?: string): Promise<ConnectionResult> {
     this.checkUrl(repo.url);
-    const ref = branch === undefined ? 'HEAD' : `refs/heads/${checkBranch(branch)}`;
+    if (branch !== undefined) checkBranch(branch);
     try {
-      const { stdout } = await this.git(repo).remote(['ls-remote', '--', repo.url, ref]);
-      const commit = stdout.toString('utf8').split('\t')[0]?.trim();
-      if (!commit) {
-        const what =
-          branch === undefined
-            ? 'the repository has no default branch (empty repository?)'
-            : `branch "${branch}" does not exist`;
-        return { status: 'NOT_FOUND', message: `repository ${repo.id}: ${what}` };
-      }
-      return {
-        status: 'CONNECTED',
-        message: `repository ${repo.id}: connected; ${branch ?? 'HEAD'} is at ${commit}`,
-        commit,
-      };
+      const commit = await remoteTip(this.git(repo), branch);
+      const message = `repository ${repo.id}: connected; ${branch ?? 'HEAD'} is at ${commit}`;
+      return { status: 'CONNECTED', message, commit };
     } catch (err) {
       if (err instanceof GitError) return { status: err.status, message: err.message };
       throw err;

@@ -50,6 +50,15 @@ describe('fetch and treeHash', () => {
     );
   });
 
+  it('throws NOT_FOUND naming a branch that does not exist', async () => {
+    const repo = await server.createRepo('no-branch', { 'a.yaml': 'a\n' });
+    await expect(source.fetch(access(repo), 'release')).rejects.toMatchObject({
+      name: 'GitError',
+      status: 'NOT_FOUND',
+      message: 'repository no-branch has no branch "release"',
+    });
+  });
+
   it('gives the root tree for "" and ".", and null for a missing directory or a file', async () => {
     const repo = await server.createRepo('roots', { 'x/a.yaml': 'a: 1\n' });
     const { commit } = await source.fetch(access(repo), 'main');
