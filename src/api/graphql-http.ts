@@ -36,6 +36,8 @@ export async function createGraphQLHandler({
     schema,
     introspection,
     csrfPrevention: true,
+    // main.ts owns shutdown: Apollo's own handler would re-raise SIGTERM and kill the process mid-close.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: makeFormatError(log, redactor),
     plugins: [
