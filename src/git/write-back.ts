@@ -121,11 +121,11 @@ async function buildTree(
     ? (await git.local(['hash-object', '-w', '--stdin-paths'], { env, input })).stdout
     : Buffer.alloc(0);
   const ids = oids.toString('utf8').split('\n').filter(Boolean);
+  const idOf = new Map(writes.map((f, i) => [f.path, ids[i]]));
   const zero = '0'.repeat(base.length);
+  // --index-info: mode 0 removes the path; paths were checked to hold no tab or newline.
   const lines = files.map((f) =>
-    f.content === null
-      ? `0 ${zero}\t${f.path}`
-      : `100644 ${ids[writes.indexOf(f as (typeof writes)[number])]}\t${f.path}`,
+    f.content === null ? `0 ${zero}\t${f.path}` : `100644 ${idOf.get(f.path)}\t${f.path}`,
   );
   await git.local(['update-index', '--index-info'], { env, input: `${lines.join('\n')}\n` });
   return output(git, env, ['write-tree']);
