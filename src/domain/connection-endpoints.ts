@@ -35,6 +35,9 @@ export interface Endpoint {
   readonly targetKind: EndpointKind;
   /** The raw `<device>/<port>` string. */
   readonly value: string;
+  readonly type: ConnectionType;
+  /** The link end object holding the port (and, on addressed links, its `ip`). */
+  readonly end: JsonObject;
 }
 
 /** Where the links of each type live and what each link end names. */
@@ -60,6 +63,7 @@ export const connectionTypesOf = (spec: JsonObject | undefined): ConnectionType[
 
 function pushEnds(
   out: Endpoint[],
+  type: ConnectionType,
   link: JsonValue | undefined,
   path: string,
   ends: Record<string, EndpointKind>,
@@ -67,9 +71,8 @@ function pushEnds(
   if (!isJsonObject(link)) return;
   for (const role in ends) {
     const end = link[role];
-    const value = isJsonObject(end) ? end['port'] : undefined;
-    if (typeof value === 'string')
-      out.push({ field: `${path}.${role}.port`, role, targetKind: ends[role]!, value });
+    if (!isJsonObject(end) || typeof end['port'] !== 'string') continue;
+    out.push({ field: `${path}.${role}.port`, role, targetKind: ends[role]!, value: end['port'], type, end });
   }
 }
 
@@ -81,11 +84,11 @@ export function connectionEndpoints(spec: JsonObject | undefined): Endpoint[] {
     if (!isJsonObject(member)) continue;
     const { lists, single, ends } = LAYOUT[type];
     const base = `spec.${type}`;
-    if (single) pushEnds(out, member[single], `${base}.${single}`, ends);
+    if (single) pushEnds(out, type, member[single], `${base}.${single}`, ends);
     for (const list of lists) {
       const links = member[list];
       if (!Array.isArray(links)) continue;
-      for (let i = 0; i < links.length; i++) pushEnds(out, links[i], `${base}.${list}[${i}]`, ends);
+      for (let i = 0; i < links.length; i++) pushEnds(out, type, links[i], `${base}.${list}[${i}]`, ends);
     }
   }
   return out;

@@ -17,7 +17,12 @@ import {
   vpcSubnetsInNamespace,
   vpcVlansInNamespace,
 } from './rules/set-addressing.js';
-import { attachmentsPerConnection, externalVlansPerConnection, portsUsedOnce } from './rules/set-ports.js';
+import {
+  attachmentsPerConnection,
+  externalVlansPerConnection,
+  linkIpsUnique,
+  portsUsedOnce,
+} from './rules/set-ports.js';
 import {
   attachmentConnectionType,
   danglingReferences,
@@ -59,6 +64,7 @@ export const OBJECT_RULES: readonly ObjectRule[] = [
 export const SET_RULES: readonly SetRule[] = [
   danglingReferences,
   portsUsedOnce,
+  linkIpsUnique,
   eslagSwitchesShareGroup,
   vpcSubnetsInNamespace,
   vpcVlansInNamespace,

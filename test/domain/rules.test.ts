@@ -428,6 +428,18 @@ const CASES: Case[] = [
       },
     ],
   },
+  {
+    rule: 'link IPs unique fabric-wide',
+    kind: 'Connection',
+    name: 'spine-1--fabric--leaf-1',
+    edit: (s) =>
+      deep(s).fabric.links.push({
+        spine: { port: 'spine-1/E1/2', ip: '172.30.128.0/31' },
+        leaf: { port: 'leaf-2/E1/8', ip: '172.30.128.1/31' },
+      }),
+    field: 'spec.fabric.links[1].spine.ip',
+    message: /link IP 172.30.128.0 is already used by this connection at spec.fabric.links\[0\].spine.ip/,
+  },
   // Switch, VLANNamespace, IPv4Namespace (§2.4, §2.9, §2.12)
   {
     rule: 'redundancy both or neither',

@@ -50,6 +50,34 @@ export const portsUsedOnce: SetRule = (set) => {
   return found;
 };
 
+const ADDRESSED_LINKS = ['fabric', 'mesh', 'gateway'];
+
+/** Fabric, mesh and gateway link IPs are unique fabric-wide (REFERENCE §2.8). */
+export const linkIpsUnique: SetRule = (set) => {
+  const first = new Map<string, { connection: Manifest; field: string }>();
+  const found: SetFinding[] = [];
+  for (const connection of set.ofKind('Connection')) {
+    for (const endpoint of set.endpointsOf(connection)) {
+      const ip = text(endpoint.end['ip']).split('/')[0] ?? '';
+      if (!ADDRESSED_LINKS.includes(endpoint.type) || ip === '') continue;
+      const field = endpoint.field.replace(/\.port$/, '.ip');
+      const earlier = first.get(ip);
+      if (earlier) {
+        const where =
+          earlier.connection === connection
+            ? 'this connection'
+            : `connection ${earlier.connection.metadata.name}`;
+        found.push({
+          subject: connection,
+          field,
+          message: `link IP ${ip} is already used by ${where} at ${earlier.field}`,
+        });
+      } else first.set(ip, { connection, field });
+    }
+  }
+  return found;
+};
+
 /** Per connection: a subnet is attached once, and at most one attachment is the native VLAN. */
 export const attachmentsPerConnection: SetRule = (set) => {
   const pairs = new Map<string, Manifest>();

@@ -4,7 +4,12 @@ import { isJsonObject } from '../manifest.js';
 import type { Finding, ObjectRule } from './types.js';
 import { child, finding, items, num, prefixAt, text } from './values.js';
 
-/** redundancy.group and redundancy.type are both set or both empty; addresses well-formed when set. */
+/**
+ * redundancy.group and redundancy.type are both set or both empty; addresses well-formed when set.
+ * The webhook also requires asn, ip and protocolIP, but hhfab fills those in before install
+ * (REFERENCE §1.8): hand-written, unhydrated wiring like the lab-ci sample is valid Git content, so
+ * they are checked only when present.
+ */
 export const switchRule: ObjectRule = {
   kind: 'Switch',
   check(spec) {
