@@ -35,10 +35,12 @@ export interface TestApp {
 
 export interface TestAppOptions {
   readonly env?: Record<string, string>;
+  /** Reuse this database (a restart); it is then left open on close. */
+  readonly db?: TestDatabase;
 }
 
-export async function startTestApp({ env = {} }: TestAppOptions = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp({ env = {}, db: reused }: TestAppOptions = {}): Promise<TestApp> {
+  const db = reused ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fabric-sync-test-'));
   const adminToken = `fst_test_admin_${Math.random().toString(36).slice(2)}_${'x'.repeat(20)}`;
   const logs: string[] = [];
@@ -81,7 +83,7 @@ export async function startTestApp({ env = {} }: TestAppOptions = {}): Promise<T
     },
     async close() {
       await app.close();
-      await db.close();
+      if (!reused) await db.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
