@@ -2,6 +2,7 @@
  * GitSource: everything fabric-sync does with Git, through the git CLI (nodegit does not build on
  * Node 20; the CLI is what Argo CD uses). One bare, shallow cache per repository under cacheDir.
  */
+import { rm } from 'node:fs/promises';
 import { normalizeDirectory } from '../domain/paths.js';
 import { checkUrl } from './url-policy.js';
 import { GitError } from './git-error.js';
@@ -10,7 +11,7 @@ import { readManifests } from './read-manifests.js';
 import { redactorFor, type Redact } from './redact.js';
 import { checkBranch, checkCommit } from './refs.js';
 import { fetchBranch, remoteTip } from './fetch-branch.js';
-import { RepoGit } from './repo-git.js';
+import { RepoGit, cachePathFor } from './repo-git.js';
 import { commitAndPush } from './write-back.js';
 import type { CommitRequest, ConnectionResult, ManifestFile, ReadOptions, RepoAccess } from './types.js';
 
@@ -94,6 +95,12 @@ export class GitSource {
     this.checkUrl(repo.url);
     const git = this.git(repo);
     return this.cacheLock.run(repo.id, () => commitAndPush(git, request));
+  }
+
+  /** Deletes a repository's cache (the repository was removed); the next fetch starts cold. */
+  async removeCache(repoId: string): Promise<void> {
+    const path = cachePathFor(this.options.cacheDir, repoId);
+    await this.cacheLock.run(repoId, () => rm(path, { recursive: true, force: true }));
   }
 
   private git(repo: RepoAccess): RepoGit {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,14 @@ describe('fetch and treeHash', () => {
     await writeFile(join(cache, 'refs/fabric-sync/heads/main.lock'), '');
     const next = await repo.push({ 'a.yaml': 'a: 2\n' }, 'next');
     expect((await source.fetch(access(repo), 'main')).commit).toBe(next);
+  });
+
+  it('removes a repository cache on request, and fetches cold afterwards', async () => {
+    const repo = await server.createRepo('removed', { 'a.yaml': 'a\n' });
+    const { commit } = await source.fetch(access(repo), 'main');
+    await source.removeCache(repo.name);
+    await expect(stat(cachePathFor(cacheDir, repo.name))).rejects.toThrow();
+    expect((await source.fetch(access(repo), 'main')).commit).toBe(commit);
   });
 
   it('keeps one cache per repository id and fetches different branches side by side', async () => {
