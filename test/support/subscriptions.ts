@@ -55,7 +55,15 @@ export function collect<T>(
         },
         error: (err) => {
           clearTimeout(timer);
-          reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
+          // A closed socket arrives as a CloseEvent: keep its code for tests of close reasons.
+          const code = (err as { code?: number }).code;
+          reject(
+            err instanceof Error
+              ? err
+              : Object.assign(new Error(`subscription failed: ${JSON.stringify(err)} ${code ?? ''}`), {
+                  code,
+                }),
+          );
         },
         complete: () => {
           clearTimeout(timer);

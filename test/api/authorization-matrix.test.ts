@@ -1,0 +1,339 @@
+/**
+ * Every query, mutation and subscription × every kind of token. A token scoped to fabric A never
+ * sees fabric B: single objects come back null or NOT_FOUND, lists leave B out, subscriptions refuse.
+ * A check at the end fails when a root field is added without a row here.
+ */
+import { buildSchema } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, startTestApp, type GraphQLResult, type TestApp } from '../support/app.js';
+import { collect, wsClient } from '../support/subscriptions.js';
+
+const PRINCIPALS = ['admin', 'viewerA', 'operatorA', 'editorA', 'globalViewer', 'globalEditor'] as const;
+type Principal = (typeof PRINCIPALS)[number];
+
+let t: TestApp;
+const tokens = {} as Record<Principal, string>;
+const ids = {} as {
+  fabricA: string;
+  fabricB: string;
+  repoA: string;
+  repoB: string;
+  opA: string;
+  opB: string;
+  doomed: Record<Principal, string>;
+};
+
+async function admin<T>(query: string, variables: Record<string, unknown> = {}) {
+  return dataOf(await t.gql<T>(query, variables));
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  tokens.admin = t.adminToken;
+  for (const name of ['A', 'B']) {
+    const { createRepository } = await admin<{ createRepository: { id: string } }>(
+      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
+      { i: { name: `repo-${name}`, url: `https://127.0.0.1:1/${name}.git` } },
+    );
+    const { createFabric } = await admin<{ createFabric: { id: string } }>(
+      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
+      { i: { name: `fabric-${name.toLowerCase()}`, repositoryId: createRepository.id } },
+    );
+    Object.assign(ids, { [`fabric${name}`]: createFabric.id, [`repo${name}`]: createRepository.id });
+  }
+  for (const [key, fabric] of [
+    ['opA', ids.fabricA],
+    ['opB', ids.fabricB],
+  ] as const) {
+    const { syncFabric } = await admin<{ syncFabric: { id: string } }>(
+      `mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`,
+      { f: fabric },
+    );
+    ids[key] = syncFabric.id;
+  }
+  const grants: Record<Exclude<Principal, 'admin'>, { role: string; fabricId?: string }[]> = {
+    viewerA: [{ role: 'VIEWER', fabricId: ids.fabricA }],
+    operatorA: [{ role: 'OPERATOR', fabricId: ids.fabricA }],
+    editorA: [{ role: 'EDITOR', fabricId: ids.fabricA }],
+    globalViewer: [{ role: 'VIEWER' }],
+    globalEditor: [{ role: 'EDITOR' }],
+  };
+  for (const [principal, g] of Object.entries(grants)) {
+    const { createApiToken } = await admin<{ createApiToken: { token: string; apiToken: { id: string } } }>(
+      `mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id } } }`,
+      { i: { name: principal, grants: g } },
+    );
+    tokens[principal as Principal] = createApiToken.token;
+  }
+  ids.doomed = {} as Record<Principal, string>;
+  for (const principal of PRINCIPALS) {
+    const { createFabric } = await admin<{ createFabric: { id: string } }>(
+      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
+      {
+        i: { name: `doomed-${principal.toLowerCase()}` },
+      },
+    );
+    ids.doomed[principal] = createFabric.id;
+  }
+});
+afterAll(async () => t?.close());
+
+type Outcome = 'allow' | 'deny';
+interface Case {
+  readonly field: string;
+  readonly query: () => string;
+  readonly variables?: (principal: Principal) => Record<string, unknown>;
+  readonly allowed: readonly Principal[];
+  /** For lists: what a denied caller sees is a result without B, not an error. */
+  readonly judge?: (result: GraphQLResult) => Outcome;
+}
+
+const ALL = PRINCIPALS;
+const READ_A = ALL;
+const READ_B = ['admin', 'globalViewer', 'globalEditor'] as const;
+const OPERATE_A = ['admin', 'operatorA', 'editorA', 'globalEditor'] as const;
+const EDIT_A = ['admin', 'editorA', 'globalEditor'] as const;
+const GLOBAL_EDIT = ['admin', 'globalEditor'] as const;
+const ADMIN = ['admin'] as const;
+
+const DENIED_CODES = ['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED'];
+const byErrors = (result: GraphQLResult): Outcome =>
+  result.errors?.some((e) => DENIED_CODES.includes(e.extensions?.code ?? '')) ? 'deny' : 'allow';
+/** A null single object means "not visible". */
+const byNull =
+  (key: string) =>
+  (result: GraphQLResult): Outcome =>
+    byErrors(result) === 'deny' || (result.data as Record<string, unknown> | undefined)?.[key] == null
+      ? 'deny'
+      : 'allow';
+/** A list that includes fabric B's object means B is visible. */
+const includesB = (result: GraphQLResult): Outcome =>
+  JSON.stringify(result.data).includes('fabric-b') || JSON.stringify(result.data).includes('repo-B')
+    ? 'allow'
+    : 'deny';
+
+const CASES: readonly Case[] = [
+  { field: 'viewer', query: () => `{ viewer { tokenName } }`, allowed: ALL },
+  {
+    field: 'fabrics',
+    query: () => `{ fabrics { totalCount nodes { name } } }`,
+    allowed: READ_B,
+    judge: includesB,
+  },
+  {
+    field: 'fabric',
+    query: () => `query($id: ID) { fabric(id: $id) { name } }`,
+    variables: () => ({ id: ids.fabricB }),
+    allowed: READ_B,
+    judge: byNull('fabric'),
+  },
+  {
+    field: 'node',
+    query: () => `query($id: ID!) { node(id: $id) { id } }`,
+    variables: () => ({ id: ids.fabricB }),
+    allowed: READ_B,
+    judge: byNull('node'),
+  },
+  // Visible through a readable fabric that uses them: global readers see repo-B through fabric-b.
+  {
+    field: 'repositories',
+    query: () => `{ repositories { nodes { name } } }`,
+    allowed: READ_B,
+    judge: includesB,
+  },
+  {
+    field: 'repository',
+    query: () => `query($id: ID!) { repository(id: $id) { name } }`,
+    variables: () => ({ id: ids.repoA }),
+    allowed: READ_A,
+    judge: byNull('repository'),
+  },
+  {
+    field: 'records',
+    query: () => `query($f: ID!) { records(fabricId: $f) { totalCount } }`,
+    variables: () => ({ f: ids.fabricB }),
+    allowed: READ_B,
+  },
+  {
+    field: 'record',
+    query: () =>
+      `query { record(id: "${Buffer.from('Record:00000000-0000-4000-8000-000000000000').toString('base64url')}") { id } }`,
+    allowed: [],
+    judge: byNull('record'),
+  },
+  {
+    field: 'operation',
+    query: () => `query($id: ID!) { operation(id: $id) { id } }`,
+    variables: () => ({ id: ids.opB }),
+    allowed: READ_B,
+    judge: byNull('operation'),
+  },
+  {
+    field: 'operations',
+    query: () => `{ operations { nodes { fabric { name } } } }`,
+    allowed: READ_B,
+    judge: includesB,
+  },
+  {
+    field: 'driftReport',
+    query: () =>
+      `query { driftReport(id: "${Buffer.from('DriftReport:00000000-0000-4000-8000-000000000000').toString('base64url')}") { id } }`,
+    allowed: [],
+    judge: byNull('driftReport'),
+  },
+  {
+    field: 'driftReports',
+    query: () => `query($f: ID!) { driftReports(fabricId: $f) { totalCount } }`,
+    variables: () => ({ f: ids.fabricB }),
+    allowed: READ_B,
+  },
+  { field: 'apiTokens', query: () => `{ apiTokens { totalCount } }`, allowed: ADMIN },
+  {
+    field: 'createRepository',
+    query: () =>
+      `mutation { createRepository(input: { name: "r-${Math.random().toString(36).slice(2)}", url: "https://x.example/r.git" }) { id } }`,
+    allowed: ADMIN,
+  },
+  {
+    field: 'updateRepository',
+    query: () => `mutation($id: ID!) { updateRepository(id: $id, input: { defaultBranch: "main" }) { id } }`,
+    variables: () => ({ id: ids.repoA }),
+    allowed: ADMIN,
+  },
+  {
+    field: 'deleteRepository',
+    query: () => `mutation($id: ID!) { deleteRepository(id: $id) }`,
+    variables: () => ({ id: ids.repoA }),
+    allowed: ADMIN,
+    judge: (r) =>
+      byErrors(r) === 'deny' && r.errors?.[0]?.extensions?.code !== 'CONFLICT' ? 'deny' : 'allow',
+  },
+  {
+    field: 'testRepositoryConnection',
+    query: () => `mutation($id: ID!) { testRepositoryConnection(id: $id) { id } }`,
+    variables: () => ({ id: ids.repoA }),
+    allowed: OPERATE_A,
+  },
+  {
+    field: 'createFabric',
+    query: () =>
+      `mutation { createFabric(input: { name: "f-${Math.random().toString(36).slice(2, 10)}" }) { id } }`,
+    allowed: GLOBAL_EDIT,
+  },
+  {
+    field: 'updateFabric',
+    query: () => `mutation($id: ID!) { updateFabric(id: $id, input: { description: "x" }) { id } }`,
+    variables: () => ({ id: ids.fabricA }),
+    allowed: EDIT_A,
+  },
+  {
+    field: 'deleteFabric',
+    query: () => `mutation($id: ID!) { deleteFabric(id: $id) }`,
+    variables: (p) => ({ id: ids.doomed[p] }),
+    allowed: GLOBAL_EDIT,
+  },
+  {
+    field: 'syncFabric',
+    query: () => `mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`,
+    variables: () => ({ f: ids.fabricA }),
+    allowed: OPERATE_A,
+  },
+  {
+    field: 'cancelOperation',
+    query: () => `mutation($id: ID!) { cancelOperation(id: $id) { id } }`,
+    variables: () => ({ id: ids.opA }),
+    allowed: OPERATE_A,
+  },
+  {
+    field: 'createApiToken',
+    query: () => `mutation { createApiToken(input: { name: "x", grants: [{ role: VIEWER }] }) { token } }`,
+    allowed: ADMIN,
+  },
+  {
+    field: 'revokeApiToken',
+    query: () =>
+      `mutation { revokeApiToken(id: "${Buffer.from('ApiToken:00000000-0000-4000-8000-000000000000').toString('base64url')}") }`,
+    allowed: ADMIN,
+    judge: (r) => (r.errors?.[0]?.extensions?.code === 'NOT_FOUND' ? 'allow' : 'deny'),
+  },
+];
+
+const SUBSCRIPTIONS: readonly {
+  field: string;
+  query: string;
+  variables: () => Record<string, unknown>;
+  allowed: readonly Principal[];
+}[] = [
+  {
+    field: 'operationProgress',
+    query: `subscription($id: ID!) { operationProgress(operationId: $id) { status } }`,
+    variables: () => ({ id: ids.opB }),
+    allowed: READ_B,
+  },
+  {
+    field: 'fabricStatus',
+    query: `subscription($id: ID!) { fabricStatus(fabricId: $id) { name } }`,
+    variables: () => ({ id: ids.fabricB }),
+    allowed: READ_B,
+  },
+  {
+    field: 'recordEvents',
+    query: `subscription($id: ID!) { recordEvents(fabricId: $id) { name } }`,
+    variables: () => ({ id: ids.fabricB }),
+    allowed: READ_B,
+  },
+  {
+    field: 'driftReports',
+    query: `subscription($id: ID!) { driftReports(fabricId: $id) { id } }`,
+    variables: () => ({ id: ids.fabricB }),
+    allowed: READ_B,
+  },
+];
+
+describe('authorization matrix', () => {
+  describe.each(CASES)('$field', (c) => {
+    it.each(PRINCIPALS)('as %s', async (principal) => {
+      const result = await t.gql(c.query(), c.variables?.(principal) ?? {}, tokens[principal]);
+      const outcome = (c.judge ?? byErrors)(result);
+      expect(outcome, JSON.stringify(result)).toBe(c.allowed.includes(principal) ? 'allow' : 'deny');
+    });
+  });
+
+  describe.each(SUBSCRIPTIONS)('subscription $field', (s) => {
+    it.each(PRINCIPALS)('as %s', async (principal) => {
+      const client = wsClient(t.url, tokens[principal]);
+      // Allowed subscriptions stay open (operationProgress replays to the end); refused ones error at once.
+      const run = collect(client, s.query, s.variables(), () => true, 1500);
+      const outcome: Outcome = await run.done.then(
+        () => 'allow',
+        (err: Error) => (/timed out/.test(err.message) ? 'allow' : 'deny'),
+      );
+      await client.dispose();
+      expect(outcome).toBe(s.allowed.includes(principal) ? 'allow' : 'deny');
+    });
+  });
+
+  it('refuses a WebSocket without a token (close code 4401)', async () => {
+    const client = wsClient(t.url, null);
+    const error = await collect(
+      client,
+      `subscription($id: ID!) { fabricStatus(fabricId: $id) { name } }`,
+      { id: ids.fabricA },
+      () => true,
+      5000,
+    ).done.catch((e: unknown) => e);
+    await client.dispose();
+    expect((error as { code?: number }).code).toBe(4401);
+  });
+
+  it('covers every root field of the schema', () => {
+    const schema = buildSchema(readFileSync('schema.graphql', 'utf8'));
+    const fields = [schema.getQueryType(), schema.getMutationType()].flatMap((type) =>
+      Object.keys(type!.getFields()),
+    );
+    const subscriptions = Object.keys(schema.getSubscriptionType()!.getFields());
+    expect(CASES.map((c) => c.field).sort()).toEqual(fields.sort());
+    expect(SUBSCRIPTIONS.map((s) => s.field).sort()).toEqual(subscriptions.sort());
+  });
+});
