@@ -8,7 +8,9 @@ import { DomainError } from '../domain/errors.js';
 export const SCHEMES_SETTING = 'FABRIC_SYNC_GIT_ALLOW_SCHEMES';
 
 const SCHEME_ALIASES: Readonly<Record<string, string>> = { 'git+ssh': 'ssh', 'ssh+git': 'ssh' };
-const SCP_LIKE = /^(?:[A-Za-z0-9._~-]+@)?[A-Za-z0-9.-]+:(?!\/\/)[^\s]+$/;
+const SCP_LIKE = /^(?:[A-Za-z0-9._~][A-Za-z0-9._~-]*@)?[A-Za-z0-9][A-Za-z0-9.-]*:(?!\/\/)[^\s]+$/;
+/** A user or host that starts with '-' reaches ssh as an option (CVE-2017-1000117). */
+const OPTION_LIKE_HOST = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/@]*@)?-/;
 
 const refuse = (message: string) => new DomainError('BAD_USER_INPUT', `url: ${message}`, { field: 'url' });
 
@@ -16,6 +18,9 @@ const refuse = (message: string) => new DomainError('BAD_USER_INPUT', `url: ${me
 export function checkUrl(url: string, allowedSchemes: readonly string[]): string {
   if (!url || /[\s\0-\x1f\x7f]/.test(url) || url.startsWith('-')) {
     throw refuse('must be a repository URL without spaces or control characters');
+  }
+  if (OPTION_LIKE_HOST.test(url)) {
+    throw refuse('a user or host name must not start with "-"');
   }
   if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) {
     throw refuse('transports that run commands (such as ext:: and fd::) are never allowed');
