@@ -104,7 +104,7 @@ const byErrors = (result: GraphQLResult): Outcome =>
 const byNull =
   (key: string) =>
   (result: GraphQLResult): Outcome =>
-    byErrors(result) === 'deny' || (result.data as Record<string, unknown> | undefined)?.[key] == null
+    byErrors(result) === 'deny' || (result.data)?.[key] == null
       ? 'deny'
       : 'allow';
 /** A list that includes fabric B's object means B is visible. */
