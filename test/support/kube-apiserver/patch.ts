@@ -1,16 +1,14 @@
 /** PATCH of an object or its /status: merge patch, JSON patch, or server-side apply (contract §3.5). */
 import type { Backend } from './backend.js';
 import type { ApiCall, Reply } from './call.js';
-import { decodeJson, isDryRun, managerOf } from './call.js';
+import { decodeJson, isDryRun } from './call.js';
 import { applyPatch } from './apply.js';
 import { PatchError, applyJsonPatch, mergePatch } from './json-patch.js';
-import { nowTimestamp } from './object-rules.js';
 import { persist } from './persist.js';
-import { checkRv, existingOf, subresourceOf } from './replace.js';
+import { checkRv, existingOf, subresourceOf, updateWriter } from './replace.js';
 import { fieldValidationOf, pruneForWrite } from './schema-step.js';
 import { ApiError, badRequest } from './status.js';
 import type { KubeObject } from './types.js';
-import { apiVersionOf } from './types.js';
 
 const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
@@ -66,13 +64,16 @@ export function patch(b: Backend, call: ApiCall): Reply {
   const existing = existingOf(b, call);
   const next = patched(call, existing, contentType);
   checkRv(call, existing, next.metadata?.resourceVersion);
+  if (
+    next.metadata?.name !== existing.metadata?.name ||
+    next.metadata?.namespace !== existing.metadata?.namespace
+  ) {
+    throw badRequest(
+      `the name of the object (${next.metadata?.name ?? ''}) does not match the name on the URL (${call.name ?? ''})`,
+    );
+  }
   const { object, warnings } = pruneForWrite(call.type, next, fieldValidationOf(call.query));
-  const writer = {
-    manager: managerOf(call),
-    apiVersion: apiVersionOf(call.type),
-    now: nowTimestamp(),
-    ...subresourceOf(call),
-  };
+  const writer = updateWriter(call);
   const keepOwners = {
     ...object,
     metadata: { ...object.metadata, managedFields: existing.metadata?.managedFields ?? [] },

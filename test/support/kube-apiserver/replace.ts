@@ -7,7 +7,7 @@ import { nowTimestamp } from './object-rules.js';
 import { persist } from './persist.js';
 import { fieldValidationOf, pruneForWrite } from './schema-step.js';
 import { badRequest, invalid, notFound, staleConflict } from './status.js';
-import type { KubeObject } from './types.js';
+import type { KubeObject, ObjectMeta } from './types.js';
 import { apiVersionOf, objectKey, qualifiedPlural, typeKey } from './types.js';
 
 export function existingOf(b: Backend, call: ApiCall): KubeObject {
@@ -21,11 +21,9 @@ export function checkRv(call: ApiCall, existing: KubeObject, rv: string | undefi
   if (rv && rv !== existing.metadata?.resourceVersion) throw staleConflict(call.type, call.name ?? '');
 }
 
-export function replace(b: Backend, call: ApiCall): Reply {
-  const body = decodeObject(call);
-  checkApiVersion(call.type, body);
+/** URL and body must name the same object, and the body must carry the RV it was read at. */
+function checkIdentity(call: ApiCall, meta: ObjectMeta): void {
   const name = call.name ?? '';
-  const meta = body.metadata ?? {};
   if (meta.name !== name)
     throw badRequest(
       `the name of the object (${meta.name ?? ''}) does not match the name on the URL (${name})`,
@@ -35,7 +33,6 @@ export function replace(b: Backend, call: ApiCall): Reply {
       `the namespace of the object (${meta.namespace}) does not match the namespace on the request (${call.namespace})`,
     );
   }
-  const existing = existingOf(b, call);
   if (!meta.resourceVersion) {
     const cause = {
       reason: 'FieldValueInvalid',
@@ -48,27 +45,38 @@ export function replace(b: Backend, call: ApiCall): Reply {
       kind: call.type.plural,
     });
   }
+}
+
+/** The writer of an Update operation: fieldManager or User-Agent, on the main resource or /status. */
+export const updateWriter = (call: ApiCall) => ({
+  manager: managerOf(call),
+  apiVersion: apiVersionOf(call.type),
+  now: nowTimestamp(),
+  ...subresourceOf(call),
+});
+
+export function replace(b: Backend, call: ApiCall): Reply {
+  const body = decodeObject(call);
+  checkApiVersion(call.type, body);
+  const meta = body.metadata ?? {};
+  const existing = existingOf(b, call);
+  checkIdentity(call, meta);
   checkRv(call, existing, meta.resourceVersion);
   const withNs = call.type.namespaced ? { ...body, metadata: { ...meta, namespace: call.namespace } } : body;
   const { object, warnings } = pruneForWrite(call.type, withNs, fieldValidationOf(call.query));
-  const writer = {
-    manager: managerOf(call),
-    apiVersion: apiVersionOf(call.type),
-    now: nowTimestamp(),
-    ...subresourceOf(call),
-  };
   const next = {
     ...object,
     metadata: { ...object.metadata, managedFields: existing.metadata?.managedFields ?? [] },
   };
+  const dryRun = isDryRun(call.query);
   const result = persist(b, {
     type: call.type,
     existing,
     next,
     ...subresourceOf(call),
-    writer,
+    writer: updateWriter(call),
     ownership: 'Update',
-    dryRun: isDryRun(call.query),
+    dryRun,
   });
   return { status: 200, body: result.object, warnings };
 }

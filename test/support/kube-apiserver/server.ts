@@ -92,13 +92,32 @@ async function restoreOrInstall(backend: Backend, options: KubeApiServerOptions)
   await Promise.resolve(); // let the CRD controller mark them Established
 }
 
-export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<KubeApiServer> {
-  const { host = '127.0.0.1', bookmarkIntervalMs = 60_000, historyLimit = 10_000 } = options;
-  const backend: Backend = {
+function faultControls(
+  faults: FaultInjector,
+  auth: Authenticator,
+  endWatches: (abrupt: boolean) => void,
+): FaultControls {
+  return {
+    setLatency: (ms) => faults.setLatency(ms),
+    failRequests: (spec) => faults.failRequests(spec),
+    dropWatches: ({ abrupt = false } = {}) => endWatches(abrupt),
+    expireToken: () => auth.expire(),
+    rotateToken: () => auth.rotate(),
+    clear: () => faults.clear(),
+  };
+}
+
+function newBackend(historyLimit: number): Backend {
+  return {
     store: new ObjectStore({ historyLimit }),
     registry: new ResourceRegistry(),
     admission: new AdmissionHooks(),
   };
+}
+
+export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<KubeApiServer> {
+  const { host = '127.0.0.1', bookmarkIntervalMs = 60_000, historyLimit = 10_000 } = options;
+  const backend = newBackend(historyLimit);
   const stopCrdController = startCrdController(backend);
   const gc = new GarbageCollector(backend.store, options.gcDelayMs);
   await restoreOrInstall(backend, options);
@@ -122,14 +141,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     },
     limitedToken: auth.limitedToken,
     hooks: backend.admission,
-    faults: {
-      setLatency: (ms) => faults.setLatency(ms),
-      failRequests: (spec) => faults.failRequests(spec),
-      dropWatches: ({ abrupt = false } = {}) => endWatches(abrupt),
-      expireToken: () => auth.expire(),
-      rotateToken: () => auth.rotate(),
-      clear: () => faults.clear(),
-    },
+    faults: faultControls(faults, auth, endWatches),
     kubeconfigYaml: (o) => kubeconfigYaml(config(o)),
     writeKubeconfig: (path, o) => writeKubeconfig(path, config(o)),
     compact: () => backend.store.compact(),

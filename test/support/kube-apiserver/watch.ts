@@ -51,46 +51,75 @@ function parseStart(value: string | null): number | undefined {
   return rv;
 }
 
-export function watch(b: Backend, call: ApiCall, res: ServerResponse, options: WatchOptions): void {
-  const { type, query } = call;
-  const selector = parseSelectors(query);
-  const inScope = (o: KubeObject) =>
-    !type.namespaced || call.namespace === undefined || o.metadata?.namespace === call.namespace;
-  const matches = (o: KubeObject) => inScope(o) && selector(o);
-  const start = parseStart(query.get('resourceVersion'));
-  const key = typeKey(type);
+function openStream(res: ServerResponse): (payload: unknown) => void {
   res.writeHead(200, {
     'Content-Type': 'application/json',
     'Transfer-Encoding': 'chunked',
     'Cache-Control': 'no-cache, private',
   });
   res.flushHeaders();
-  const send = (payload: unknown) => res.write(`${JSON.stringify(payload)}\n`);
+  return (payload) => res.write(`${JSON.stringify(payload)}\n`);
+}
+
+/** What a new watcher sees first: synthetic ADDED events (no RV) or the changes after its RV. */
+function backlogOf(b: Backend, key: string, start: number | undefined, matches: Matcher): unknown[] {
+  if (start === undefined)
+    return b.store
+      .list(key)
+      .filter(matches)
+      .map((object) => ({ type: 'ADDED', object }));
+  return b.store
+    .eventsSince(start, '')
+    .flatMap((e) => (e.typeKey === key ? (translate(e, matches) ?? []) : []));
+}
+
+/** Bookmarks and timeoutSeconds; returns the timers to clear. */
+function scheduleTimers(
+  b: Backend,
+  call: ApiCall,
+  options: WatchOptions,
+  send: (p: unknown) => void,
+  end: () => void,
+) {
+  const { type, query } = call;
+  const timers: NodeJS.Timeout[] = [];
+  if (query.get('allowWatchBookmarks') === 'true') {
+    const metadata = () => ({ resourceVersion: String(b.store.currentRv) });
+    const bookmark = () =>
+      send({
+        type: 'BOOKMARK',
+        object: { apiVersion: apiVersionOf(type), kind: type.kind, metadata: metadata() },
+      });
+    timers.push(setInterval(bookmark, options.bookmarkIntervalMs));
+  }
+  const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
+  if (timeoutSeconds > 0) timers.push(setTimeout(end, timeoutSeconds * 1000));
+  return timers;
+}
+
+export function watch(b: Backend, call: ApiCall, res: ServerResponse, options: WatchOptions): void {
+  const { type } = call;
+  const selector = parseSelectors(call.query);
+  const inScope = (o: KubeObject) =>
+    !type.namespaced || call.namespace === undefined || o.metadata?.namespace === call.namespace;
+  const matches = (o: KubeObject) => inScope(o) && selector(o);
+  const start = parseStart(call.query.get('resourceVersion'));
+  const key = typeKey(type);
+  const send = openStream(res);
   if (start !== undefined && b.store.isCompacted(start)) {
     const gone = new ApiError(410, 'Expired', `too old resource version: ${start} (${b.store.currentRv})`);
     send({ type: 'ERROR', object: gone.toStatus() });
     res.end();
     return;
   }
-  const backlog =
-    start === undefined
-      ? b.store
-          .list(key)
-          .filter(matches)
-          .map((object) => ({ type: 'ADDED', object }))
-      : b.store
-          .eventsSince(start, '')
-          .flatMap((e) => (e.typeKey === key ? (translate(e, matches) ?? []) : []));
-  backlog.forEach(send);
+  backlogOf(b, key, start, matches).forEach(send);
   const unsubscribe = b.store.subscribe((event) => {
-    if (event.typeKey !== key) return;
-    const out = translate(event, matches);
+    const out = event.typeKey === key ? translate(event, matches) : undefined;
     if (out)
       res.write(
         out.type === event.type && out.object === event.object ? lineOf(event) : `${JSON.stringify(out)}\n`,
       );
   });
-  const timers: NodeJS.Timeout[] = [];
   const stream: WatchStream = {
     end: (abrupt = false) => {
       cleanup();
@@ -98,26 +127,12 @@ export function watch(b: Backend, call: ApiCall, res: ServerResponse, options: W
       else res.end();
     },
   };
+  const timers = scheduleTimers(b, call, options, send, () => stream.end());
   const cleanup = () => {
     unsubscribe();
-    timers.forEach(clearTimeout);
-    timers.forEach(clearInterval);
+    timers.forEach((t) => clearTimeout(t));
     options.streams.delete(stream);
   };
   options.streams.add(stream);
   res.on('close', cleanup);
-  if (query.get('allowWatchBookmarks') === 'true') {
-    const bookmark = () =>
-      send({
-        type: 'BOOKMARK',
-        object: {
-          apiVersion: apiVersionOf(type),
-          kind: type.kind,
-          metadata: { resourceVersion: String(b.store.currentRv) },
-        },
-      });
-    timers.push(setInterval(bookmark, options.bookmarkIntervalMs));
-  }
-  const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
-  if (timeoutSeconds > 0) timers.push(setTimeout(() => stream.end(), timeoutSeconds * 1000));
 }
