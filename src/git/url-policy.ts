@@ -16,11 +16,11 @@ const refuse = (message: string) => new DomainError('BAD_USER_INPUT', `url: ${me
 
 /** Returns the URL's transport scheme (`https`, `ssh`, `file`, …) or throws BAD_USER_INPUT. */
 export function checkUrl(url: string, allowedSchemes: readonly string[]): string {
-  if (!url || /[\s\0-\x1f\x7f]/.test(url) || url.startsWith('-')) {
+  if (!url || /[\s\0-\x1f\x7f]/.test(url)) {
     throw refuse('must be a repository URL without spaces or control characters');
   }
-  if (OPTION_LIKE_HOST.test(url)) {
-    throw refuse('a user or host name must not start with "-"');
+  if (url.startsWith('-') || OPTION_LIKE_HOST.test(url)) {
+    throw refuse('neither the URL nor its user or host name may start with "-"');
   }
   if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) {
     throw refuse('transports that run commands (such as ext:: and fd::) are never allowed');
