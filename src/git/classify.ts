@@ -31,7 +31,7 @@ const PATTERNS: readonly Pattern[] = [
   },
   {
     status: 'NOT_FOUND',
-    test: /repository .* not found|does not appear to be a git repository|returned error: 404|not a git repository|no such file or directory/i,
+    test: /repository (.* )?not found|does not appear to be a git repository|returned error: 404|not a git repository|no such file or directory/i,
     advice: 'no repository at this URL: check the URL',
   },
   {
