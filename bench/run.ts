@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: runs every benchmark one after another (2 cores: never two at once) and gathers
+ * their results into bench/REPORT.md, one table measured in one run on one machine.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RESULTS_DIR, machine, tableOf, type Report } from './report.js';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const BENCHES = ['git-sync', 'apply-drift', 'subscriptions'].filter(
+  (b) => only.length === 0 || only.includes(b),
+);
+
+for (const bench of BENCHES) {
+  console.log(`\n=== ${bench} ===`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, `${bench}.ts`)], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) console.error(`${bench} failed with exit code ${result.status}`);
+}
+
+const reports: Report[] = [];
+for (const file of (await readdir(RESULTS_DIR)).filter((f) => f.endsWith('.json')).sort())
+  reports.push(JSON.parse(await readFile(path.join(RESULTS_DIR, file), 'utf8')) as Report);
+const sections = reports.map((r) => `## ${r.title}\n\nMeasured ${r.measuredAt}.\n\n${tableOf(r.rows)}\n`);
+const context = Object.entries(machine())
+  .map(([k, v]) => `- ${k}: ${v}`)
+  .join('\n');
+await writeFile(
+  path.join(BENCH_DIR, 'REPORT.md'),
+  `# fabric-sync benchmarks\n\nProduced by \`npm run bench\`; each figure stands next to its floor or outside peer, measured in the same run.\nRatios are the headline: absolute times move with the machine's load.\n\n${context}\n\n${sections.join('\n')}`,
+);
+console.log(`\nwrote bench/REPORT.md (${reports.length} reports)`);
