@@ -1,0 +1,47 @@
+/**
+ * Per-request options for client-node calls: one keep-alive agent per cluster (client-node builds a
+ * fresh agent, and so a fresh TLS handshake, for every call) and a timeout joined to the caller's signal.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import {
+  Observable,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import type { ClusterSettings } from './settings.js';
+
+export function keepAliveAgent(
+  { server, caPem, insecureSkipTlsVerify }: ClusterSettings,
+  maxSockets: number,
+): HttpAgent | HttpsAgent {
+  if (server.startsWith('http:')) return new HttpAgent({ keepAlive: true, maxSockets });
+  return new HttpsAgent({
+    keepAlive: true,
+    maxSockets,
+    ...(caPem ? { ca: caPem } : {}),
+    // Explicit either way, so NODE_TLS_REJECT_UNAUTHORIZED can never turn verification off.
+    rejectUnauthorized: !insecureSkipTlsVerify,
+  });
+}
+
+export interface RequestSettings {
+  readonly agent: HttpAgent | HttpsAgent;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export function requestOptions({ agent, timeoutMs, signal }: RequestSettings): ConfigurationOptions {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const middleware: ObservableMiddleware = {
+    pre: (context: RequestContext) => {
+      context.setAgent(agent);
+      context.setSignal(signal ? AbortSignal.any([timeout, signal]) : timeout);
+      return new Observable(Promise.resolve(context));
+    },
+    post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+  };
+  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+}

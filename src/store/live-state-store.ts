@@ -1,0 +1,133 @@
+/**
+ * Records as the cluster pipelines see them: read a fabric's desired objects, and write what the
+ * cluster said about them (state, live uid/resourceVersion/generation/hash) as set-based updates.
+ */
+import type { Knex } from '@mikro-orm/knex';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { canonicalHash } from '../domain/canonical.js';
+import { apiVersionOf, kindInfo, type ObjectRef } from '../domain/kinds.js';
+import type { JsonObject, Manifest } from '../domain/manifest.js';
+import type { RecordState } from '../domain/states.js';
+
+export interface DesiredObject {
+  readonly id: string;
+  readonly ref: ObjectRef;
+  readonly manifest: Manifest;
+  readonly canonicalHash: string;
+  readonly state: RecordState;
+  readonly liveResourceVersion: string | null;
+}
+
+export interface LiveFacts {
+  readonly uid: string | null;
+  readonly resourceVersion: string | null;
+  readonly generation: number | null;
+  readonly hash: string;
+}
+
+export interface Observation {
+  readonly id: string;
+  readonly state: RecordState;
+  readonly message: string | null;
+  /** undefined: keep the stored live facts; null: the object is gone from the cluster. */
+  readonly live?: LiveFacts | null;
+}
+
+const CHUNK = 1000;
+
+/** What a record keeps of its live object; the hash is the canonical one, comparable with the record's. */
+export const liveFactsOf = (object: Manifest): LiveFacts => ({
+  uid: typeof object.metadata['uid'] === 'string' ? object.metadata['uid'] : null,
+  resourceVersion:
+    typeof object.metadata.resourceVersion === 'string' ? object.metadata.resourceVersion : null,
+  generation: typeof object.metadata['generation'] === 'number' ? object.metadata['generation'] : null,
+  hash: canonicalHash(object),
+});
+
+function manifestOf(row: Record<string, unknown>): Manifest {
+  const labels = row['labels'] as Record<string, string>;
+  const annotations = row['annotations'] as Record<string, string>;
+  return {
+    apiVersion: apiVersionOf(kindInfo(String(row['kind']))),
+    kind: String(row['kind']),
+    metadata: {
+      name: String(row['name']),
+      namespace: String(row['namespace']),
+      ...(Object.keys(labels).length > 0 ? { labels } : {}),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
+    spec: row['spec'] as JsonObject,
+  };
+}
+
+/** One UPDATE … FROM (VALUES …) per chunk; usable inside another store's transaction. */
+export async function writeObservations(
+  knex: Knex | Knex.Transaction,
+  observations: readonly Observation[],
+  now = new Date(),
+): Promise<void> {
+  for (let i = 0; i < observations.length; i += CHUNK) {
+    const part = observations.slice(i, i + CHUNK);
+    const values = part.map(() => '(?::uuid, ?, ?, ?::boolean, ?, ?, ?::int, ?)').join(', ');
+    const params = part.flatMap((o) => [
+      o.id,
+      o.state,
+      o.message,
+      o.live !== undefined,
+      o.live?.uid ?? null,
+      o.live?.resourceVersion ?? null,
+      o.live?.generation ?? null,
+      o.live?.hash ?? null,
+    ]);
+    const keep = (column: string, value: string) =>
+      `case when v.observed then ${value} else record.${column} end`;
+    await knex.raw(
+      `update record set state = v.state, state_message = v.message, updated_at = ?,
+         live_uid = ${keep('live_uid', 'v.uid')},
+         live_resource_version = ${keep('live_resource_version', 'v.rv')},
+         live_generation = ${keep('live_generation', 'v.gen')},
+         live_hash = ${keep('live_hash', 'v.hash')},
+         live_seen_at = ${keep('live_seen_at', 'case when v.uid is null then null else ?::timestamptz end')}
+       from (values ${values}) as v(id, state, message, observed, uid, rv, gen, hash)
+       where record.id = v.id`,
+      [now, now, ...params],
+    );
+  }
+}
+
+export class LiveStateStore {
+  constructor(private readonly orm: MikroORM) {}
+
+  private get knex(): Knex {
+    return this.orm.em.getConnection().getKnex();
+  }
+
+  async loadDesired(fabricId: string): Promise<DesiredObject[]> {
+    const rows: Record<string, unknown>[] = await this.knex('record')
+      .select(
+        'id',
+        'kind',
+        'namespace',
+        'name',
+        'labels',
+        'annotations',
+        'spec',
+        'canonical_hash',
+        'state',
+        'live_resource_version',
+      )
+      .where('fabric_id', fabricId);
+    return rows.map((row) => ({
+      id: String(row['id']),
+      ref: { kind: String(row['kind']), namespace: String(row['namespace']), name: String(row['name']) },
+      manifest: manifestOf(row),
+      canonicalHash: String(row['canonical_hash']),
+      state: row['state'] as RecordState,
+      liveResourceVersion: (row['live_resource_version'] as string | null) ?? null,
+    }));
+  }
+
+  async write(observations: readonly Observation[]): Promise<void> {
+    await writeObservations(this.knex, observations);
+  }
+}

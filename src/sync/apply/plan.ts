@@ -1,0 +1,39 @@
+/** PLAN: desired records against the live objects; only those whose canonical hash differs are applied. */
+import { isOwnedBy, refOf } from '../../cluster/index.js';
+import { formatRef } from '../../domain/kinds.js';
+import { liveFactsOf, type DesiredObject } from '../../store/live-state-store.js';
+import { listLiveOrFail, requireFabricCluster } from '../fabric-connection.js';
+import type { StageResult } from '../stage.js';
+import type { ApplyContext } from './context.js';
+
+export async function planApply(ctx: ApplyContext, signal: AbortSignal): Promise<StageResult> {
+  const { fabric, client } = await requireFabricCluster(ctx.deps, ctx.op.fabricId);
+  // INVALID records never reach the cluster; a new git sync moves them on.
+  const desired = (await ctx.deps.liveState.loadDesired(fabric.id)).filter((d) => d.state !== 'INVALID');
+  const live = await listLiveOrFail(ctx.deps, fabric, client, signal);
+  const toApply: DesiredObject[] = [];
+  ctx.unchanged = [];
+  for (const record of desired) {
+    const object = live.get(record.ref);
+    const facts = object && isOwnedBy(object, fabric.name) ? liveFactsOf(object) : undefined;
+    if (facts?.hash !== record.canonicalHash) toApply.push(record);
+    else if (record.state !== 'IN_SYNC' || record.liveResourceVersion !== facts.resourceVersion)
+      ctx.unchanged.push({ id: record.id, state: 'IN_SYNC', message: null, live: facts });
+  }
+  const wanted = new Set(desired.map((d) => formatRef(d.ref)));
+  const toPrune = fabric.prune
+    ? live
+        .ownedBy(fabric.name)
+        .map(refOf)
+        .filter((ref) => !wanted.has(formatRef(ref)))
+    : [];
+  Object.assign(ctx, { fabric, client, live, desired, toApply, toPrune });
+  return {
+    counts: {
+      desired: desired.length,
+      toApply: toApply.length,
+      unchanged: desired.length - toApply.length,
+      toPrune: toPrune.length,
+    },
+  };
+}

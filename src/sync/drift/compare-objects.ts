@@ -1,0 +1,108 @@
+/**
+ * The drift of one fabric as data: each desired record against its live object, plus this
+ * fabric's owned objects nobody desires. Both sides are normalized first, so webhook defaults and
+ * server fields never count (architecture §6).
+ */
+import { refOf, type LiveSet } from '../../cluster/index.js';
+import { diff, driftScore, type DriftEntry } from '../../domain/diff.js';
+import { formatRef } from '../../domain/kinds.js';
+import type { JsonValue } from '../../domain/manifest.js';
+import { normalize } from '../../domain/normalize.js';
+import { transitionRecord } from '../../domain/states.js';
+import type { DifferenceRow } from '../../store/drift-store.js';
+import { liveFactsOf, type DesiredObject, type Observation } from '../../store/live-state-store.js';
+
+export interface DriftOutcome {
+  readonly differences: DifferenceRow[];
+  readonly observations: Observation[];
+  readonly counts: Record<string, number>;
+  readonly score: number;
+}
+
+const asJson = (value: unknown): JsonValue => value as JsonValue;
+
+/** Names a drifted record's paths in its state message, up to a few. */
+const driftMessage = (paths: readonly string[]) =>
+  `${paths.length} field(s) differ: ${paths.slice(0, 5).join(', ')}${paths.length > 5 ? ', …' : ''}`;
+
+export function compareObjects(
+  desired: readonly DesiredObject[],
+  live: LiveSet,
+  fabricName: string,
+): DriftOutcome {
+  const differences: DifferenceRow[] = [];
+  const observations: Observation[] = [];
+  const entries: DriftEntry[] = [];
+  const counts = { inSync: 0, modified: 0, missing: 0, orphaned: 0 };
+  const observe = (record: DesiredObject, observation: Observation) => {
+    transitionRecord(record.state, observation.state);
+    observations.push(observation);
+  };
+  for (const record of desired) {
+    if (record.state === 'INVALID') continue; // only a new git sync moves an invalid record
+    const base = { recordId: record.id, ...record.ref };
+    const object = live.get(record.ref);
+    const wanted = normalize(record.manifest);
+    if (!object) {
+      counts.missing += 1;
+      entries.push({ classification: 'MISSING' });
+      differences.push({
+        ...base,
+        driftType: 'MISSING',
+        path: '',
+        desired: asJson(wanted),
+        live: null,
+        severity: 'HIGH',
+      });
+      observe(record, { id: record.id, state: 'MISSING', message: 'not in the cluster', live: null });
+      continue;
+    }
+    const found = diff(wanted, normalize(object));
+    const facts = liveFactsOf(object);
+    if (found.length === 0) {
+      counts.inSync += 1;
+      entries.push({ classification: 'IN_SYNC' });
+      observe(record, { id: record.id, state: 'IN_SYNC', message: null, live: facts });
+      continue;
+    }
+    counts.modified += 1;
+    entries.push({ classification: 'MODIFIED', differences: found });
+    for (const d of found)
+      differences.push({
+        ...base,
+        driftType: 'MODIFIED',
+        path: d.path,
+        desired: d.desired ?? null,
+        live: d.live ?? null,
+        severity: d.severity,
+      });
+    observe(record, {
+      id: record.id,
+      state: 'DRIFTED',
+      message: driftMessage(found.map((d) => d.path)),
+      live: facts,
+    });
+  }
+  const wantedRefs = new Set(desired.map((d) => formatRef(d.ref)));
+  for (const object of live.ownedBy(fabricName)) {
+    const ref = refOf(object);
+    if (wantedRefs.has(formatRef(ref))) continue;
+    counts.orphaned += 1;
+    entries.push({ classification: 'ORPHANED' });
+    differences.push({
+      recordId: null,
+      ...ref,
+      driftType: 'ORPHANED',
+      path: '',
+      desired: null,
+      live: asJson(normalize(object)),
+      severity: 'HIGH',
+    });
+  }
+  return {
+    differences,
+    observations,
+    counts: { desired: desired.length, ...counts, differences: differences.length },
+    score: driftScore(entries),
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * A fabric's cluster connection: builds (or reuses) its client from its own settings, records the
+ * connection status every cluster call reveals, and runs the connection test.
+ */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import {
+  ClusterError,
+  type ClusterClient,
+  type ClusterClients,
+  type ConnectionResult,
+} from '../cluster/index.js';
+import { listLiveSet, type LiveSet } from '../cluster/live-set.js';
+import { notFound } from '../domain/errors.js';
+import type { FabricConnection } from '../domain/states.js';
+import type { EventBus } from '../events/event-bus.js';
+import { SECRET_SLOTS, type Vault } from '../security/vault.js';
+import { Fabric } from '../store/entities/index.js';
+import { OperationFailure } from './stage.js';
+
+export interface FabricClusterDeps {
+  readonly orm: MikroORM;
+  readonly vault: Vault;
+  readonly events: EventBus;
+  readonly clusters: ClusterClients;
+}
+
+export interface FabricCluster {
+  readonly fabric: Fabric;
+  /** Undefined when the fabric has no cluster server set. */
+  readonly client: ClusterClient | undefined;
+}
+
+export async function loadFabricCluster(deps: FabricClusterDeps, fabricId: string): Promise<FabricCluster> {
+  const fabric = await deps.orm.em.fork().findOne(Fabric, fabricId, { populate: ['clusterTokenCiphertext'] });
+  if (!fabric) throw notFound('fabric', fabricId);
+  const server = fabric.clusterServer;
+  if (!server) return { fabric, client: undefined };
+  const client = deps.clusters.get(fabric.id, fabric.clusterGeneration, () => {
+    const token = deps.vault.openOptional(
+      fabric.clusterTokenCiphertext,
+      SECRET_SLOTS.fabricClusterToken(fabric.id),
+    );
+    return {
+      server,
+      ...(token ? { token } : {}),
+      caPem: fabric.clusterCa,
+      namespace: fabric.clusterNamespace,
+      insecureSkipTlsVerify: fabric.clusterInsecureSkipTlsVerify,
+    };
+  });
+  return { fabric, client };
+}
+
+/** For pipelines: a fabric without a cluster cannot run them. */
+export async function requireFabricCluster(
+  deps: FabricClusterDeps,
+  fabricId: string,
+): Promise<{ fabric: Fabric; client: ClusterClient }> {
+  const { fabric, client } = await loadFabricCluster(deps, fabricId);
+  if (!client)
+    throw new OperationFailure(`fabric ${fabric.name} has no cluster server; set clusterServer first`);
+  return { fabric, client };
+}
+
+/** Stores and publishes the connection status when it changed (or its message did). */
+export async function recordConnection(
+  deps: FabricClusterDeps,
+  fabric: Fabric,
+  status: FabricConnection,
+  message: string | null,
+): Promise<void> {
+  if (fabric.connectionStatus === status && fabric.connectionMessage === message) return;
+  await deps.orm.em
+    .fork()
+    .nativeUpdate(Fabric, { id: fabric.id }, { connectionStatus: status, connectionMessage: message });
+  fabric.connectionStatus = status;
+  fabric.connectionMessage = message;
+  await deps.events.publish('fabricStatus', fabric.id, {
+    fabricId: fabric.id,
+    connectionStatus: status,
+    ...(message ? { message } : {}),
+    at: new Date().toISOString(),
+  });
+}
+
+/**
+ * Lists the fabric's live objects; a failure fails the operation (the database keeps its state)
+ * and records what it says about the connection.
+ */
+export async function listLiveOrFail(
+  deps: FabricClusterDeps,
+  fabric: Fabric,
+  client: ClusterClient,
+  signal: AbortSignal,
+): Promise<LiveSet> {
+  try {
+    const live = await listLiveSet(client, signal);
+    if (fabric.connectionStatus !== 'CONNECTED')
+      await recordConnection(deps, fabric, 'CONNECTED', 'the last cluster call succeeded');
+    return live;
+  } catch (err) {
+    if (!(err instanceof ClusterError)) throw err;
+    await recordConnection(deps, fabric, err.failure.connection ?? 'ERROR', err.message);
+    throw new OperationFailure(`cluster of fabric ${fabric.name}: ${err.message}`, [], { cause: err });
+  }
+}
+
+/** The testFabricConnection mutation's work: call the cluster, store and publish what it said. */
+export async function testFabricConnection(
+  deps: FabricClusterDeps,
+  fabricId: string,
+): Promise<ConnectionResult> {
+  const { fabric, client } = await loadFabricCluster(deps, fabricId);
+  const result: ConnectionResult = client
+    ? await client.testConnection()
+    : { status: 'ERROR', message: 'no cluster server is set for this fabric', missingCrds: [] };
+  await recordConnection(deps, fabric, result.status, result.message);
+  return result;
+}

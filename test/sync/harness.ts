@@ -1,0 +1,180 @@
+/**
+ * The apply/drift/reconcile pipelines wired like main.ts does, on a fresh database and the test
+ * kube-apiserver (fabric webhooks emulated), with helpers to seed records and run operations.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { ClusterClients } from '../../src/cluster/index.js';
+import { canonicalHash } from '../../src/domain/canonical.js';
+import { FABRIC_NAMESPACE, type Manifest } from '../../src/domain/manifest.js';
+import { planRecordChanges, type DesiredRecord } from '../../src/domain/record-plan.js';
+import { isTerminal, type OperationType } from '../../src/domain/states.js';
+import { FROM_OLDEST, InProcessBus } from '../../src/events/index.js';
+import { GitSource } from '../../src/git/git-source.js';
+import { Redactor } from '../../src/security/redactor.js';
+import { SecretBox } from '../../src/security/secret-box.js';
+import { generateKeyText } from '../../src/security/secret-keys.js';
+import { SECRET_SLOTS, Vault } from '../../src/security/vault.js';
+import { AdvisoryLocks } from '../../src/store/advisory-locks.js';
+import { DriftStore } from '../../src/store/drift-store.js';
+import { Fabric, Operation, ResourceRecord } from '../../src/store/entities/index.js';
+import { LiveStateStore } from '../../src/store/live-state-store.js';
+import { RecordStore } from '../../src/store/record-store.js';
+import { applyPipeline } from '../../src/sync/apply/pipeline.js';
+import { driftPipeline } from '../../src/sync/drift/pipeline.js';
+import { gitSyncPipeline } from '../../src/sync/git-sync/pipeline.js';
+import { OperationService } from '../../src/sync/operation-service.js';
+import { reconcilePipeline, type ReconcileDeps } from '../../src/sync/reconcile.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
+
+export interface FabricInput {
+  readonly name?: string;
+  readonly prune?: boolean;
+  readonly autoApply?: boolean;
+  readonly token?: string;
+  readonly repositoryId?: string;
+  readonly directory?: string;
+}
+
+export interface SyncHarness {
+  readonly db: TestDatabase;
+  readonly kube: KubeApiServer;
+  readonly deps: ReconcileDeps;
+  readonly events: InProcessBus;
+  /** client-node straight to the test server, for changes "made with kubectl". */
+  readonly api: CustomObjectsApi;
+  createFabric(input?: FabricInput): Promise<Fabric>;
+  /** Makes the fabric's records equal `manifests`, as a git sync's PERSIST would. */
+  seedRecords(fabricId: string, manifests: readonly Manifest[]): Promise<void>;
+  run(fabricId: string, type: OperationType, options?: { dryRun?: boolean }): Promise<Operation>;
+  records(fabricId: string): Promise<ResourceRecord[]>;
+  fabric(fabricId: string): Promise<Fabric>;
+  close(): Promise<void>;
+}
+
+/** Fast enough for tests, patient enough to outlast an injected burst. */
+export const FAST_RETRY = { attempts: 8, baseDelayMs: 10, maxDelayMs: 100 };
+
+function toDesired(m: Manifest): DesiredRecord {
+  return {
+    kind: m.kind,
+    namespace: m.metadata.namespace || FABRIC_NAMESPACE,
+    name: m.metadata.name,
+    labels: m.metadata.labels ?? {},
+    annotations: m.metadata.annotations ?? {},
+    spec: m.spec ?? {},
+    canonicalHash: canonicalHash(m),
+    source: { file: 'seed.yaml', documentIndex: 0, line: 1, commit: 'seed' },
+  };
+}
+
+/** Follows the operation's progress events (replayed from its first) until it ends. */
+async function untilFinished(events: InProcessBus, operationId: string): Promise<void> {
+  const progress = events.subscribe('operationProgress', operationId, { after: FROM_OLDEST });
+  try {
+    for await (const { payload } of progress) if (isTerminal(payload.status)) return;
+  } finally {
+    await progress.return();
+  }
+}
+
+export function kubeApi(kube: KubeApiServer): CustomObjectsApi {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'k', server: kube.url, caData: Buffer.from(kube.caPem).toString('base64') }],
+    users: [{ name: 'u', token: kube.token }],
+    contexts: [{ name: 'k', cluster: 'k', user: 'u', namespace: 'default' }],
+    currentContext: 'k',
+  });
+  return kc.makeApiClient(CustomObjectsApi);
+}
+
+export async function startSyncHarness(): Promise<SyncHarness> {
+  const db = await createTestDatabase();
+  const kube = await startKubeApiServer({ emulateFabricWebhooks: true });
+  const cacheDir = await mkdtemp(path.join(tmpdir(), 'sync-harness-'));
+  const redactor = new Redactor();
+  const vault = new Vault(SecretBox.fromKeyList(generateKeyText()), redactor);
+  const events = new InProcessBus();
+  const { orm } = db;
+  const deps: ReconcileDeps = {
+    orm,
+    vault,
+    events,
+    clusters: new ClusterClients({ retry: FAST_RETRY, timeoutMs: 10_000 }),
+    liveState: new LiveStateStore(orm),
+    drift: new DriftStore(orm),
+    records: new RecordStore(orm),
+    git: new GitSource({ cacheDir, allowedSchemes: ['http', 'file'], redact: (t) => redactor.redact(t) }),
+  };
+  const operations = new OperationService({
+    orm,
+    events,
+    locks: new AdvisoryLocks(orm),
+    log: pino({ level: 'silent' }),
+    redactor,
+    pipelines: {
+      GIT_SYNC: gitSyncPipeline(deps),
+      APPLY: applyPipeline(deps),
+      DRIFT_CHECK: driftPipeline(deps),
+      RECONCILE: reconcilePipeline(deps),
+    },
+  });
+  const load = async (fabricId: string) => orm.em.fork().findOneOrFail(Fabric, fabricId);
+  return {
+    db,
+    kube,
+    deps,
+    events,
+    api: kubeApi(kube),
+    async createFabric({
+      name = `f-${randomUUID().slice(0, 8)}`,
+      prune = false,
+      autoApply = false,
+      token,
+      repositoryId,
+      directory = '',
+    } = {}) {
+      const em = orm.em.fork();
+      const id = randomUUID();
+      const fabric = em.create(Fabric, {
+        id,
+        name,
+        clusterServer: kube.url,
+        clusterCa: kube.caPem,
+        clusterTokenCiphertext: vault.seal(token ?? kube.token, SECRET_SLOTS.fabricClusterToken(id)),
+        prune,
+        autoApply,
+        directory,
+        ...(repositoryId ? { repository: repositoryId } : {}),
+      });
+      await em.flush();
+      return fabric;
+    },
+    async seedRecords(fabricId, manifests) {
+      const records = new RecordStore(orm);
+      const plan = planRecordChanges(await records.loadExisting(fabricId), manifests.map(toDesired));
+      await records.write({ fabricId, plan, references: [], commit: 'seed', tree: null });
+    },
+    async run(fabricId, type, { dryRun = false } = {}) {
+      const op = await operations.start({ fabricId, type, dryRun });
+      await untilFinished(events, op.id);
+      return orm.em.fork().findOneOrFail(Operation, op.id);
+    },
+    records: (fabricId) =>
+      orm.em.fork().find(ResourceRecord, { fabric: fabricId }, { orderBy: { kind: 'asc', name: 'asc' } }),
+    fabric: load,
+    async close() {
+      deps.clusters.close();
+      await kube.close();
+      await events.close();
+      await db.close();
+      await rm(cacheDir, { recursive: true, force: true });
+    },
+  };
+}
