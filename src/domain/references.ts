@@ -132,7 +132,11 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
   },
 };
 
-/** Every reference the object makes, in document order. */
+/**
+ * Every reference the object makes, in document order. A peering's subnet list adds one reference
+ * per subnet (with `subnet` set) besides the reference to the VPC itself; code that wants one edge
+ * per VPC keeps the references without `subnet`.
+ */
 export function referencesOf(m: Manifest): Reference[] {
   const extract = EXTRACTORS[m.kind];
   if (!extract) return [];
