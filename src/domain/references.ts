@@ -133,9 +133,10 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
 };
 
 /**
- * Every reference the object makes, in document order. A peering's subnet list adds one reference
- * per subnet (with `subnet` set) besides the reference to the VPC itself; code that wants one edge
- * per VPC keeps the references without `subnet`.
+ * Every reference the object makes, in document order. A VPCPeering or ExternalPeering subnet list
+ * adds one reference per listed subnet (field ending in `subnets[i]`) besides the reference to the
+ * VPC itself, so graph code wanting one edge per VPC skips fields that end in `]` for those kinds.
+ * A VPCAttachment has a single VPC reference that carries its subnet.
  */
 export function referencesOf(m: Manifest): Reference[] {
   const extract = EXTRACTORS[m.kind];
