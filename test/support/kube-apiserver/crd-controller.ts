@@ -64,9 +64,16 @@ export function startCrdController(b: Backend): () => void {
   });
 }
 
+/** The checks that keep a stored CRD servable: complete names, a version, name = plural.group. */
 export function crdNameCauses(crd: KubeObject): StatusCause[] {
-  const spec = crd['spec'] as { group?: string; names?: { plural?: string } } | undefined;
-  const expected = `${spec?.names?.plural ?? ''}.${spec?.group ?? ''}`;
+  const spec = crd['spec'] as
+    { group?: string; names?: { plural?: string; kind?: string }; versions?: unknown[] } | undefined;
+  const required = (field: string) => ({ reason: 'FieldValueRequired', message: 'Required value', field });
+  if (!spec?.group) return [required('spec.group')];
+  if (!spec.names?.plural || !spec.names.kind)
+    return [required(spec.names?.plural ? 'spec.names.kind' : 'spec.names.plural')];
+  if (!spec.versions?.length) return [required('spec.versions')];
+  const expected = `${spec.names.plural}.${spec.group}`;
   if (crd.metadata?.name === expected) return [];
   return [
     {
