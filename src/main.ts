@@ -25,6 +25,7 @@ import { openDatabase } from './store/database.js';
 import { RecordStore } from './store/record-store.js';
 import { learnStoredSecrets } from './sync/learn-secrets.js';
 import { gitSyncPipeline } from './sync/git-sync/pipeline.js';
+import { ParseCache } from './sync/git-sync/parse-cache.js';
 import { OperationService } from './sync/operation-service.js';
 
 export interface App {
@@ -73,7 +74,15 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     locks: new AdvisoryLocks(orm),
     log,
     redactor,
-    pipelines: { GIT_SYNC: gitSyncPipeline({ orm, git, vault, records: new RecordStore(orm) }) },
+    pipelines: {
+      GIT_SYNC: gitSyncPipeline({
+        orm,
+        git,
+        vault,
+        records: new RecordStore(orm),
+        parseCache: new ParseCache(),
+      }),
+    },
     onFinished: (op) => metrics.operations.inc({ type: op.type, status: op.status }),
   });
   const failed = await operations.failStale();

@@ -7,13 +7,14 @@ import type { Vault } from '../../security/vault.js';
 import type { RecordStore } from '../../store/record-store.js';
 import type { Fabric } from '../../store/entities/index.js';
 import type { OperationHandle } from '../operation-handle.js';
-import type { OperationErrorEntry } from '../../store/entities/index.js';
+import type { ParseCache, ParsedFile } from './parse-cache.js';
 
 export interface GitSyncDeps {
   readonly orm: MikroORM;
   readonly git: GitSource;
   readonly vault: Vault;
   readonly records: RecordStore;
+  readonly parseCache: ParseCache;
 }
 
 export interface GitSyncContext {
@@ -25,8 +26,9 @@ export interface GitSyncContext {
   tree?: string | null;
   /** Other fabrics' directories nested in this one, on the same repository and branch: never read. */
   excludeDirs?: string[];
+  /** The directory's files at the commit, by path, as parsed (or taken from the cache). */
+  files?: ReadonlyMap<string, ParsedFile>;
   manifests?: SourcedManifest[];
-  parseErrors?: OperationErrorEntry[];
 }
 
 /** A stage that needs what an earlier stage set fails loudly if the order was ever wrong. */

@@ -1,16 +1,15 @@
-/** PARSE: every `*.yaml`/`*.yml` under the directory, streamed, safely parsed into sourced manifests. */
+/** PARSE: every `*.yaml`/`*.yml` under the directory, streamed, safely parsed; unchanged blobs come from the cache. */
 import { parseManifestFile } from '../../domain/parse-manifests.js';
 import { SourceFileError } from '../../git/git-error.js';
-import type { SourcedManifest } from '../../domain/validation-types.js';
-import type { OperationErrorEntry } from '../../store/entities/index.js';
 import { OperationFailure, throwIfCancelled, type StageResult } from '../stage.js';
 import { required, type GitSyncContext } from './context.js';
+import type { ParsedFile } from './parse-cache.js';
 
 export async function parseFiles(ctx: GitSyncContext, signal: AbortSignal): Promise<StageResult> {
   const fabric = required(ctx.fabric, 'fabric');
-  const manifests: SourcedManifest[] = [];
-  const errors: OperationErrorEntry[] = [];
-  let files = 0;
+  const cached = ctx.deps.parseCache.filesOf(fabric.id);
+  const files = new Map<string, ParsedFile>();
+  let parsed = 0;
   try {
     const stream = ctx.deps.git.readManifestFiles(
       required(ctx.access, 'access'),
@@ -18,18 +17,24 @@ export async function parseFiles(ctx: GitSyncContext, signal: AbortSignal): Prom
       fabric.directory,
       {
         excludeDirs: ctx.excludeDirs ?? [],
+        // Called for every file: unchanged ones are taken from the cache here and never read.
+        include: ({ path, oid }) => {
+          const hit = cached.get(path);
+          if (hit?.oid !== oid) return true;
+          files.set(path, hit);
+          return false;
+        },
       },
     );
     for await (const file of stream) {
       throwIfCancelled(signal);
-      files += 1;
-      const parsed = parseManifestFile(file.path, file.content);
-      errors.push(...parsed.errors);
-      for (const doc of parsed.documents)
-        manifests.push({
-          manifest: doc.manifest,
-          source: { file: file.path, line: doc.line, documentIndex: doc.documentIndex },
-        });
+      parsed += 1;
+      const result = parseManifestFile(file.path, file.content);
+      const manifests = result.documents.map((doc) => ({
+        manifest: doc.manifest,
+        source: { file: file.path, line: doc.line, documentIndex: doc.documentIndex },
+      }));
+      files.set(file.path, { oid: file.oid, manifests, errors: result.errors });
     }
   } catch (err) {
     if (err instanceof SourceFileError)
@@ -39,9 +44,16 @@ export async function parseFiles(ctx: GitSyncContext, signal: AbortSignal): Prom
       );
     throw err;
   }
-  ctx.manifests = manifests;
-  ctx.parseErrors = errors;
+  const sorted = [...files.entries()].sort(([a], [b]) => a.localeCompare(b));
+  ctx.files = new Map(sorted);
+  // Parse results depend only on the blob, so they are kept whatever the later stages decide.
+  ctx.deps.parseCache.replace(fabric.id, ctx.files);
+  ctx.manifests = sorted.flatMap(([, f]) => f.manifests);
+  const errors = sorted.flatMap(([, f]) => f.errors);
   if (errors.length > 0)
-    throw new OperationFailure(`${errors.length} YAML error(s) in ${files} file(s)`, errors);
-  return { counts: { files, documents: manifests.length } };
+    throw new OperationFailure(
+      `${errors.length} YAML error(s) in ${files.size} file(s)`,
+      errors.map((e) => ({ ...e })),
+    );
+  return { counts: { files: files.size, parsed, documents: ctx.manifests.length } };
 }

@@ -10,7 +10,11 @@ import { required, type GitSyncContext } from './context.js';
 
 export async function persistRecords(ctx: GitSyncContext, signal: AbortSignal): Promise<StageResult> {
   const commit = required(ctx.commit, 'commit');
-  const desired = required(ctx.manifests, 'manifests').map((m) => toDesired(m, commit));
+  const desired = [...required(ctx.files, 'files').values()].flatMap((file) => {
+    file.hashes ??= file.manifests.map(({ manifest }) => canonicalHash(manifest));
+    const hashes = file.hashes;
+    return file.manifests.map((m, i) => toDesired(m, hashes[i]!, commit));
+  });
   const { records } = ctx.deps;
   const plan = planRecordChanges(await records.loadExisting(ctx.op.fabricId), desired);
   const changed = new Set([...plan.creates, ...plan.updates].map(recordKey));
@@ -47,13 +51,13 @@ const toKey = (m: SourcedManifest['manifest']) => ({
   name: m.metadata.name,
 });
 
-function toDesired({ manifest, source }: SourcedManifest, commit: string): DesiredRecord {
+function toDesired({ manifest, source }: SourcedManifest, hash: string, commit: string): DesiredRecord {
   return {
     ...toKey(manifest),
     labels: manifest.metadata.labels ?? {},
     annotations: manifest.metadata.annotations ?? {},
     spec: manifest.spec ?? {},
-    canonicalHash: canonicalHash(manifest),
+    canonicalHash: hash,
     source: { file: source.file, documentIndex: source.documentIndex, line: source.line, commit },
   };
 }

@@ -1,0 +1,32 @@
+/**
+ * What the last sync of each fabric parsed, by file and blob id: a file whose blob did not change
+ * is neither read from Git nor parsed nor hashed again, so a one-file commit costs one file.
+ * Memory-only and per process: a restart or another replica simply parses everything once.
+ */
+import type { ParseError } from '../../domain/parse-manifests.js';
+import type { SourcedManifest } from '../../domain/validation-types.js';
+
+export interface ParsedFile {
+  readonly oid: string;
+  readonly manifests: readonly SourcedManifest[];
+  /** canonicalHash of each manifest, same order; filled by PERSIST. */
+  hashes?: readonly string[];
+  readonly errors: readonly ParseError[];
+}
+
+export class ParseCache {
+  private readonly fabrics = new Map<string, Map<string, ParsedFile>>();
+
+  filesOf(fabricId: string): ReadonlyMap<string, ParsedFile> {
+    return this.fabrics.get(fabricId) ?? new Map<string, ParsedFile>();
+  }
+
+  /** Replaces the fabric's entry with exactly the files of the latest commit. */
+  replace(fabricId: string, files: ReadonlyMap<string, ParsedFile>): void {
+    this.fabrics.set(fabricId, new Map(files));
+  }
+
+  forget(fabricId: string): void {
+    this.fabrics.delete(fabricId);
+  }
+}
