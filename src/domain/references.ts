@@ -23,6 +23,8 @@ export interface Reference {
   readonly role?: string;
   /** True when the value is the webhook's default, not written in the object. */
   readonly defaulted?: boolean;
+  /** True for a listed subnet of a VPC the object already references (peering subnet lists). */
+  readonly refinesVpc?: boolean;
 }
 
 export const edgeOf = (ref: Reference): EdgeDef => EDGES[ref.edge];
@@ -53,7 +55,7 @@ function subnetRefs(
   vpc: string,
   subnets: JsonValue | undefined,
 ): void {
-  strings(subnets).forEach((subnet, i) => emit(edge, `${field}[${i}]`, vpc, { subnet }));
+  strings(subnets).forEach((subnet, i) => emit(edge, `${field}[${i}]`, vpc, { subnet, refinesVpc: true }));
 }
 
 const EXTRACTORS: Readonly<Record<string, Extractor>> = {
@@ -133,10 +135,9 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
 };
 
 /**
- * Every reference the object makes, in document order. A VPCPeering or ExternalPeering subnet list
- * adds one reference per listed subnet (field ending in `subnets[i]`) besides the reference to the
- * VPC itself, so graph code wanting one edge per VPC skips fields that end in `]` for those kinds.
- * A VPCAttachment has a single VPC reference that carries its subnet.
+ * Every reference the object makes, in document order. A peering's subnet list adds one reference
+ * per listed subnet, marked `refinesVpc`, besides the reference to the VPC itself: graph code that
+ * wants one edge per VPC skips those. A VPCAttachment's single VPC reference carries its subnet.
  */
 export function referencesOf(m: Manifest): Reference[] {
   const extract = EXTRACTORS[m.kind];

@@ -77,6 +77,7 @@ describe('referencesOf', () => {
       ['spec.permit[0].a.subnets[0]', 'VPC', 'a', 's1'],
       ['spec.permit[0].b', 'VPC', 'b', ''],
     ]);
+    expect(referencesOf(peering).map((r) => r.refinesVpc ?? false)).toEqual([false, true, false]);
     const ext = m('ExternalPeering', 'e', {
       permit: { vpc: { name: 'a', subnets: ['x'] }, external: { name: 'ext' } },
     });
