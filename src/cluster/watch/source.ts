@@ -1,0 +1,135 @@
+/**
+ * Where one fabric's watches read from: paginated lists that keep the list's resourceVersion (the
+ * ClusterClient's list drops it) and watch streams, over one agent built from the fabric's own settings.
+ */
+import type { Agent as HttpAgent } from 'node:http';
+import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
+import { kindInfo, type KindInfo } from '../../domain/kinds.js';
+import type { Manifest } from '../../domain/manifest.js';
+import { toClusterError } from '../cluster-error.js';
+import { kubeConfigFor, type ClusterSettings } from '../settings.js';
+import { keepAliveAgent, requestOptions } from '../transport.js';
+import { WatchExpiredError, openWatchStream } from './stream.js';
+
+export interface Snapshot {
+  readonly objects: Manifest[];
+  /** Watching from here sees every change after the list. */
+  readonly resourceVersion: string;
+}
+
+export interface WatchSourceOptions {
+  readonly pageSize?: number;
+  /** Per list page. */
+  readonly requestTimeoutMs?: number;
+  /** A stream silent for this long is cut and reopened; must exceed the server's bookmark interval. */
+  readonly idleTimeoutMs?: number;
+  /** Streams are renewed about this often (times 1..2, so a fabric's kinds do not renew together). */
+  readonly streamSeconds?: number;
+  readonly random?: () => number;
+}
+
+export interface StreamHandlers {
+  readonly onOpen: () => void;
+  readonly onEvent: (type: string, object: Manifest) => void;
+}
+
+interface ListPage {
+  items: Manifest[];
+  metadata?: { continue?: string; resourceVersion?: string };
+}
+
+export class WatchSource {
+  private readonly objects: CustomObjectsApi;
+  private readonly listAgent: HttpAgent;
+  /** Streams get their own agent, so long-lived watches never hold the sockets lists need. */
+  private readonly streamAgent: HttpAgent;
+  private readonly options: Required<WatchSourceOptions>;
+
+  constructor(
+    private readonly settings: ClusterSettings,
+    options: WatchSourceOptions = {},
+  ) {
+    const {
+      pageSize = 500,
+      requestTimeoutMs = 30_000,
+      idleTimeoutMs = 90_000,
+      streamSeconds = 300,
+      random = Math.random,
+    } = options;
+    this.options = { pageSize, requestTimeoutMs, idleTimeoutMs, streamSeconds, random };
+    this.objects = kubeConfigFor(settings).makeApiClient(CustomObjectsApi);
+    this.listAgent = keepAliveAgent(settings, 4);
+    this.streamAgent = keepAliveAgent(settings, Infinity);
+  }
+
+  /** Every object of `kind` in the namespace, page by page, at the first page's resourceVersion. */
+  async list(kind: string, signal: AbortSignal): Promise<Snapshot> {
+    const info = kindInfo(kind);
+    const objects: Manifest[] = [];
+    let resourceVersion: string | undefined;
+    let cont: string | undefined;
+    do {
+      const page = await this.listPage(info, cont, signal);
+      objects.push(...page.items.map((item) => ({ ...item, kind: info.kind })));
+      resourceVersion ??= page.metadata?.resourceVersion;
+      cont = page.metadata?.continue || undefined;
+    } while (cont);
+    if (!resourceVersion) throw new Error(`list ${kind}: the server sent no resourceVersion`);
+    return { objects, resourceVersion };
+  }
+
+  /** One stream from `resourceVersion`, with bookmarks; see openWatchStream for how it ends. */
+  stream(
+    kind: string,
+    resourceVersion: string,
+    handlers: StreamHandlers,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { idleTimeoutMs, streamSeconds, random } = this.options;
+    const url = new URL(`${this.settings.server.replace(/\/+$/, '')}${this.collectionPath(kindInfo(kind))}`);
+    url.searchParams.set('watch', 'true');
+    url.searchParams.set('resourceVersion', resourceVersion);
+    url.searchParams.set('allowWatchBookmarks', 'true');
+    url.searchParams.set('timeoutSeconds', String(Math.round(streamSeconds * (1 + random()))));
+    return openWatchStream({
+      url,
+      agent: this.streamAgent,
+      token: this.settings.token,
+      target: `watch ${kind}`,
+      idleTimeoutMs,
+      signal,
+      ...handlers,
+    });
+  }
+
+  close(): void {
+    this.listAgent.destroy();
+    this.streamAgent.destroy();
+  }
+
+  private collectionPath(info: KindInfo): string {
+    return `/apis/${info.group}/${info.version}/namespaces/${encodeURIComponent(this.settings.namespace)}/${info.plural}`;
+  }
+
+  private async listPage(info: KindInfo, cont: string | undefined, signal: AbortSignal): Promise<ListPage> {
+    const { pageSize, requestTimeoutMs } = this.options;
+    try {
+      return (await this.objects.listNamespacedCustomObject(
+        {
+          group: info.group,
+          version: info.version,
+          namespace: this.settings.namespace,
+          plural: info.plural,
+          limit: pageSize,
+          ...(cont ? { _continue: cont } : {}),
+        },
+        requestOptions({ agent: this.listAgent, timeoutMs: requestTimeoutMs, signal }),
+      )) as ListPage;
+    } catch (err) {
+      // An expired continue token is the same situation as an expired watch: start the list over.
+      if (err instanceof ApiException && err.code === 410)
+        throw new WatchExpiredError(`list ${info.kind}`, 'continue token expired');
+      throw toClusterError(err, `list ${info.kind}`);
+    }
+  }
+}
