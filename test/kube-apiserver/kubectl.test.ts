@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { KubeApiServer } from '../support/kube-apiserver/index.js';
-import { kubeConfigFor } from './harness.js';
+import { Collector, kubeConfigFor } from './harness.js';
 import { Kubectl } from './kubectl-run.js';
 import { startKubeApiServer } from '../support/kube-apiserver/index.js';
 
@@ -215,6 +215,32 @@ describe('kubectl', () => {
     const gone = await kubectl.run(['get', 'vpcattachment', 'vpc-1--server-01']);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('vpcattachments.vpc.githedgehog.com "vpc-1--server-01" not found');
+  });
+
+  it('waits in delete until the last finalizer is removed through client-node', async () => {
+    const server =
+      'apiVersion: wiring.githedgehog.com/v1beta1\nkind: Server\nmetadata:\n  name: held\n  finalizers: [test.io/hold]\n';
+    await ok(['apply', '--server-side', '-f', '-'], server);
+    const deleting = kubectl.stream(['delete', 'server', 'held', '--timeout=30s']);
+    const exits = new Collector<number | null>();
+    deleting.process.on('exit', (code) => exits.push(code));
+    const api = kubeConfigFor(kube).makeApiClient(CustomObjectsApi);
+    const gvr = {
+      group: 'wiring.githedgehog.com',
+      version: 'v1beta1',
+      namespace: 'default',
+      plural: 'servers',
+    };
+    await deleting.lines.until((l) => l.some((x) => x.includes('deleted')));
+    const terminating: any = await api.getNamespacedCustomObject({ ...gvr, name: 'held' });
+    expect(terminating.metadata.deletionTimestamp).toBeDefined();
+    const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    await api.patchNamespacedCustomObject(
+      { ...gvr, name: 'held', body: { metadata: { finalizers: null } } },
+      merge,
+    );
+    await exits.until((e) => e.length === 1, 30_000);
+    expect(exits.items).toEqual([0]);
   });
 
   describe.skipIf(!existsSync(SHARED))('the Hedgehog samples', () => {
