@@ -29,8 +29,13 @@ export interface StreamRequest {
   /** No byte for this long (bookmarks included) means a dead stream. */
   readonly idleTimeoutMs: number;
   readonly signal: AbortSignal;
-  /** The server accepted the watch (HTTP 200). */
+  /**
+   * The watch is established: a first event arrived, or `openGraceMs` passed after HTTP 200 without
+   * the stream ending. A server answers a too-old version with 200 and an ERROR event at once, and
+   * that must not count as a working watch, not even briefly.
+   */
   readonly onOpen: () => void;
+  readonly openGraceMs?: number;
   /** Every event line, BOOKMARK included, in order; throwing ends the stream with that error. */
   readonly onEvent: (type: string, object: Manifest) => void;
 }
@@ -71,11 +76,20 @@ export function openWatchStream(req: StreamRequest): Promise<void> {
   return new Promise((resolve, reject) => {
     const abort = new AbortController();
     let idle: NodeJS.Timeout | undefined;
+    let grace: NodeJS.Timeout | undefined;
     let settled = false;
+    let opened = false;
+    const open = () => {
+      clearTimeout(grace);
+      if (opened || settled) return;
+      opened = true;
+      req.onOpen();
+    };
     const settle = (err?: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(idle);
+      clearTimeout(grace);
       req.signal.removeEventListener('abort', onAbort);
       abort.abort();
       if (err && !req.signal.aborted) reject(err);
@@ -112,7 +126,7 @@ export function openWatchStream(req: StreamRequest): Promise<void> {
     }
 
     function follow(res: IncomingMessage) {
-      req.onOpen();
+      grace = setTimeout(open, req.openGraceMs ?? 200);
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -139,6 +153,7 @@ export function openWatchStream(req: StreamRequest): Promise<void> {
         return settle(new Error(`${req.target}: unreadable watch event: ${line.slice(0, 200)}`));
       if (event.type === 'ERROR')
         return settle(statusError(req.target, event.object.code ?? 500, event.object));
+      open();
       try {
         req.onEvent(event.type, event.object);
       } catch (err) {

@@ -1,0 +1,102 @@
+/**
+ * What the watch reads and writes: fabrics to watch, the records its events concern, their live
+ * state as one set-based UPDATE per batch of events, and the fabric's watch status.
+ */
+import type { Knex } from '@mikro-orm/knex';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { apiVersionOf, kindInfo, type ObjectRef } from '../domain/kinds.js';
+import type { Manifest } from '../domain/manifest.js';
+import type { FabricWatch, RecordState } from '../domain/states.js';
+import { writeObservations, type Observation } from './live-state-store.js';
+
+export interface WatchedFabric {
+  readonly id: string;
+  readonly clusterGeneration: number;
+}
+
+export interface WatchedRecord {
+  readonly id: string;
+  readonly ref: ObjectRef;
+  readonly canonicalHash: string;
+  readonly state: RecordState;
+}
+
+const CHUNK = 1000;
+
+export class WatchStore {
+  constructor(private readonly orm: MikroORM) {}
+
+  private get knex(): Knex {
+    return this.orm.em.getConnection().getKnex();
+  }
+
+  /** Every fabric that has a cluster to watch. */
+  async fabricsWithCluster(): Promise<WatchedFabric[]> {
+    const rows: { id: string; cluster_generation: number }[] = await this.knex('fabric')
+      .select('id', 'cluster_generation')
+      .whereNotNull('cluster_server');
+    return rows.map((row) => ({ id: row.id, clusterGeneration: row.cluster_generation }));
+  }
+
+  async watchStatus(fabricId: string): Promise<FabricWatch | undefined> {
+    const row: { watch_status: FabricWatch } | undefined = await this.knex('fabric')
+      .first('watch_status')
+      .where('id', fabricId);
+    return row?.watch_status;
+  }
+
+  async setWatchStatus(fabricId: string, status: FabricWatch, message: string | null): Promise<void> {
+    await this.knex('fabric')
+      .where('id', fabricId)
+      .update({ watch_status: status, watch_message: message, updated_at: new Date() });
+  }
+
+  /** Live objects the records say exist: the watch starts from them and reports only what changed. */
+  async knownLive(fabricId: string): Promise<Manifest[]> {
+    const rows: Record<string, string>[] = await this.knex('record')
+      .select('kind', 'namespace', 'name', 'live_uid', 'live_resource_version')
+      .where('fabric_id', fabricId)
+      .whereNotNull('live_uid');
+    return rows.map((row) => ({
+      apiVersion: apiVersionOf(kindInfo(String(row['kind']))),
+      kind: String(row['kind']),
+      metadata: {
+        name: String(row['name']),
+        namespace: String(row['namespace']),
+        uid: row['live_uid'],
+        resourceVersion: row['live_resource_version'],
+      },
+    }));
+  }
+
+  /** The fabric's records among `refs`. */
+  async recordsAt(fabricId: string, refs: readonly ObjectRef[]): Promise<WatchedRecord[]> {
+    const found: WatchedRecord[] = [];
+    for (let i = 0; i < refs.length; i += CHUNK) {
+      const part = refs.slice(i, i + CHUNK);
+      const rows: Record<string, string>[] = await this.knex('record')
+        .select('id', 'kind', 'namespace', 'name', 'canonical_hash', 'state')
+        .where('fabric_id', fabricId)
+        .whereIn(
+          ['kind', 'namespace', 'name'],
+          part.map((r) => [r.kind, r.namespace, r.name]),
+        );
+      for (const row of rows)
+        found.push({
+          id: String(row['id']),
+          ref: { kind: String(row['kind']), namespace: String(row['namespace']), name: String(row['name']) },
+          canonicalHash: String(row['canonical_hash']),
+          state: row['state'] as RecordState,
+        });
+    }
+    return found;
+  }
+
+  /** The records' new live state and the time of the fabric's last watch event, together. */
+  async writeLive(fabricId: string, observations: readonly Observation[], at: Date): Promise<void> {
+    await this.knex.transaction(async (trx) => {
+      if (observations.length > 0) await writeObservations(trx, observations, at);
+      await trx('fabric').where('id', fabricId).update({ last_watch_event_at: at });
+    });
+  }
+}
