@@ -1,0 +1,21 @@
+// The GraphQL documents of the status page.
+const OPERATION = `id type trigger status message
+  stages { name status counts { name value } message }`;
+
+const FABRIC = `id name lifecycle connectionStatus connectionMessage syncStatus watchStatus watchMessage
+  syncedCommit lastOperation { ${OPERATION} }`;
+
+export const FABRICS = `query StatusPageFabrics { fabrics(first: 100) { totalCount nodes { ${FABRIC} } } }`;
+
+export const FABRIC_STATUS = `subscription StatusPageFabric($fabricId: ID!) { fabricStatus(fabricId: $fabricId) { ${FABRIC} } }`;
+
+export const OPERATION_PROGRESS = `subscription StatusPageProgress($operationId: ID!) {
+  operationProgress(operationId: $operationId) { eventId status operation { ${OPERATION} } }
+}`;
+
+// after "0": replay the events the server still keeps, so a fresh page shows recent history too.
+export const RECORD_EVENTS = `subscription StatusPageRecords($fabricId: ID!) {
+  recordEvents(fabricId: $fabricId, after: "0") { eventId type kind namespace name state at }
+}`;
+
+export const SYNC_FABRIC = `mutation StatusPageSync($fabricId: ID!) { syncFabric(fabricId: $fabricId) { ${OPERATION} } }`;

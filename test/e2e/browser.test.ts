@@ -1,0 +1,177 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, startE2E, type E2E } from './support.js';
+
+const FABRIC = 'e2e-fabric';
+
+// What the in-page functions below use (they run in Chromium; this program has no DOM types).
+interface PageElement {
+  getAttribute(name: string): string | null;
+  readonly CodeMirror?: { getValue(): string; setValue(text: string): void };
+}
+declare const document: { querySelector(selector: string): PageElement | null; readonly body: unknown };
+declare const MutationObserver: new (callback: () => void) => {
+  observe(target: unknown, options: Record<string, boolean>): void;
+};
+
+/**
+ * Sets GraphiQL's query editor (CodeMirror 5) and presses the run button. Operations stay anonymous:
+ * GraphiQL picks up a changed operation name only after a debounce.
+ */
+async function runInGraphiQL(page: Page, query: string): Promise<void> {
+  await page.evaluate((text) => {
+    const editor = document.querySelector('.graphiql-query-editor .CodeMirror')?.CodeMirror;
+    if (!editor) throw new Error('GraphiQL has no query editor');
+    editor.setValue(text);
+  }, query);
+  await page.click('.graphiql-execute-button');
+}
+
+/** Waits until GraphiQL's response pane contains `text`, and returns the pane's text. */
+async function responseContains(page: Page, text: string): Promise<string> {
+  const handle = await page.waitForFunction(
+    (wanted) => {
+      const value = document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror?.getValue() ?? '';
+      return value.includes(wanted) ? value : false;
+    },
+    text,
+    { timeout: 30_000 },
+  );
+  return (await handle.jsonValue()) as string;
+}
+
+async function enterToken(page: Page, token: string): Promise<void> {
+  await page.fill('#api-token', token);
+  await page.click('button[type=submit]');
+}
+
+describe.skipIf(!hasChromium)('in a real browser (Chromium)', () => {
+  let e2e: E2E;
+  let fabricId: string;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    const url = await e2e.createGitRepository();
+    const { createRepository } = await e2e.gql<{ createRepository: { id: string } }>(
+      'mutation($input: CreateRepositoryInput!) { createRepository(input: $input) { id } }',
+      { input: { name: 'e2e-repo', url, defaultBranch: 'main' } },
+    );
+    const { createFabric } = await e2e.gql<{ createFabric: { id: string } }>(
+      'mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }',
+      { input: { name: FABRIC, repositoryId: createRepository.id, directory: 'fabric' } },
+    );
+    fabricId = createFabric.id;
+  });
+
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  describe('GraphiQL at GET /graphql', () => {
+    let page: Page;
+    const external: string[] = [];
+
+    beforeAll(async () => {
+      page = await e2e.newPage();
+      // Any request leaving the machine would mean a CDN dependency: refuse it and remember it.
+      await page.route(/^(?!https?:\/\/127\.0\.0\.1[:/])(https?|wss?):/, async (route) => {
+        external.push(route.request().url());
+        await route.abort();
+      });
+    });
+
+    it('loads from the server alone, asks for the token once and runs a query with it', async () => {
+      await page.goto(`${e2e.url}/graphql`);
+      await enterToken(page, e2e.adminToken);
+      await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
+      await runInGraphiQL(page, 'query { fabrics { totalCount nodes { name syncStatus } } }');
+      const response = await responseContains(page, FABRIC);
+      expect(JSON.parse(response)).toEqual({
+        data: { fabrics: { totalCount: 1, nodes: [{ name: FABRIC, syncStatus: 'NEVER_SYNCED' }] } },
+      });
+      await e2e.screenshot(page, 'graphiql-query');
+
+      await page.reload();
+      await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
+      expect(await page.locator('#api-token').count()).toBe(0);
+      expect(external).toEqual([]);
+    });
+
+    it('runs a subscription over graphql-ws with the same token', async () => {
+      const { syncFabric } = await e2e.gql<{ syncFabric: { id: string } }>(
+        'mutation($id: ID!) { syncFabric(fabricId: $id) { id } }',
+        {
+          id: fabricId,
+        },
+      );
+      await runInGraphiQL(
+        page,
+        `subscription { operationProgress(operationId: "${syncFabric.id}") { status operation { type } } }`,
+      );
+      const response = await responseContains(page, 'SUCCEEDED');
+      expect(JSON.parse(response)).toEqual({
+        data: { operationProgress: { status: 'SUCCEEDED', operation: { type: 'GIT_SYNC' } } },
+      });
+      await e2e.screenshot(page, 'graphiql-subscription');
+    });
+  });
+
+  describe('status page at GET /', () => {
+    it('shows every fabric and follows a sync started with "Sync now" stage by stage', async () => {
+      const page = await e2e.newPage();
+      await page.goto(e2e.url);
+      const row = page.locator(`tr[data-fabric="${FABRIC}"]`);
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.locator('.badge.connection').getAttribute('data-value')).toBe('UNKNOWN');
+
+      const seen = page.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const states: string[] = [];
+            new MutationObserver(() => {
+              const op = document.querySelector('tr[data-fabric] .operation');
+              const state = op?.getAttribute('data-status') ?? '';
+              if (states.at(-1) !== state) states.push(state);
+              if (state === 'SUCCEEDED' || state === 'FAILED') resolve(states);
+            }).observe(document.body, { subtree: true, childList: true, attributes: true });
+          }),
+      );
+      await row.locator('button.sync-now').click();
+      const states = await seen;
+      expect(states).toContain('RUNNING');
+      expect(states.at(-1)).toBe('SUCCEEDED');
+      const stages = await row
+        .locator('.stages li')
+        .evaluateAll((items) =>
+          items.map((li) => [li.getAttribute('data-stage'), li.getAttribute('data-status')]),
+        );
+      expect(stages.map(([name]) => name)).toEqual(['FETCH', 'PARSE', 'VALIDATE', 'PERSIST']);
+      expect(stages.every(([, status]) => status === 'SUCCEEDED' || status === 'SKIPPED')).toBe(true);
+      await e2e.screenshot(page, 'status-page-after-sync');
+    });
+
+    it('shows record events from the recordEvents subscription, including ones kept from before it loaded', async () => {
+      const id = Buffer.from(fabricId, 'base64url').toString('utf8').split(':')[1]!;
+      const publish = (name: string) =>
+        e2e.app.services.events.publish('recordEvents', id, {
+          fabricId: id,
+          kind: 'VPC',
+          namespace: 'default',
+          name,
+          type: 'ADDED',
+          at: new Date().toISOString(),
+        });
+      await publish('vpc-before');
+      const page = await e2e.newPage();
+      await page.goto(e2e.url);
+      await page.locator('#events li', { hasText: 'VPC/default/vpc-before' }).waitFor({ timeout: 30_000 });
+      await publish('vpc-live');
+      await page.locator('#events li', { hasText: 'VPC/default/vpc-live' }).waitFor({ timeout: 15_000 });
+      expect(await page.locator('#events li').allTextContents()).toEqual([
+        expect.stringContaining('vpc-live'),
+        expect.stringContaining('vpc-before'),
+      ]);
+      await e2e.screenshot(page, 'status-page-record-event');
+    });
+  });
+});
