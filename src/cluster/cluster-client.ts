@@ -19,7 +19,7 @@ import { Limiter } from './limiter.js';
 import { refOf } from './live-set.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { kubeConfigFor, type ClusterSettings } from './settings.js';
-import { keepAliveAgent, requestOptions } from './transport.js';
+import { callScope, keepAliveAgent, requestOptions } from './transport.js';
 
 export const FIELD_MANAGER = 'fabric-sync';
 
@@ -86,8 +86,13 @@ export class ClusterClient {
   }
 
   /** Server-side apply (field manager fabric-sync, force) of each object; one entry per object, in input order. */
-  apply(objects: readonly Manifest[], options: ApplyOptions = {}): Promise<ChangeSetEntry[]> {
-    return Promise.all(objects.map((m) => this.applyOne(m, options)));
+  async apply(objects: readonly Manifest[], options: ApplyOptions = {}): Promise<ChangeSetEntry[]> {
+    const scope = callScope(options.signal);
+    try {
+      return await Promise.all(objects.map((m) => this.applyOne(m, { ...options, signal: scope.signal })));
+    } finally {
+      scope.end();
+    }
   }
 
   /** Every object of `kind` in the fabric's namespace, page by page (limit/continue). */
@@ -119,8 +124,9 @@ export class ClusterClient {
   /** Deletes each object (background propagation); NotFound counts as deleted. */
   delete(
     refs: readonly ObjectRef[],
-    { dryRun = false, signal }: DeleteOptions = {},
+    { dryRun = false, signal: caller }: DeleteOptions = {},
   ): Promise<ChangeSetEntry[]> {
+    const { signal, end } = callScope(caller);
     return Promise.all(
       refs.map(async (ref): Promise<ChangeSetEntry> => {
         try {
@@ -144,7 +150,7 @@ export class ClusterClient {
           return error.failure.code === 404 ? { ref, action: 'DELETED' } : { ref, action: 'FAILED', error };
         }
       }),
-    );
+    ).finally(end);
   }
 
   /** Frees the kept-alive connections. */

@@ -2,6 +2,7 @@
  * Per-request options for client-node calls: one keep-alive agent per cluster (client-node builds a
  * fresh agent, and so a fresh TLS handshake, for every call) and a timeout joined to the caller's signal.
  */
+import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import {
@@ -44,4 +45,17 @@ export function requestOptions({ agent, timeoutMs, signal }: RequestSettings): C
     post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
   };
   return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+}
+
+/**
+ * One signal for all requests and retry waits of one client call, following the caller's: they
+ * are many (up to the concurrency limit at once), so the listener warning is lifted here only.
+ */
+export function callScope(signal: AbortSignal | undefined): { signal: AbortSignal; end: () => void } {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const abort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) abort();
+  signal?.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal, end: () => signal?.removeEventListener('abort', abort) };
 }

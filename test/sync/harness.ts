@@ -21,11 +21,12 @@ import { generateKeyText } from '../../src/security/secret-keys.js';
 import { SECRET_SLOTS, Vault } from '../../src/security/vault.js';
 import { AdvisoryLocks } from '../../src/store/advisory-locks.js';
 import { DriftStore } from '../../src/store/drift-store.js';
-import { Fabric, Operation, ResourceRecord } from '../../src/store/entities/index.js';
+import { Fabric, GitRepository, Operation, ResourceRecord } from '../../src/store/entities/index.js';
 import { LiveStateStore } from '../../src/store/live-state-store.js';
 import { RecordStore } from '../../src/store/record-store.js';
 import { applyPipeline } from '../../src/sync/apply/pipeline.js';
 import { driftPipeline } from '../../src/sync/drift/pipeline.js';
+import { ParseCache } from '../../src/sync/git-sync/parse-cache.js';
 import { gitSyncPipeline } from '../../src/sync/git-sync/pipeline.js';
 import { OperationService } from '../../src/sync/operation-service.js';
 import { reconcilePipeline, type ReconcileDeps } from '../../src/sync/reconcile.js';
@@ -110,6 +111,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
     liveState: new LiveStateStore(orm),
     drift: new DriftStore(orm),
     records: new RecordStore(orm),
+    parseCache: new ParseCache(),
     git: new GitSource({ cacheDir, allowedSchemes: ['http', 'file'], redact: (t) => redactor.redact(t) }),
   };
   const operations = new OperationService({
@@ -142,7 +144,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
     } = {}) {
       const em = orm.em.fork();
       const id = randomUUID();
-      const fabric = em.create(Fabric, {
+      const fabric = Object.assign(new Fabric(), {
         id,
         name,
         clusterServer: kube.url,
@@ -151,9 +153,11 @@ export async function startSyncHarness(): Promise<SyncHarness> {
         prune,
         autoApply,
         directory,
-        ...(repositoryId ? { repository: repositoryId } : {}),
+        ...(repositoryId
+          ? { repository: em.getReference(GitRepository, repositoryId, { wrapped: true }) }
+          : {}),
       });
-      await em.flush();
+      await em.persist(fabric).flush();
       return fabric;
     },
     async seedRecords(fabricId, manifests) {
