@@ -5,7 +5,7 @@
  */
 import type { Manifest } from '../manifest.js';
 import { objectSchemaOf } from '../schemas/index.js';
-import { applyDefaults, pruneUnknown, validateAgainst } from '../structural-schema.js';
+import { applyDefaults, unknownFieldsOf, validateAgainst } from '../structural-schema.js';
 import type { Finding } from './types.js';
 
 export interface Admitted {
@@ -19,8 +19,9 @@ export function checkSchema(m: Manifest): Admitted {
   if (!schema) return { manifest: m, findings: [] };
   // status is ignored entirely (REFERENCE §1.3): never stored from Git, so never worth an error.
   const { status: _ignored, ...withoutStatus } = m;
-  const { value, unknownFields } = pruneUnknown(withoutStatus, schema);
-  const manifest = applyDefaults(value, schema) as Manifest;
+  // Listing unknown fields is enough: they are errors, so the pruned copy would never be used.
+  const unknownFields = unknownFieldsOf(withoutStatus, schema);
+  const manifest = applyDefaults(withoutStatus, schema) as Manifest;
   const findings: Finding[] = [
     ...unknownFields.map((field) => ({
       field,
