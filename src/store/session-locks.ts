@@ -13,6 +13,8 @@ type Connection = unknown;
 interface Session {
   readonly connection: Connection;
   alive: boolean;
+  /** One statement at a time: a pg connection must not be handed a query while it runs another. */
+  queue: Promise<unknown>;
 }
 
 export class SessionLocks {
@@ -52,8 +54,7 @@ export class SessionLocks {
     this.session = undefined;
     if (!session) return;
     if (session.alive) await this.run(session, 'select pg_advisory_unlock_all()', []);
-    session.alive = false;
-    await this.knex.client.releaseConnection(session.connection);
+    await this.retire(session);
   }
 
   /** The id of the session's backend process (tests end it to simulate a replica losing its database). */
@@ -67,21 +68,33 @@ export class SessionLocks {
     const previous = (this.session ?? Promise.resolve(undefined)).catch(() => undefined);
     this.session = previous.then(async (session): Promise<Session> => {
       if (session?.alive) return session;
-      if (session) await this.knex.client.releaseConnection(session.connection);
-      return { connection: (await this.knex.client.acquireConnection()) as Connection, alive: true };
+      const connection = (await this.knex.client.acquireConnection()) as Connection;
+      return { connection, alive: true, queue: Promise.resolve() };
     });
     return this.session;
   }
 
-  private async run(session: Session, sql: string, bindings: readonly unknown[]) {
-    try {
-      const result: { rows: Record<string, unknown>[] } = await this.knex
-        .raw(sql, bindings as Knex.RawBinding[])
-        .connection(session.connection);
-      return result;
-    } catch (err) {
-      session.alive = false; // every lock of this session is gone with it; callers see isHeld() === false
-      throw err;
-    }
+  /** Returns a dead (or closed) session's connection to the pool, which discards a broken one. */
+  private async retire(session: Session): Promise<void> {
+    if (!session.alive) return;
+    session.alive = false;
+    await this.knex.client.releaseConnection(session.connection);
+  }
+
+  private run(session: Session, sql: string, bindings: readonly unknown[]) {
+    const query = async () => {
+      try {
+        const result: { rows: Record<string, unknown>[] } = await this.knex
+          .raw(sql, bindings as Knex.RawBinding[])
+          .connection(session.connection);
+        return result;
+      } catch (err) {
+        await this.retire(session); // every lock of this session is gone with it; callers see isHeld() === false
+        throw err;
+      }
+    };
+    const result = session.queue.then(query, query);
+    session.queue = result.catch(() => undefined); // the next statement runs whatever this one did
+    return result;
   }
 }
