@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Fabric } from '../../src/store/entities/index.js';
 import { hasChromium, startE2E, type E2E } from './support.js';
 
 const FABRIC = 'e2e-fabric';
@@ -15,29 +16,39 @@ declare const MutationObserver: new (callback: () => void) => {
 };
 
 /**
- * Sets GraphiQL's query editor (CodeMirror 5) and presses the run button. Operations stay anonymous:
- * GraphiQL picks up a changed operation name only after a debounce.
+ * Sets GraphiQL's query editor (CodeMirror 5), waits until GraphiQL has parsed it (it does so after a
+ * debounce, then names the tab after the operation), and presses the run button.
  */
-async function runInGraphiQL(page: Page, query: string): Promise<void> {
+async function runInGraphiQL(page: Page, operationName: string, query: string): Promise<void> {
   await page.evaluate((text) => {
     const editor = document.querySelector('.graphiql-query-editor .CodeMirror')?.CodeMirror;
     if (!editor) throw new Error('GraphiQL has no query editor');
     editor.setValue(text);
   }, query);
+  await page.locator('.graphiql-tab-active', { hasText: operationName }).waitFor({ timeout: 15_000 });
   await page.click('.graphiql-execute-button');
 }
 
+const responsePane = () =>
+  document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror?.getValue() ?? '';
+
 /** Waits until GraphiQL's response pane contains `text`, and returns the pane's text. */
 async function responseContains(page: Page, text: string): Promise<string> {
-  const handle = await page.waitForFunction(
-    (wanted) => {
-      const value = document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror?.getValue() ?? '';
-      return value.includes(wanted) ? value : false;
-    },
-    text,
-    { timeout: 30_000 },
-  );
-  return (await handle.jsonValue()) as string;
+  try {
+    await page.waitForFunction(
+      (wanted) =>
+        (document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror?.getValue() ?? '').includes(
+          wanted,
+        ),
+      text,
+      { timeout: 30_000 },
+    );
+  } catch (err) {
+    throw new Error(`GraphiQL never showed ${text}; it shows: ${await page.evaluate(responsePane)}`, {
+      cause: err,
+    });
+  }
+  return page.evaluate(responsePane);
 }
 
 async function enterToken(page: Page, token: string): Promise<void> {
@@ -84,7 +95,11 @@ describe.skipIf(!hasChromium)('in a real browser (Chromium)', () => {
       await page.goto(`${e2e.url}/graphql`);
       await enterToken(page, e2e.adminToken);
       await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
-      await runInGraphiQL(page, 'query { fabrics { totalCount nodes { name syncStatus } } }');
+      await runInGraphiQL(
+        page,
+        'FabricList',
+        'query FabricList { fabrics { totalCount nodes { name syncStatus } } }',
+      );
       const response = await responseContains(page, FABRIC);
       expect(JSON.parse(response)).toEqual({
         data: { fabrics: { totalCount: 1, nodes: [{ name: FABRIC, syncStatus: 'NEVER_SYNCED' }] } },
@@ -106,7 +121,8 @@ describe.skipIf(!hasChromium)('in a real browser (Chromium)', () => {
       );
       await runInGraphiQL(
         page,
-        `subscription { operationProgress(operationId: "${syncFabric.id}") { status operation { type } } }`,
+        'WatchSync',
+        `subscription WatchSync { operationProgress(operationId: "${syncFabric.id}") { status operation { type } } }`,
       );
       const response = await responseContains(page, 'SUCCEEDED');
       expect(JSON.parse(response)).toEqual({
@@ -150,7 +166,7 @@ describe.skipIf(!hasChromium)('in a real browser (Chromium)', () => {
       await e2e.screenshot(page, 'status-page-after-sync');
     });
 
-    it('shows record events from the recordEvents subscription, including ones kept from before it loaded', async () => {
+    it('shows record events (kept and live) and status axes as their subscriptions deliver them', async () => {
       const id = Buffer.from(fabricId, 'base64url').toString('utf8').split(':')[1]!;
       const publish = (name: string) =>
         e2e.app.services.events.publish('recordEvents', id, {
@@ -165,6 +181,15 @@ describe.skipIf(!hasChromium)('in a real browser (Chromium)', () => {
       const page = await e2e.newPage();
       await page.goto(e2e.url);
       await page.locator('#events li', { hasText: 'VPC/default/vpc-before' }).waitFor({ timeout: 30_000 });
+      // The replayed event proves this page's subscriptions are open: now change a status axis.
+      await e2e.db.orm.em.fork().nativeUpdate(Fabric, { id }, { watchStatus: 'STARTING' });
+      await e2e.app.services.events.publish('fabricStatus', id, {
+        fabricId: id,
+        watchStatus: 'STARTING',
+        at: new Date().toISOString(),
+      });
+      const row = page.locator(`tr[data-fabric="${FABRIC}"]`);
+      await row.locator('.badge.watch[data-value="STARTING"]').waitFor({ timeout: 15_000 });
       await publish('vpc-live');
       await page.locator('#events li', { hasText: 'VPC/default/vpc-live' }).waitFor({ timeout: 15_000 });
       expect(await page.locator('#events li').allTextContents()).toEqual([

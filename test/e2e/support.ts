@@ -35,6 +35,9 @@ const CHROMIUM_ARGS = [
 
 export interface E2E {
   readonly app: App;
+  readonly db: TestDatabase;
+  /** The app's log lines (warnings and errors), to read when a test fails. */
+  readonly logs: readonly string[];
   /** The front server: pages here, GraphQL forwarded to the app. */
   readonly url: string;
   readonly adminToken: string;
@@ -62,7 +65,13 @@ export async function startE2E(): Promise<E2E> {
     FABRIC_SYNC_GIT_ALLOW_SCHEMES: 'https,ssh,file',
     LOG_LEVEL: 'warn',
   });
-  const logDestination = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write: (chunk: Buffer, _encoding, callback) => {
+      logs.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
   const app = await startApp(config, { logDestination });
   const front = await startFrontServer(app.url);
   await mkdir(ARTIFACTS, { recursive: true });
@@ -76,6 +85,8 @@ export async function startE2E(): Promise<E2E> {
 
   return {
     app,
+    db,
+    logs,
     url: front.url,
     adminToken,
     async gql(query, variables = {}) {
