@@ -113,7 +113,7 @@ export async function startHarness(type: OperationType = 'GIT_SYNC'): Promise<Ha
     await em.flush();
     return entity;
   };
-  // OperationService.drain() only awaits the start of each run, so the end is awaited here.
+  // Waits for what the tests observe: every run recorded its outcome and every service let go of its fabric.
   const settled = async () => {
     await pipeline.idle();
     const busy = () => services.some((s) => [...pipeline.fabricIds].some((id) => s.isRunning(id)));
