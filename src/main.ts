@@ -8,6 +8,7 @@ import type pino from 'pino';
 import type { Logger } from 'pino';
 import { startApiServer } from './api/http-server.js';
 import { Metrics } from './api/metrics.js';
+import { createGitWebhookHandler } from './api/webhooks.js';
 import { FabricService } from './api/services/fabrics.js';
 import type { Services } from './api/services/index.js';
 import { RepositoryService } from './api/services/repositories.js';
@@ -24,9 +25,18 @@ import { AdvisoryLocks } from './store/advisory-locks.js';
 import { openDatabase } from './store/database.js';
 import { RecordStore } from './store/record-store.js';
 import { learnStoredSecrets } from './sync/learn-secrets.js';
+import { ClusterClients } from './cluster/index.js';
+import { applyPipeline } from './sync/apply/pipeline.js';
+import { driftPipeline } from './sync/drift/pipeline.js';
+import { testFabricConnection } from './sync/fabric-connection.js';
 import { gitSyncPipeline } from './sync/git-sync/pipeline.js';
+import { reconcilePipeline } from './sync/reconcile.js';
+import { DriftStore } from './store/drift-store.js';
+import { LiveStateStore } from './store/live-state-store.js';
 import { ParseCache } from './sync/git-sync/parse-cache.js';
 import { OperationService } from './sync/operation-service.js';
+import { Scheduler } from './sync/scheduler.js';
+import { SessionLocks } from './store/session-locks.js';
 
 export interface App {
   readonly url: string;
@@ -68,6 +78,10 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     redact: (text) => redactor.redact(text),
   });
   const metrics = new Metrics();
+  const gitDeps = { orm, git, vault, records: new RecordStore(orm), parseCache: new ParseCache() };
+  const clusters = new ClusterClients({ concurrency: config.clusterConcurrency });
+  const clusterDeps = { orm, vault, events, clusters, liveState: new LiveStateStore(orm) };
+  const driftDeps = { ...clusterDeps, drift: new DriftStore(orm) };
   const operations = new OperationService({
     orm,
     events,
@@ -91,6 +105,15 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     operations.failStale().catch((err: unknown) => log.warn({ err }, 'stale operation sweep failed'));
   }, STALE_SWEEP_MS);
 
+  const scheduler = new Scheduler({
+    orm,
+    locks: new SessionLocks(orm),
+    operations,
+    log,
+    operationType: 'RECONCILE',
+  });
+  scheduler.start();
+
   const tokens = new TokenService({ orm, redactor });
   const generatedAdminToken = await tokens.bootstrap(config.adminToken);
   const services: Services = {
@@ -99,6 +122,9 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     tokens,
     operations,
     events,
+    clusters: {
+      testConnection: (fabricId: string) => testFabricConnection(clusterDeps, fabricId),
+    },
   };
   const server = await startApiServer({
     port: config.port,
@@ -110,6 +136,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     log,
     redactor,
     metrics,
+    gitWebhook: createGitWebhookHandler({ orm, vault, operations, log, operationType: 'RECONCILE' }),
   });
   log.info({ url: `${server.url}/graphql` }, 'fabric-sync is listening');
 
@@ -120,8 +147,10 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     generatedAdminToken,
     async close() {
       clearInterval(sweep);
+      await scheduler.stop();
       await server.close();
       await operations.drain();
+      clusters.close();
       await events.close();
       await database.close();
     },

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Redactor } from '../security/redactor.js';
 import type { ApiContext } from './context.js';
@@ -44,7 +44,14 @@ export async function createGraphQLHandler({
       {
         async requestDidStart() {
           return {
-            async didResolveOperation({ request, document }) {
+            async didResolveOperation({ request, document, operation }) {
+              if (operation?.operation === 'subscription')
+                throw new GraphQLError(
+                  'subscriptions run over WebSocket (graphql-ws) on this path, not HTTP',
+                  {
+                    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+                  },
+                );
               const errors = limitErrors(schema, document, request.variables, limits);
               const [first] = errors;
               if (first) throw first;

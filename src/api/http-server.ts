@@ -16,8 +16,13 @@ import { ContextFactory } from './request-context.js';
 import { buildSchema } from './schema.js';
 import type { Services } from './services/index.js';
 import { attachSubscriptionServer } from './websocket.js';
+import { createPlaygroundHandler, prefersPlayground } from './playground/index.js';
+import { createStatusPageRoutes } from './status-page/index.js';
+import { GIT_WEBHOOK_PREFIX, type GitWebhookHandler } from './webhooks.js';
 
 export const GRAPHQL_PATH = '/graphql';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
 export interface ApiServerOptions {
   readonly port: number;
@@ -29,6 +34,8 @@ export interface ApiServerOptions {
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly metrics: Metrics;
+  /** POST /webhooks/git/:repositoryId */
+  readonly gitWebhook: GitWebhookHandler;
 }
 
 export interface ApiServer {
@@ -42,20 +49,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const contexts = new ContextFactory(orm, services);
   const graphql = await createGraphQLHandler({ ...options, schema, contexts });
 
-  const routes: Record<
-    string,
-    (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void
-  > = {
+  const playground = createPlaygroundHandler({ graphqlPath: GRAPHQL_PATH });
+  const pages = [...playground.routes, ...createStatusPageRoutes({ graphqlPath: GRAPHQL_PATH })];
+  const routes: Record<string, Handler> = {
     'GET /healthz': (_req, res) => healthz(res),
     'GET /readyz': (_req, res) => readyz(res, orm),
     'GET /metrics': (_req, res) => metrics.respond(res),
-    [`GET ${GRAPHQL_PATH}`]: graphql.handle,
+    // A browser asking for /graphql gets GraphiQL; API clients get GraphQL over GET.
+    [`GET ${GRAPHQL_PATH}`]: (req, res, url) =>
+      prefersPlayground(req, url) ? playground.handler(req, res) : graphql.handle(req, res, url),
     [`POST ${GRAPHQL_PATH}`]: graphql.handle,
+    ...Object.fromEntries(pages.map((r) => [`${r.method} ${r.path}`, r.handler])),
   };
+  const routeOf = (method: string, path: string): Handler | undefined =>
+    routes[`${method} ${path}`] ??
+    (method === 'POST' && path.startsWith(GIT_WEBHOOK_PREFIX) ? options.gitWebhook : undefined);
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = routes[`${req.method} ${url.pathname}`];
+    const route = routeOf(req.method ?? 'GET', url.pathname);
     const started = performance.now();
     const done = () =>
       metrics.observeHttp(req.method ?? 'GET', url.pathname, res.statusCode, performance.now() - started);

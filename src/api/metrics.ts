@@ -24,7 +24,11 @@ export class Metrics {
 
   /** Known routes keep their path; anything else is one label value, so scanners cannot blow up cardinality. */
   observeHttp(method: string, path: string, status: number, ms: number): void {
-    const route = ['/graphql', '/healthz', '/readyz', '/metrics'].includes(path) ? path : 'other';
+    const route = ['/graphql', '/healthz', '/readyz', '/metrics', '/'].includes(path)
+      ? path
+      : path.startsWith('/webhooks/git/')
+        ? '/webhooks/git/:repositoryId'
+        : 'other';
     this.httpDuration.observe({ method, route, status: String(status) }, ms / 1000);
   }
 

@@ -1,5 +1,6 @@
 /** Values resolvers hand to GraphQL types that have no entity of their own. */
 import type { OperationEvent, RecordEvent } from '../events/topics.js';
+import type { ConnectionResult } from '../cluster/index.js';
 import type { ApiToken } from '../store/entities/index.js';
 
 export interface OperationEventView {
@@ -30,4 +31,9 @@ export interface StageCountView {
 export interface DriftCountView {
   readonly type: string;
   readonly count: number;
+}
+
+export interface FabricConnectionTestView {
+  readonly fabricId: string;
+  readonly result: ConnectionResult;
 }

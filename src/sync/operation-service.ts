@@ -46,6 +46,8 @@ export interface OperationServiceOptions {
 interface Running {
   readonly operationId: Promise<string>;
   controller?: AbortController;
+  /** Settles when the operation has recorded its outcome (what drain() waits for). */
+  finished?: Promise<void>;
 }
 
 export class OperationService {
@@ -62,7 +64,12 @@ export class OperationService {
   async start(request: OperationRequest): Promise<Operation> {
     const joined = this.running.get(request.fabricId);
     if (joined) return this.load(await joined.operationId);
-    const slot: Running = { operationId: this.begin(request, (c) => (slot.controller = c)) };
+    const slot: Running = {
+      operationId: this.begin(
+        request,
+        (controller, finished) => void Object.assign(slot, { controller, finished }),
+      ),
+    };
     this.running.set(request.fabricId, slot);
     const release = () =>
       this.running.get(request.fabricId) === slot && this.running.delete(request.fabricId);
@@ -115,12 +122,12 @@ export class OperationService {
   /** Waits for every operation running in this process (shutdown, tests). */
   async drain(): Promise<void> {
     while (this.running.size > 0)
-      await Promise.allSettled([...this.running.values()].map((r) => r.operationId));
+      await Promise.allSettled([...this.running.values()].map((r) => r.operationId.then(() => r.finished)));
   }
 
   private async begin(
     request: OperationRequest,
-    setController: (c: AbortController) => void,
+    started: (controller: AbortController, finished: Promise<void>) => void,
   ): Promise<string> {
     const { orm, locks } = this.options;
     const pipeline = this.options.pipelines[request.type];
@@ -134,8 +141,7 @@ export class OperationService {
       await this.failStale(request.fabricId);
       const op = await this.create(request, pipeline);
       const controller = new AbortController();
-      setController(controller);
-      void this.execute(op, pipeline, controller, lease);
+      started(controller, this.execute(op, pipeline, controller, lease));
       return op.id;
     } catch (err) {
       await lease.release();

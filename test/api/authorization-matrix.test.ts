@@ -104,9 +104,7 @@ const byErrors = (result: GraphQLResult): Outcome =>
 const byNull =
   (key: string) =>
   (result: GraphQLResult): Outcome =>
-    byErrors(result) === 'deny' || (result.data)?.[key] == null
-      ? 'deny'
-      : 'allow';
+    byErrors(result) === 'deny' || result.data?.[key] == null ? 'deny' : 'allow';
 /** A list that includes fabric B's object means B is visible. */
 const includesB = (result: GraphQLResult): Outcome =>
   JSON.stringify(result.data).includes('fabric-b') || JSON.stringify(result.data).includes('repo-B')
@@ -237,6 +235,30 @@ const CASES: readonly Case[] = [
     field: 'syncFabric',
     query: () => `mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`,
     variables: () => ({ f: ids.fabricA }),
+    allowed: OPERATE_A,
+  },
+  {
+    field: 'applyFabric',
+    query: () => `mutation($f: ID!) { applyFabric(fabricId: $f, dryRun: true) { id } }`,
+    variables: () => ({ f: ids.fabricA }),
+    allowed: OPERATE_A,
+  },
+  {
+    field: 'checkDrift',
+    query: () => `mutation($f: ID!) { checkDrift(fabricId: $f) { id } }`,
+    variables: () => ({ f: ids.fabricA }),
+    allowed: OPERATE_A,
+  },
+  {
+    field: 'reconcileFabric',
+    query: () => `mutation($f: ID!) { reconcileFabric(fabricId: $f) { id } }`,
+    variables: () => ({ f: ids.fabricA }),
+    allowed: OPERATE_A,
+  },
+  {
+    field: 'testFabricConnection',
+    query: () => `mutation($id: ID!) { testFabricConnection(id: $id) { status } }`,
+    variables: () => ({ id: ids.fabricA }),
     allowed: OPERATE_A,
   },
   {

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Fabric as FabricModel, GitRepository as GitRepositoryModel, Operation as OperationModel, DriftReport as DriftReportModel, DriftDifference as DriftDifferenceModel, ApiToken as ApiTokenModel, ResourceRecord as ResourceRecordModel, StageRecord as StageRecordModel, StoredGrant as StoredGrantModel } from '../../store/entities/index.js';
 import type { Page as PageModel } from '../pagination.js';
-import type { OperationEventView as OperationEventViewModel, RecordEventView as RecordEventViewModel, CreatedApiTokenView as CreatedApiTokenViewModel, KindCountView as KindCountViewModel, StageCountView as StageCountViewModel, DriftCountView as DriftCountViewModel } from '../views.js';
+import type { OperationEventView as OperationEventViewModel, RecordEventView as RecordEventViewModel, CreatedApiTokenView as CreatedApiTokenViewModel, KindCountView as KindCountViewModel, FabricConnectionTestView as FabricConnectionTestViewModel, StageCountView as StageCountViewModel, DriftCountView as DriftCountViewModel } from '../views.js';
 import type { Principal as PrincipalModel } from '../../security/authz.js';
 import type { ApiContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -326,6 +326,16 @@ export type GFabricConnectionStatus =
   | 'UNKNOWN'
   | 'UNREACHABLE';
 
+export type GFabricConnectionTest = {
+  __typename?: 'FabricConnectionTest';
+  fabric: GFabric;
+  message: Scalars['String']['output'];
+  /** Kinds among the 12 whose CRD the cluster does not serve. */
+  missingKinds: Array<GKind>;
+  serverVersion?: Maybe<Scalars['String']['output']>;
+  status: GFabricConnectionStatus;
+};
+
 export type GFabricEdge = {
   __typename?: 'FabricEdge';
   cursor: Scalars['String']['output'];
@@ -458,16 +468,27 @@ export type GLiveState = {
 
 export type GMutation = {
   __typename?: 'Mutation';
+  /**
+   * Server-side applies the fabric's records to its cluster (PLAN, APPLY, PRUNE). With dryRun, nothing
+   * is written and the would-be changes are in the operation's result.
+   */
+  applyFabric: GOperation;
   /** Cancels a running operation at its next safe point. */
   cancelOperation: GOperation;
+  /** Compares records with live objects (LIST, COMPARE) and writes a DriftReport. */
+  checkDrift: GOperation;
   createApiToken: GCreatedApiToken;
   createFabric: GFabric;
   createRepository: GGitRepository;
   deleteFabric: Scalars['ID']['output'];
   deleteRepository: Scalars['ID']['output'];
+  /** Git sync, then apply when the fabric has autoApply, then a drift check, as one operation. */
+  reconcileFabric: GOperation;
   revokeApiToken: Scalars['ID']['output'];
   /** Starts a git sync (FETCH, PARSE, VALIDATE, PERSIST) and returns at once; joins a running one. */
   syncFabric: GOperation;
+  /** Calls the fabric's cluster (version and served CRDs) and records its connection status. */
+  testFabricConnection: GFabricConnectionTest;
   /** Runs a real `git ls-remote` and records the outcome. */
   testRepositoryConnection: GGitRepository;
   updateFabric: GFabric;
@@ -475,8 +496,19 @@ export type GMutation = {
 };
 
 
+export type GMutationApplyFabricArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  fabricId: Scalars['ID']['input'];
+};
+
+
 export type GMutationCancelOperationArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type GMutationCheckDriftArgs = {
+  fabricId: Scalars['ID']['input'];
 };
 
 
@@ -505,6 +537,11 @@ export type GMutationDeleteRepositoryArgs = {
 };
 
 
+export type GMutationReconcileFabricArgs = {
+  fabricId: Scalars['ID']['input'];
+};
+
+
 export type GMutationRevokeApiTokenArgs = {
   id: Scalars['ID']['input'];
 };
@@ -512,6 +549,11 @@ export type GMutationRevokeApiTokenArgs = {
 
 export type GMutationSyncFabricArgs = {
   fabricId: Scalars['ID']['input'];
+};
+
+
+export type GMutationTestFabricConnectionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1222,6 +1264,7 @@ export type GResolversTypes = {
   Fabric: ResolverTypeWrapper<FabricModel>;
   FabricConnection: ResolverTypeWrapper<PageModel>;
   FabricConnectionStatus: GFabricConnectionStatus;
+  FabricConnectionTest: ResolverTypeWrapper<FabricConnectionTestViewModel>;
   FabricEdge: ResolverTypeWrapper<Omit<GFabricEdge, 'node'> & { node: GResolversTypes['Fabric'] }>;
   FabricFilter: GFabricFilter;
   FabricLifecycle: GFabricLifecycle;
@@ -1312,6 +1355,7 @@ export type GResolversParentTypes = {
   ExternalPeering: ResourceRecordModel;
   Fabric: FabricModel;
   FabricConnection: PageModel;
+  FabricConnectionTest: FabricConnectionTestViewModel;
   FabricEdge: Omit<GFabricEdge, 'node'> & { node: GResolversParentTypes['Fabric'] };
   FabricFilter: GFabricFilter;
   Float: Scalars['Float']['output'];
@@ -1571,6 +1615,14 @@ export type GFabricConnectionResolvers<ContextType = ApiContext, ParentType exte
   totalCount?: Resolver<GResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type GFabricConnectionTestResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['FabricConnectionTest'] = GResolversParentTypes['FabricConnectionTest']> = {
+  fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
+  message?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  missingKinds?: Resolver<Array<GResolversTypes['Kind']>, ParentType, ContextType>;
+  serverVersion?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<GResolversTypes['FabricConnectionStatus'], ParentType, ContextType>;
+};
+
 export type GFabricEdgeResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['FabricEdge'] = GResolversParentTypes['FabricEdge']> = {
   cursor?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
@@ -1649,14 +1701,18 @@ export type GLiveStateResolvers<ContextType = ApiContext, ParentType extends GRe
 };
 
 export type GMutationResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Mutation'] = GResolversParentTypes['Mutation']> = {
+  applyFabric?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationApplyFabricArgs, 'fabricId'>>;
   cancelOperation?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationCancelOperationArgs, 'id'>>;
+  checkDrift?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationCheckDriftArgs, 'fabricId'>>;
   createApiToken?: Resolver<GResolversTypes['CreatedApiToken'], ParentType, ContextType, RequireFields<GMutationCreateApiTokenArgs, 'input'>>;
   createFabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType, RequireFields<GMutationCreateFabricArgs, 'input'>>;
   createRepository?: Resolver<GResolversTypes['GitRepository'], ParentType, ContextType, RequireFields<GMutationCreateRepositoryArgs, 'input'>>;
   deleteFabric?: Resolver<GResolversTypes['ID'], ParentType, ContextType, RequireFields<GMutationDeleteFabricArgs, 'id'>>;
   deleteRepository?: Resolver<GResolversTypes['ID'], ParentType, ContextType, RequireFields<GMutationDeleteRepositoryArgs, 'id'>>;
+  reconcileFabric?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationReconcileFabricArgs, 'fabricId'>>;
   revokeApiToken?: Resolver<GResolversTypes['ID'], ParentType, ContextType, RequireFields<GMutationRevokeApiTokenArgs, 'id'>>;
   syncFabric?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationSyncFabricArgs, 'fabricId'>>;
+  testFabricConnection?: Resolver<GResolversTypes['FabricConnectionTest'], ParentType, ContextType, RequireFields<GMutationTestFabricConnectionArgs, 'id'>>;
   testRepositoryConnection?: Resolver<GResolversTypes['GitRepository'], ParentType, ContextType, RequireFields<GMutationTestRepositoryConnectionArgs, 'id'>>;
   updateFabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType, RequireFields<GMutationUpdateFabricArgs, 'id' | 'input'>>;
   updateRepository?: Resolver<GResolversTypes['GitRepository'], ParentType, ContextType, RequireFields<GMutationUpdateRepositoryArgs, 'id' | 'input'>>;
@@ -1981,6 +2037,7 @@ export type GResolvers<ContextType = ApiContext> = {
   ExternalPeering?: GExternalPeeringResolvers<ContextType>;
   Fabric?: GFabricResolvers<ContextType>;
   FabricConnection?: GFabricConnectionResolvers<ContextType>;
+  FabricConnectionTest?: GFabricConnectionTestResolvers<ContextType>;
   FabricEdge?: GFabricEdgeResolvers<ContextType>;
   GitRepository?: GGitRepositoryResolvers<ContextType>;
   GitRepositoryConnection?: GGitRepositoryConnectionResolvers<ContextType>;

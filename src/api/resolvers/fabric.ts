@@ -1,7 +1,9 @@
-import { KIND_NAMES } from '../../domain/kinds.js';
+import { KIND_NAMES, KINDS } from '../../domain/kinds.js';
 import type { ApiContext } from '../context.js';
 import type {
   GClusterSettingsResolvers,
+  GFabricConnectionTestResolvers,
+  GKind,
   GFabricResolvers,
   GGitRepositoryResolvers,
 } from '../generated/graphql.js';
@@ -34,4 +36,15 @@ export const GitRepository: GGitRepositoryResolvers<ApiContext> = {
   hasWebhookSecret: (r, _a, ctx) => ctx.loaders.repositorySecretPresence.load(r.id).then((p) => p.webhook),
   fabrics: async (r, _a, ctx) =>
     (await ctx.loaders.fabricsOfRepository.load(r.id)).filter((f) => ctx.auth.can('read', f.id)),
+};
+
+const KIND_OF_CRD = new Map<string, string>(KINDS.map((k) => [`${k.plural}.${k.group}`, k.kind]));
+
+export const FabricConnectionTest: GFabricConnectionTestResolvers<ApiContext> = {
+  fabric: async (view, _a, ctx) => (await ctx.loaders.fabric.load(view.fabricId))!,
+  status: (view) => view.result.status,
+  message: (view) => view.result.message,
+  serverVersion: (view) => view.result.serverVersion ?? null,
+  // Kind names are the GraphQL Kind enum's values (a test keeps the two equal).
+  missingKinds: (view) => view.result.missingCrds.flatMap((crd) => KIND_OF_CRD.get(crd) ?? []) as GKind[],
 };

@@ -1,7 +1,7 @@
 import type { GResolvers } from '../generated/graphql.js';
 import type { ApiContext } from '../context.js';
 import { ApiToken, Grant, Viewer } from './access.js';
-import { ClusterSettings, Fabric, GitRepository } from './fabric.js';
+import { ClusterSettings, Fabric, FabricConnectionTest, GitRepository } from './fabric.js';
 import { Mutation } from './mutation.js';
 import { Difference, DriftReport, Operation, Stage } from './operation.js';
 import { Query } from './query.js';
@@ -37,6 +37,7 @@ export const resolvers = {
   Subscription,
   Fabric,
   ClusterSettings,
+  FabricConnectionTest,
   GitRepository,
   Record,
   RecordSource,

@@ -72,6 +72,29 @@ export const Mutation: GMutationResolvers<ApiContext> = {
       trigger: 'MANUAL',
       requestedBy: ctx.auth.principal?.name ?? 'unknown',
     }),
+  applyFabric: (_p, { fabricId, dryRun }, ctx) =>
+    ctx.services.operations.start({
+      fabricId: authorizedFabricId(ctx, fabricId, 'operate'),
+      type: 'APPLY',
+      dryRun: dryRun ?? false,
+      requestedBy: ctx.auth.principal?.name ?? 'unknown',
+    }),
+  checkDrift: (_p, { fabricId }, ctx) =>
+    ctx.services.operations.start({
+      fabricId: authorizedFabricId(ctx, fabricId, 'operate'),
+      type: 'DRIFT_CHECK',
+      requestedBy: ctx.auth.principal?.name ?? 'unknown',
+    }),
+  reconcileFabric: (_p, { fabricId }, ctx) =>
+    ctx.services.operations.start({
+      fabricId: authorizedFabricId(ctx, fabricId, 'operate'),
+      type: 'RECONCILE',
+      requestedBy: ctx.auth.principal?.name ?? 'unknown',
+    }),
+  testFabricConnection: async (_p, { id }, ctx) => {
+    const fabricId = authorizedFabricId(ctx, id, 'operate', 'id');
+    return { fabricId, result: await ctx.services.clusters.testConnection(fabricId) };
+  },
   cancelOperation: async (_p, { id }, ctx) => {
     const opId = fromGlobalId(id, 'Operation', 'id');
     ctx.auth.require('operate', await operationFabric(ctx, opId));

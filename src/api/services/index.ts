@@ -3,6 +3,7 @@ import type { FabricService } from './fabrics.js';
 import type { RepositoryService } from './repositories.js';
 import type { TokenService } from './tokens.js';
 import type { OperationService } from '../../sync/operation-service.js';
+import type { ConnectionResult } from '../../cluster/index.js';
 
 /** Built once by main.ts and shared by every request. */
 export interface Services {
@@ -11,4 +12,8 @@ export interface Services {
   readonly tokens: TokenService;
   readonly operations: OperationService;
   readonly events: EventBus;
+  readonly clusters: {
+    /** Calls the fabric's cluster, stores and publishes the outcome. */
+    testConnection(fabricId: string): Promise<ConnectionResult>;
+  };
 }
