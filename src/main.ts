@@ -89,13 +89,10 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     log,
     redactor,
     pipelines: {
-      GIT_SYNC: gitSyncPipeline({
-        orm,
-        git,
-        vault,
-        records: new RecordStore(orm),
-        parseCache: new ParseCache(),
-      }),
+      GIT_SYNC: gitSyncPipeline(gitDeps),
+      APPLY: applyPipeline(clusterDeps),
+      DRIFT_CHECK: driftPipeline(driftDeps),
+      RECONCILE: reconcilePipeline({ ...gitDeps, ...driftDeps }),
     },
     onFinished: (op) => metrics.operations.inc({ type: op.type, status: op.status }),
   });
