@@ -1,0 +1,115 @@
+/**
+ * The whole server in-process (real database, real operation runner) plus real repositories over
+ * HTTP with basic auth, and a WriteBackService built from the same database, keys and event bus.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fromGlobalId } from '../../src/api/ids.js';
+import { isTerminal } from '../../src/domain/states.js';
+import { FROM_OLDEST } from '../../src/events/index.js';
+import { GitSource } from '../../src/git/git-source.js';
+import { Redactor } from '../../src/security/redactor.js';
+import { SecretBox } from '../../src/security/secret-box.js';
+import { Vault } from '../../src/security/vault.js';
+import { Operation, ResourceRecord } from '../../src/store/entities/index.js';
+import { WriteBackService } from '../../src/sync/write-back/index.js';
+import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+import { git as gitCli } from '../support/git-cli.js';
+import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
+import { DIR, files } from './fabric-files.js';
+
+const USER = { username: 'writer-bot', password: 'write-back-password-42' };
+
+export interface Harness {
+  readonly t: TestApp;
+  readonly server: GitServer;
+  /** A service on a GitSource of its own, like another replica's. */
+  service(git?: GitSource): WriteBackService;
+  newGitSource(): GitSource;
+  /** A repository holding the small fabric, a fabric reading it, synced once. */
+  fabric(name: string): Promise<{ repo: TestRepo; fabricId: string }>;
+  records(fabricId: string): Promise<ResourceRecord[]>;
+  operationCount(fabricId: string): Promise<number>;
+  /** Author line and message of a commit in the remote. */
+  commitInfo(repo: TestRepo, commit: string): Promise<{ author: string; message: string; parents: string[] }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const key = randomBytes(32).toString('hex');
+  const [t, server, cacheRoot] = await Promise.all([
+    startTestApp({ env: { FABRIC_SYNC_SECRET_KEYS: key } }),
+    startGitServer({ users: [USER] }),
+    mkdtemp(path.join(tmpdir(), 'write-back-cache-')),
+  ]);
+  const vault = new Vault(SecretBox.fromKeyList(key), new Redactor());
+  let caches = 0;
+  const newGitSource = () =>
+    new GitSource({ cacheDir: path.join(cacheRoot, String(caches++)), allowedSchemes: ['http'] });
+  const em = () => t.db.orm.em.fork();
+  return {
+    t,
+    server,
+    newGitSource,
+    service: (git = newGitSource()) =>
+      new WriteBackService({
+        orm: t.db.orm,
+        git,
+        vault,
+        operations: t.app.services.operations,
+        events: t.app.services.events,
+      }),
+    async fabric(name) {
+      const repo = await server.createRepo(name, files());
+      const fabricId = await createFabric(t, name, repo);
+      const op = await t.app.services.operations.start({ fabricId, type: 'GIT_SYNC' });
+      const status = await finalStatus(t, op.id);
+      if (status !== 'SUCCEEDED') throw new Error(`the first sync of ${name} ended ${status}`);
+      return { repo, fabricId };
+    },
+    records: (fabricId) =>
+      em().find(ResourceRecord, { fabric: fabricId }, { orderBy: { kind: 'asc', name: 'asc' } }),
+    operationCount: (fabricId) => em().count(Operation, { fabric: fabricId }),
+    async commitInfo(repo, commit) {
+      const bare = path.join(server.root, `${repo.name}.git`);
+      const out = await gitCli(bare, ['log', '-1', '--format=%an <%ae>%n%P%n%B', commit]);
+      const [author = '', parents = '', ...message] = out.split('\n');
+      return { author, parents: parents.split(' ').filter(Boolean), message: message.join('\n').trim() };
+    },
+    async close() {
+      await t.close();
+      await server.close();
+      await rm(cacheRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Follows an operation's progress events (replayed from the oldest) to its final status. */
+async function finalStatus(t: TestApp, operationId: string): Promise<string> {
+  const progress = t.app.services.events.subscribe('operationProgress', operationId, { after: FROM_OLDEST });
+  try {
+    for await (const { payload } of progress) if (isTerminal(payload.status)) return payload.status;
+  } finally {
+    await progress.return();
+  }
+  throw new Error(`operation ${operationId}: progress ended without a final status`);
+}
+
+async function createFabric(t: TestApp, name: string, repo: TestRepo): Promise<string> {
+  const auth = { kind: 'BASIC', username: USER.username, secret: USER.password };
+  const { createRepository } = dataOf(
+    await t.gql<{ createRepository: { id: string } }>(
+      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
+      { i: { name: `${name}-repo`, url: repo.httpUrl, defaultBranch: repo.defaultBranch, auth } },
+    ),
+  );
+  const { createFabric } = dataOf(
+    await t.gql<{ createFabric: { id: string } }>(
+      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
+      { i: { name, repositoryId: createRepository.id, directory: DIR } },
+    ),
+  );
+  return fromGlobalId(createFabric.id, 'Fabric', 'id');
+}
