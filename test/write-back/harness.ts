@@ -20,6 +20,7 @@ import { git as gitCli } from '../support/git-cli.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { DIR, files } from './fabric-files.js';
 
+const SYNC_TIMEOUT_MS = 60_000;
 const USER = { username: 'writer-bot', password: 'write-back-password-42' };
 
 export interface Harness {
@@ -88,13 +89,20 @@ export async function startHarness(): Promise<Harness> {
 
 /** Follows an operation's progress events (replayed from the oldest) to its final status. */
 async function finalStatus(t: TestApp, operationId: string): Promise<string> {
-  const progress = t.app.services.events.subscribe('operationProgress', operationId, { after: FROM_OLDEST });
+  const signal = AbortSignal.timeout(SYNC_TIMEOUT_MS);
+  const progress = t.app.services.events.subscribe('operationProgress', operationId, {
+    after: FROM_OLDEST,
+    signal,
+  });
   try {
     for await (const { payload } of progress) if (isTerminal(payload.status)) return payload.status;
   } finally {
     await progress.return();
   }
-  throw new Error(`operation ${operationId}: progress ended without a final status`);
+  const recent = t.logs.slice(-20).join('');
+  throw new Error(
+    `operation ${operationId}: no final status within ${SYNC_TIMEOUT_MS} ms; recent logs:\n${recent}`,
+  );
 }
 
 async function createFabric(t: TestApp, name: string, repo: TestRepo): Promise<string> {

@@ -187,3 +187,26 @@ describe('several edits in one commit', () => {
     ]);
   });
 });
+
+describe('a stale source file', () => {
+  it('finds the object where Git has it now, not where the record last saw it', async () => {
+    const { repo, fabricId } = await h.fabric('moved');
+    await repo.push(
+      { [`${DIR}/vpcs.yaml`]: VPC_2, [`${DIR}/moved/vpc-1.yaml`]: VPC_1 },
+      'move vpc-1 to its own file',
+    );
+    const id = await idOf(fabricId, 'vpc-1');
+    const result = await h
+      .service()
+      .apply(fabricId, [
+        { action: 'UPDATE', recordId: id, patch: { spec: { subnets: { default: { vlan: 1021 } } } } },
+      ]);
+    expect(await repo.readFile(`${DIR}/vpcs.yaml`)).toBe(VPC_2);
+    expect(await repo.readFile(`${DIR}/moved/vpc-1.yaml`)).toBe(VPC_1.replace('vlan: 1001', 'vlan: 1021'));
+    expect(result.records[0]).toMatchObject({
+      id,
+      sourceFile: `${DIR}/moved/vpc-1.yaml`,
+      spec: vpcSpec(1, 1021),
+    });
+  });
+});
