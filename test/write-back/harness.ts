@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fromGlobalId } from '../../src/api/ids.js';
 import { isTerminal } from '../../src/domain/states.js';
 import { FROM_OLDEST } from '../../src/events/index.js';
 import { GitSource } from '../../src/git/git-source.js';
@@ -15,7 +14,7 @@ import { SecretBox } from '../../src/security/secret-box.js';
 import { Vault } from '../../src/security/vault.js';
 import { Operation, ResourceRecord } from '../../src/store/entities/index.js';
 import { WriteBackService } from '../../src/sync/write-back/index.js';
-import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { git as gitCli } from '../support/git-cli.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { DIR, files } from './fabric-files.js';
@@ -105,19 +104,14 @@ async function finalStatus(t: TestApp, operationId: string): Promise<string> {
   );
 }
 
+/** Through the services the resolvers call, with the repository's own basic-auth credentials. */
 async function createFabric(t: TestApp, name: string, repo: TestRepo): Promise<string> {
-  const auth = { kind: 'BASIC', username: USER.username, secret: USER.password };
-  const { createRepository } = dataOf(
-    await t.gql<{ createRepository: { id: string } }>(
-      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
-      { i: { name: `${name}-repo`, url: repo.httpUrl, defaultBranch: repo.defaultBranch, auth } },
-    ),
-  );
-  const { createFabric } = dataOf(
-    await t.gql<{ createFabric: { id: string } }>(
-      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
-      { i: { name, repositoryId: createRepository.id, directory: DIR } },
-    ),
-  );
-  return fromGlobalId(createFabric.id, 'Fabric', 'id');
+  const { repositories, fabrics } = t.app.services;
+  const repository = await repositories.create({
+    name: `${name}-repo`,
+    url: repo.httpUrl,
+    defaultBranch: repo.defaultBranch,
+    auth: { kind: 'BASIC', username: USER.username, secret: USER.password },
+  });
+  return (await fabrics.create({ name, repositoryId: repository.id, directory: DIR })).id;
 }
