@@ -12,6 +12,7 @@ import {
   isObjectType,
   type ASTVisitor,
   type FieldNode,
+  type GraphQLNamedType,
   type GraphQLOutputType,
   type ValidationContext,
   type ValidationRule,
@@ -30,17 +31,20 @@ export interface QueryLimits {
 const limitError = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
 
-/** Connection types (…Connection) and plain lists both fan out; a connection's own edges/nodes do not fan out again. */
+/** A Relay connection type, told by its shape (the Hedgehog kind `Connection` is not one). */
+const isRelayConnection = (type: GraphQLNamedType | null | undefined): boolean =>
+  isObjectType(type) && 'pageInfo' in type.getFields() && 'edges' in type.getFields();
+
+/** Connections and plain lists both fan out; a connection's own edges/nodes do not fan out again. */
 function fanOut(
   type: GraphQLOutputType,
   node: FieldNode,
   variables: Record<string, unknown>,
-  parentName: string | undefined,
+  parent: GraphQLNamedType | null | undefined,
 ): number {
-  if (parentName?.endsWith('Connection')) return 1;
+  if (isRelayConnection(parent)) return 1;
   const unwrapped = isNonNullType(type) ? type.ofType : type;
-  const named = getNamedType(type);
-  const isConnection = isObjectType(named) && named.name.endsWith('Connection');
+  const isConnection = isRelayConnection(getNamedType(type));
   if (!isListType(unwrapped) && !isConnection) return 1;
   const first = node.arguments?.find((a) => a.name.value === 'first');
   if (!first) return isConnection ? MAX_PAGE_SIZE : 10;
@@ -77,7 +81,7 @@ export function queryLimitRules(
           const type = context.getType();
           const parentMultiplier = multipliers.at(-1) ?? 1;
           const multiplier = type
-            ? parentMultiplier * fanOut(type, node, variables, context.getParentType()?.name)
+            ? parentMultiplier * fanOut(type, node, variables, context.getParentType())
             : parentMultiplier;
           cost += parentMultiplier;
           if (cost > maxCost)

@@ -4,6 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import { createRecordPageLoader } from './record-pages.js';
+import { createGraphLoaders } from './graph-loaders.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DriftReport, Fabric, GitRepository, Operation, ResourceRecord } from '../store/entities/index.js';
 
@@ -37,6 +38,30 @@ async function newestPerFabric<T extends { fabric: { id: string } }>(
 export function createLoaders(em: EntityManager) {
   return {
     recordPages: createRecordPageLoader(em),
+    graph: createGraphLoaders(em),
+    /** References whose target is not a record of the fabric (profiles are not records: left out). */
+    danglingReferences: new DataLoader<string, DanglingRow[]>(async (fabricIds) => {
+      const knex = em.getConnection().getKnex();
+      const rows: DanglingRow[] = await knex('record_reference as rr')
+        .join('record as s', 's.id', 'rr.source_id')
+        .select(
+          'rr.fabric_id as fabricId',
+          's.kind',
+          's.name',
+          'rr.field',
+          'rr.target_kind as targetKind',
+          'rr.target_name as targetName',
+        )
+        .whereIn('rr.fabric_id', [...fabricIds])
+        .whereNotIn('rr.target_kind', ['SwitchProfile', 'ServerProfile'])
+        .whereNotExists(
+          knex('record as t')
+            .select(knex.raw('1'))
+            .whereRaw('t.fabric_id = rr.fabric_id and t.kind = rr.target_kind and t.name = rr.target_name'),
+        )
+        .orderBy(['s.kind', 's.name', 'rr.field']);
+      return fabricIds.map((id) => rows.filter((r) => r.fabricId === id));
+    }),
     fabric: new DataLoader<string, Fabric | null>(async (ids) =>
       byId(ids, await em.find(Fabric, { id: { $in: [...ids] } })),
     ),
@@ -85,6 +110,15 @@ export function createLoaders(em: EntityManager) {
       newestPerFabric(em, 'drift_report', DriftReport, fabricIds),
     ),
   };
+}
+
+export interface DanglingRow {
+  readonly fabricId: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly field: string;
+  readonly targetKind: string;
+  readonly targetName: string;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

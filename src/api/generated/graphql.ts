@@ -75,7 +75,9 @@ export type GClusterSettings = {
 export type GConnection = GNode & GRecord & {
   __typename?: 'Connection';
   annotations: Scalars['JSON']['output'];
+  attachments: Array<GVpcAttachment>;
   canonicalHash: Scalars['String']['output'];
+  externalAttachments: Array<GExternalAttachment>;
   fabric: GFabric;
   id: Scalars['ID']['output'];
   kind: GKind;
@@ -83,13 +85,17 @@ export type GConnection = GNode & GRecord & {
   live?: Maybe<GLiveState>;
   name: Scalars['String']['output'];
   namespace: Scalars['String']['output'];
+  servers: Array<GServer>;
   source?: Maybe<GRecordSource>;
   spec: Scalars['JSON']['output'];
   state: GRecordState;
   stateMessage?: Maybe<Scalars['String']['output']>;
+  switches: Array<GSwitch>;
   /** The spec member that is set, e.g. unbundled, eslag, fabric, vpcLoopback. */
   type?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  /** The VPC of a static-external connection. */
+  withinVPC?: Maybe<GVpc>;
 };
 
 export type GCreateApiTokenInput = {
@@ -128,6 +134,15 @@ export type GCreatedApiToken = {
   __typename?: 'CreatedApiToken';
   apiToken: GApiToken;
   token: Scalars['String']['output'];
+};
+
+export type GDanglingReference = {
+  __typename?: 'DanglingReference';
+  field: Scalars['String']['output'];
+  kind: GKind;
+  name: Scalars['String']['output'];
+  targetKind: Scalars['String']['output'];
+  targetName: Scalars['String']['output'];
 };
 
 export type GDifference = {
@@ -205,10 +220,12 @@ export type GDriftType =
 export type GExternal = GNode & GRecord & {
   __typename?: 'External';
   annotations: Scalars['JSON']['output'];
+  attachments: Array<GExternalAttachment>;
   canonicalHash: Scalars['String']['output'];
   fabric: GFabric;
   id: Scalars['ID']['output'];
   inboundCommunity?: Maybe<Scalars['String']['output']>;
+  ipv4Namespace?: Maybe<GIPv4Namespace>;
   ipv4NamespaceName?: Maybe<Scalars['String']['output']>;
   kind: GKind;
   labels: Scalars['JSON']['output'];
@@ -216,6 +233,7 @@ export type GExternal = GNode & GRecord & {
   name: Scalars['String']['output'];
   namespace: Scalars['String']['output'];
   outboundCommunity?: Maybe<Scalars['String']['output']>;
+  peerings: Array<GExternalPeering>;
   source?: Maybe<GRecordSource>;
   spec: Scalars['JSON']['output'];
   state: GRecordState;
@@ -228,7 +246,9 @@ export type GExternalAttachment = GNode & GRecord & {
   __typename?: 'ExternalAttachment';
   annotations: Scalars['JSON']['output'];
   canonicalHash: Scalars['String']['output'];
+  connection?: Maybe<GConnection>;
   connectionName?: Maybe<Scalars['String']['output']>;
+  external?: Maybe<GExternal>;
   externalName?: Maybe<Scalars['String']['output']>;
   fabric: GFabric;
   id: Scalars['ID']['output'];
@@ -248,6 +268,7 @@ export type GExternalPeering = GNode & GRecord & {
   __typename?: 'ExternalPeering';
   annotations: Scalars['JSON']['output'];
   canonicalHash: Scalars['String']['output'];
+  external?: Maybe<GExternal>;
   externalName?: Maybe<Scalars['String']['output']>;
   fabric: GFabric;
   id: Scalars['ID']['output'];
@@ -261,6 +282,7 @@ export type GExternalPeering = GNode & GRecord & {
   state: GRecordState;
   stateMessage?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  vpc?: Maybe<GVpc>;
   vpcName?: Maybe<Scalars['String']['output']>;
 };
 
@@ -272,6 +294,8 @@ export type GFabric = GNode & {
   connectionMessage?: Maybe<Scalars['String']['output']>;
   connectionStatus: GFabricConnectionStatus;
   createdAt: Scalars['DateTime']['output'];
+  /** References between this fabric's records that name nothing (the git sync refuses new ones). */
+  danglingReferences: Array<GDanglingReference>;
   description?: Maybe<Scalars['String']['output']>;
   /** Repo-relative directory, '' for the repository root. */
   directory: Scalars['String']['output'];
@@ -422,6 +446,7 @@ export type GIPv4Namespace = GNode & GRecord & {
   __typename?: 'IPv4Namespace';
   annotations: Scalars['JSON']['output'];
   canonicalHash: Scalars['String']['output'];
+  externals: Array<GExternal>;
   fabric: GFabric;
   id: Scalars['ID']['output'];
   kind: GKind;
@@ -435,6 +460,7 @@ export type GIPv4Namespace = GNode & GRecord & {
   stateMessage?: Maybe<Scalars['String']['output']>;
   subnets: Array<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  vpcs: Array<GVpc>;
 };
 
 export type GKind =
@@ -858,6 +884,7 @@ export type GServer = GNode & GRecord & {
   __typename?: 'Server';
   annotations: Scalars['JSON']['output'];
   canonicalHash: Scalars['String']['output'];
+  connections: Array<GConnection>;
   description?: Maybe<Scalars['String']['output']>;
   fabric: GFabric;
   id: Scalars['ID']['output'];
@@ -953,9 +980,11 @@ export type GSwitch = GNode & GRecord & {
   annotations: Scalars['JSON']['output'];
   asn?: Maybe<Scalars['Int']['output']>;
   canonicalHash: Scalars['String']['output'];
+  connections: Array<GConnection>;
   description?: Maybe<Scalars['String']['output']>;
   fabric: GFabric;
   groupNames: Array<Scalars['String']['output']>;
+  groups: Array<GSwitchGroup>;
   id: Scalars['ID']['output'];
   ip?: Maybe<Scalars['String']['output']>;
   kind: GKind;
@@ -966,6 +995,7 @@ export type GSwitch = GNode & GRecord & {
   profile?: Maybe<Scalars['String']['output']>;
   protocolIP?: Maybe<Scalars['String']['output']>;
   redundancy?: Maybe<GSwitchRedundancy>;
+  redundancyGroup?: Maybe<GSwitchGroup>;
   role?: Maybe<Scalars['String']['output']>;
   source?: Maybe<GRecordSource>;
   spec: Scalars['JSON']['output'];
@@ -973,6 +1003,7 @@ export type GSwitch = GNode & GRecord & {
   stateMessage?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   vlanNamespaceNames: Array<Scalars['String']['output']>;
+  vlanNamespaces: Array<GVlanNamespace>;
   vtepIP?: Maybe<Scalars['String']['output']>;
 };
 
@@ -987,10 +1018,13 @@ export type GSwitchGroup = GNode & GRecord & {
   live?: Maybe<GLiveState>;
   name: Scalars['String']['output'];
   namespace: Scalars['String']['output'];
+  /** Switches whose redundancy group this is. */
+  redundancyMembers: Array<GSwitch>;
   source?: Maybe<GRecordSource>;
   spec: Scalars['JSON']['output'];
   state: GRecordState;
   stateMessage?: Maybe<Scalars['String']['output']>;
+  switches: Array<GSwitch>;
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -1041,7 +1075,10 @@ export type GVlanNamespace = GNode & GRecord & {
   spec: Scalars['JSON']['output'];
   state: GRecordState;
   stateMessage?: Maybe<Scalars['String']['output']>;
+  switches: Array<GSwitch>;
   updatedAt: Scalars['DateTime']['output'];
+  /** VPCs in this namespace. */
+  vpcs: Array<GVpc>;
 };
 
 export type GVlanRange = {
@@ -1053,9 +1090,12 @@ export type GVlanRange = {
 export type GVpc = GNode & GRecord & {
   __typename?: 'VPC';
   annotations: Scalars['JSON']['output'];
+  attachments: Array<GVpcAttachment>;
   canonicalHash: Scalars['String']['output'];
+  externalPeerings: Array<GExternalPeering>;
   fabric: GFabric;
   id: Scalars['ID']['output'];
+  ipv4Namespace?: Maybe<GIPv4Namespace>;
   ipv4NamespaceName?: Maybe<Scalars['String']['output']>;
   kind: GKind;
   labels: Scalars['JSON']['output'];
@@ -1063,12 +1103,18 @@ export type GVpc = GNode & GRecord & {
   mode?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   namespace: Scalars['String']['output'];
+  peerings: Array<GVpcPeering>;
+  relayVPCs: Array<GVpc>;
+  relayedBy: Array<GVpc>;
   source?: Maybe<GRecordSource>;
   spec: Scalars['JSON']['output'];
   state: GRecordState;
   stateMessage?: Maybe<Scalars['String']['output']>;
+  /** Static-external connections within this VPC. */
+  staticExternals: Array<GConnection>;
   subnets: Array<GVpcSubnet>;
   updatedAt: Scalars['DateTime']['output'];
+  vlanNamespace?: Maybe<GVlanNamespace>;
   vlanNamespaceName?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1076,6 +1122,7 @@ export type GVpcAttachment = GNode & GRecord & {
   __typename?: 'VPCAttachment';
   annotations: Scalars['JSON']['output'];
   canonicalHash: Scalars['String']['output'];
+  connection?: Maybe<GConnection>;
   connectionName?: Maybe<Scalars['String']['output']>;
   fabric: GFabric;
   id: Scalars['ID']['output'];
@@ -1091,6 +1138,7 @@ export type GVpcAttachment = GNode & GRecord & {
   stateMessage?: Maybe<Scalars['String']['output']>;
   subnetName?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  vpc?: Maybe<GVpc>;
 };
 
 export type GVpcPeering = GNode & GRecord & {
@@ -1110,6 +1158,7 @@ export type GVpcPeering = GNode & GRecord & {
   stateMessage?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   vpcNames: Array<Scalars['String']['output']>;
+  vpcs: Array<GVpc>;
 };
 
 export type GVpcSubnet = {
@@ -1249,6 +1298,7 @@ export type GResolversTypes = {
   CreateFabricInput: GCreateFabricInput;
   CreateRepositoryInput: GCreateRepositoryInput;
   CreatedApiToken: ResolverTypeWrapper<CreatedApiTokenViewModel>;
+  DanglingReference: ResolverTypeWrapper<GDanglingReference>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Difference: ResolverTypeWrapper<DriftDifferenceModel>;
   DifferenceConnection: ResolverTypeWrapper<PageModel>;
@@ -1342,6 +1392,7 @@ export type GResolversParentTypes = {
   CreateFabricInput: GCreateFabricInput;
   CreateRepositoryInput: GCreateRepositoryInput;
   CreatedApiToken: CreatedApiTokenViewModel;
+  DanglingReference: GDanglingReference;
   DateTime: Scalars['DateTime']['output'];
   Difference: DriftDifferenceModel;
   DifferenceConnection: PageModel;
@@ -1438,7 +1489,9 @@ export type GClusterSettingsResolvers<ContextType = ApiContext, ParentType exten
 
 export type GConnectionResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Connection'] = GResolversParentTypes['Connection']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
+  attachments?: Resolver<Array<GResolversTypes['VPCAttachment']>, ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  externalAttachments?: Resolver<Array<GResolversTypes['ExternalAttachment']>, ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
@@ -1446,18 +1499,29 @@ export type GConnectionResolvers<ContextType = ApiContext, ParentType extends GR
   live?: Resolver<Maybe<GResolversTypes['LiveState']>, ParentType, ContextType>;
   name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  servers?: Resolver<Array<GResolversTypes['Server']>, ParentType, ContextType>;
   source?: Resolver<Maybe<GResolversTypes['RecordSource']>, ParentType, ContextType>;
   spec?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  switches?: Resolver<Array<GResolversTypes['Switch']>, ParentType, ContextType>;
   type?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
+  withinVPC?: Resolver<Maybe<GResolversTypes['VPC']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type GCreatedApiTokenResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['CreatedApiToken'] = GResolversParentTypes['CreatedApiToken']> = {
   apiToken?: Resolver<GResolversTypes['ApiToken'], ParentType, ContextType>;
   token?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type GDanglingReferenceResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['DanglingReference'] = GResolversParentTypes['DanglingReference']> = {
+  field?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
+  name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  targetKind?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  targetName?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
 };
 
 export interface GDateTimeScalarConfig extends GraphQLScalarTypeConfig<GResolversTypes['DateTime'], any> {
@@ -1518,10 +1582,12 @@ export type GDriftReportEdgeResolvers<ContextType = ApiContext, ParentType exten
 
 export type GExternalResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['External'] = GResolversParentTypes['External']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
+  attachments?: Resolver<Array<GResolversTypes['ExternalAttachment']>, ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
   inboundCommunity?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  ipv4Namespace?: Resolver<Maybe<GResolversTypes['IPv4Namespace']>, ParentType, ContextType>;
   ipv4NamespaceName?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
   labels?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
@@ -1529,6 +1595,7 @@ export type GExternalResolvers<ContextType = ApiContext, ParentType extends GRes
   name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   outboundCommunity?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  peerings?: Resolver<Array<GResolversTypes['ExternalPeering']>, ParentType, ContextType>;
   source?: Resolver<Maybe<GResolversTypes['RecordSource']>, ParentType, ContextType>;
   spec?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
@@ -1541,7 +1608,9 @@ export type GExternalResolvers<ContextType = ApiContext, ParentType extends GRes
 export type GExternalAttachmentResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['ExternalAttachment'] = GResolversParentTypes['ExternalAttachment']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  connection?: Resolver<Maybe<GResolversTypes['Connection']>, ParentType, ContextType>;
   connectionName?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  external?: Resolver<Maybe<GResolversTypes['External']>, ParentType, ContextType>;
   externalName?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
@@ -1561,6 +1630,7 @@ export type GExternalAttachmentResolvers<ContextType = ApiContext, ParentType ex
 export type GExternalPeeringResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['ExternalPeering'] = GResolversParentTypes['ExternalPeering']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  external?: Resolver<Maybe<GResolversTypes['External']>, ParentType, ContextType>;
   externalName?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
@@ -1574,6 +1644,7 @@ export type GExternalPeeringResolvers<ContextType = ApiContext, ParentType exten
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
+  vpc?: Resolver<Maybe<GResolversTypes['VPC']>, ParentType, ContextType>;
   vpcName?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1585,6 +1656,7 @@ export type GFabricResolvers<ContextType = ApiContext, ParentType extends GResol
   connectionMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   connectionStatus?: Resolver<GResolversTypes['FabricConnectionStatus'], ParentType, ContextType>;
   createdAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
+  danglingReferences?: Resolver<Array<GResolversTypes['DanglingReference']>, ParentType, ContextType>;
   description?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   directory?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   drift?: Resolver<Maybe<GResolversTypes['DriftReport']>, ParentType, ContextType>;
@@ -1667,6 +1739,7 @@ export type GGrantResolvers<ContextType = ApiContext, ParentType extends GResolv
 export type GIPv4NamespaceResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['IPv4Namespace'] = GResolversParentTypes['IPv4Namespace']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  externals?: Resolver<Array<GResolversTypes['External']>, ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
@@ -1680,6 +1753,7 @@ export type GIPv4NamespaceResolvers<ContextType = ApiContext, ParentType extends
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   subnets?: Resolver<Array<GResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
+  vpcs?: Resolver<Array<GResolversTypes['VPC']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1829,6 +1903,7 @@ export type GRecordSourceResolvers<ContextType = ApiContext, ParentType extends 
 export type GServerResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Server'] = GResolversParentTypes['Server']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  connections?: Resolver<Array<GResolversTypes['Connection']>, ParentType, ContextType>;
   description?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
@@ -1871,9 +1946,11 @@ export type GSwitchResolvers<ContextType = ApiContext, ParentType extends GResol
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   asn?: Resolver<Maybe<GResolversTypes['Int']>, ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  connections?: Resolver<Array<GResolversTypes['Connection']>, ParentType, ContextType>;
   description?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   groupNames?: Resolver<Array<GResolversTypes['String']>, ParentType, ContextType>;
+  groups?: Resolver<Array<GResolversTypes['SwitchGroup']>, ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
   ip?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
@@ -1884,6 +1961,7 @@ export type GSwitchResolvers<ContextType = ApiContext, ParentType extends GResol
   profile?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   protocolIP?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   redundancy?: Resolver<Maybe<GResolversTypes['SwitchRedundancy']>, ParentType, ContextType>;
+  redundancyGroup?: Resolver<Maybe<GResolversTypes['SwitchGroup']>, ParentType, ContextType>;
   role?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<Maybe<GResolversTypes['RecordSource']>, ParentType, ContextType>;
   spec?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
@@ -1891,6 +1969,7 @@ export type GSwitchResolvers<ContextType = ApiContext, ParentType extends GResol
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
   vlanNamespaceNames?: Resolver<Array<GResolversTypes['String']>, ParentType, ContextType>;
+  vlanNamespaces?: Resolver<Array<GResolversTypes['VLANNamespace']>, ParentType, ContextType>;
   vtepIP?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1905,10 +1984,12 @@ export type GSwitchGroupResolvers<ContextType = ApiContext, ParentType extends G
   live?: Resolver<Maybe<GResolversTypes['LiveState']>, ParentType, ContextType>;
   name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  redundancyMembers?: Resolver<Array<GResolversTypes['Switch']>, ParentType, ContextType>;
   source?: Resolver<Maybe<GResolversTypes['RecordSource']>, ParentType, ContextType>;
   spec?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  switches?: Resolver<Array<GResolversTypes['Switch']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1933,7 +2014,9 @@ export type GVlanNamespaceResolvers<ContextType = ApiContext, ParentType extends
   spec?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  switches?: Resolver<Array<GResolversTypes['Switch']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
+  vpcs?: Resolver<Array<GResolversTypes['VPC']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1944,9 +2027,12 @@ export type GVlanRangeResolvers<ContextType = ApiContext, ParentType extends GRe
 
 export type GVpcResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['VPC'] = GResolversParentTypes['VPC']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
+  attachments?: Resolver<Array<GResolversTypes['VPCAttachment']>, ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  externalPeerings?: Resolver<Array<GResolversTypes['ExternalPeering']>, ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
+  ipv4Namespace?: Resolver<Maybe<GResolversTypes['IPv4Namespace']>, ParentType, ContextType>;
   ipv4NamespaceName?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
   labels?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
@@ -1954,12 +2040,17 @@ export type GVpcResolvers<ContextType = ApiContext, ParentType extends GResolver
   mode?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  peerings?: Resolver<Array<GResolversTypes['VPCPeering']>, ParentType, ContextType>;
+  relayVPCs?: Resolver<Array<GResolversTypes['VPC']>, ParentType, ContextType>;
+  relayedBy?: Resolver<Array<GResolversTypes['VPC']>, ParentType, ContextType>;
   source?: Resolver<Maybe<GResolversTypes['RecordSource']>, ParentType, ContextType>;
   spec?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  staticExternals?: Resolver<Array<GResolversTypes['Connection']>, ParentType, ContextType>;
   subnets?: Resolver<Array<GResolversTypes['VPCSubnet']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
+  vlanNamespace?: Resolver<Maybe<GResolversTypes['VLANNamespace']>, ParentType, ContextType>;
   vlanNamespaceName?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -1967,6 +2058,7 @@ export type GVpcResolvers<ContextType = ApiContext, ParentType extends GResolver
 export type GVpcAttachmentResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['VPCAttachment'] = GResolversParentTypes['VPCAttachment']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  connection?: Resolver<Maybe<GResolversTypes['Connection']>, ParentType, ContextType>;
   connectionName?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
@@ -1982,6 +2074,7 @@ export type GVpcAttachmentResolvers<ContextType = ApiContext, ParentType extends
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   subnetName?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
+  vpc?: Resolver<Maybe<GResolversTypes['VPC']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -2001,6 +2094,7 @@ export type GVpcPeeringResolvers<ContextType = ApiContext, ParentType extends GR
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
   vpcNames?: Resolver<Array<GResolversTypes['String']>, ParentType, ContextType>;
+  vpcs?: Resolver<Array<GResolversTypes['VPC']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -2024,6 +2118,7 @@ export type GResolvers<ContextType = ApiContext> = {
   ClusterSettings?: GClusterSettingsResolvers<ContextType>;
   Connection?: GConnectionResolvers<ContextType>;
   CreatedApiToken?: GCreatedApiTokenResolvers<ContextType>;
+  DanglingReference?: GDanglingReferenceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Difference?: GDifferenceResolvers<ContextType>;
   DifferenceConnection?: GDifferenceConnectionResolvers<ContextType>;

@@ -19,6 +19,7 @@ export const Fabric: GFabricResolvers<ApiContext> = {
   lastOperation: (f, _a, ctx) => ctx.loaders.lastOperation.load(f.id),
   operations: (f, args, ctx) => listOperations(ctx.em, ctx.auth, { ...args, fabricId: f.id }),
   drift: (f, _a, ctx) => ctx.loaders.latestDrift.load(f.id),
+  danglingReferences: (f, _a, ctx) => ctx.loaders.danglingReferences.load(f.id) as never,
 };
 
 export const ClusterSettings: GClusterSettingsResolvers<ApiContext> = {

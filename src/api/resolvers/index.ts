@@ -6,6 +6,7 @@ import { Mutation } from './mutation.js';
 import { Difference, DriftReport, Operation, Stage } from './operation.js';
 import { Query } from './query.js';
 import { kindTypes, LiveState, Record, RecordSource } from './record.js';
+import { edgeResolvers } from './graph.js';
 import { DateTime, JSON } from './scalars.js';
 import { OperationEvent, RecordEvent, Subscription } from './subscription.js';
 import {
@@ -16,6 +17,14 @@ import {
   Operation as OperationEntity,
   ResourceRecord,
 } from '../../store/entities/index.js';
+
+/** Each kind type's own fields plus its reference edges (both directions). */
+function withEdges(types: Record<string, object>): Record<string, object> {
+  const edges = edgeResolvers();
+  return Object.fromEntries(
+    Object.entries(types).map(([kind, fields]) => [kind, { ...fields, ...edges[kind] }]),
+  );
+}
 
 /** Which GraphQL type a Node is, from the class it was loaded as. */
 function nodeType(value: unknown): string | undefined {
@@ -42,7 +51,7 @@ export const resolvers = {
   Record,
   RecordSource,
   LiveState,
-  ...kindTypes,
+  ...withEdges(kindTypes),
   Operation,
   Stage,
   DriftReport,
