@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Redactor } from '../security/redactor.js';
 import type { ApiContext } from './context.js';
@@ -45,7 +45,7 @@ export async function createGraphQLHandler({
         async requestDidStart() {
           return {
             async didResolveOperation({ request, document, operation }) {
-              if (operation?.operation === 'subscription')
+              if (operation?.operation === OperationTypeNode.SUBSCRIPTION)
                 throw new GraphQLError(
                   'subscriptions run over WebSocket (graphql-ws) on this path, not HTTP',
                   {

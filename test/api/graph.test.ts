@@ -91,7 +91,7 @@ describe('reference edges', () => {
     expect(data.records.nodes.map((n) => n.name).sort()).toEqual(vpcs.map((v) => v.metadata.name).sort());
     for (const vpc of data.records.nodes) {
       const expected = small.filter(
-        (m) => m.kind === 'VPCAttachment' && String(m.spec?.['subnet']).startsWith(`${vpc.name}/`),
+        (m) => m.kind === 'VPCAttachment' && (m.spec?.['subnet'] as string).startsWith(`${vpc.name}/`),
       );
       expect(vpc.attachments.map((a) => a.name).sort()).toEqual(expected.map((a) => a.metadata.name).sort());
       expect(vpc.ipv4Namespace?.name).toBe('default');
