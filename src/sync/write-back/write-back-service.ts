@@ -56,17 +56,9 @@ export class WriteBackService {
     const source = await loadFabricSource(em, vault, fabricId);
     const planned = await planChanges(em, fabricId, changes);
     const { commit: tip } = await git.fetch(source.access, source.branch);
-    if (options.expectedCommit !== undefined && options.expectedCommit !== tip) {
-      throw conflict(
-        `branch "${source.branch}" is at ${tip}, not at the expected ${options.expectedCommit}`,
-        {
-          currentCommit: tip,
-        },
-      );
-    }
+    checkExpected(source.branch, tip, options.expectedCommit);
     const files = await this.edit(source, tip, planned);
     const targetBranch = options.branch ?? source.branch;
-    const pushedAt = new Date();
     const { commit } = await git.commitAndPush(source.access, {
       branch: source.branch,
       baseCommit: tip,
@@ -75,6 +67,8 @@ export class WriteBackService {
       message: options.message ?? defaultMessage(source.fabric.name, planned),
       author: options.author ?? this.defaultAuthor,
     });
+    // Taken after the push returned: an operation created later must read this commit or a newer one.
+    const pushedAt = new Date();
     if (targetBranch !== source.branch) {
       return { commit, branch: targetBranch, records: planned.map(() => null), operation: null };
     }
@@ -117,6 +111,12 @@ export class WriteBackService {
       found.find((r) => r.kind === kind && r.namespace === namespace && r.name === name) ?? null;
     return planned.map((c) => (c.action === 'DELETE' ? null : find(c.ref)));
   }
+}
+
+/** Optimistic concurrency: the caller saw `expected`; a branch that moved since is a CONFLICT. */
+function checkExpected(branch: string, tip: string, expected: string | undefined): void {
+  if (expected === undefined || expected === tip) return;
+  throw conflict(`branch "${branch}" is at ${tip}, not at the expected ${expected}`, { currentCommit: tip });
 }
 
 function defaultMessage(fabricName: string, planned: readonly PlannedChange[]): string {
