@@ -132,6 +132,25 @@ describe('concurrency', () => {
   });
 });
 
+describe('a sync already running', () => {
+  it('still ends with the records of the pushed commit', async () => {
+    const { repo, fabricId } = await h.fabric('joined');
+    const { operations } = h.t.app.services;
+    /** Someone else's sync starts (reading the old tip or the new one) just before the push. */
+    class BusyGitSource extends GitSource {
+      override async commitAndPush(access: RepoAccess, request: CommitRequest) {
+        await repo.push({ [`${DIR}/notes.yaml`]: '# a note\n' }, 'a change that needs a sync');
+        await operations.start({ fabricId, type: 'GIT_SYNC', trigger: 'WEBHOOK' });
+        return super.commitAndPush(access, { ...request, baseCommit: await repo.headCommit() });
+      }
+    }
+    const git = new BusyGitSource({ cacheDir: `${h.server.root}/../busy-cache`, allowedSchemes: ['http'] });
+    const result = await h.service(git).apply(fabricId, [createVpc('vpc-4', 4, 1004)]);
+    expect(result.operation).toMatchObject({ type: 'GIT_SYNC', status: 'SUCCEEDED', commit: result.commit });
+    expect(result.records[0]).toMatchObject({ name: 'vpc-4', sourceCommit: result.commit });
+  });
+});
+
 describe('a review branch', () => {
   it('gets the commit; the fabric branch, the records and the operations stay as they were', async () => {
     const { repo, fabricId } = await h.fabric('reviewed');
