@@ -32,7 +32,8 @@ module.exports = {
     },
     {
       name: 'no-circular',
-      comment: 'runtime cycles only: type-only imports (e.g. generated resolver types naming the context) vanish at build',
+      comment:
+        'runtime cycles only: type-only imports (e.g. generated resolver types naming the context) vanish at build',
       severity: 'error',
       from: {},
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
@@ -42,6 +43,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

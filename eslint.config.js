@@ -2,7 +2,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'out/**', 'src/api/generated/**', 'test-artifacts/**', 'bench/.work/**'] },
+  {
+    ignores: [
+      '.dependency-cruiser.cjs',
+      'node_modules/**',
+      'data/**',
+      'out/**',
+      'src/api/generated/**',
+      'test-artifacts/**',
+      'bench/.work/**',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -20,7 +20,13 @@ export interface KindInfo {
   readonly maxNameLength: number;
 }
 
-const vpcKind = (kind: string, plural: string, shortNames: string[], extra: string[] = [], maxNameLength = 253) =>
+const vpcKind = <K extends string>(
+  kind: K,
+  plural: string,
+  shortNames: string[],
+  extra: string[] = [],
+  maxNameLength = 253,
+) =>
   ({
     kind,
     group: VPC_GROUP,
@@ -33,7 +39,7 @@ const vpcKind = (kind: string, plural: string, shortNames: string[], extra: stri
     maxNameLength,
   }) as const;
 
-const wiringKind = (kind: string, plural: string, shortNames: string[], managed = true) =>
+const wiringKind = <K extends string>(kind: K, plural: string, shortNames: string[], managed = true) =>
   ({
     kind,
     group: WIRING_GROUP,

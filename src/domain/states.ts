@@ -5,7 +5,13 @@
 import { IllegalTransitionError } from './errors.js';
 
 export const FABRIC_CONNECTION = ['UNKNOWN', 'CONNECTED', 'UNREACHABLE', 'UNAUTHORIZED', 'ERROR'] as const;
-export const REPOSITORY_CONNECTION = ['UNKNOWN', 'CONNECTED', 'AUTH_FAILED', 'NOT_FOUND', 'UNREACHABLE'] as const;
+export const REPOSITORY_CONNECTION = [
+  'UNKNOWN',
+  'CONNECTED',
+  'AUTH_FAILED',
+  'NOT_FOUND',
+  'UNREACHABLE',
+] as const;
 export const FABRIC_SYNC = ['NEVER_SYNCED', 'IN_SYNC', 'OUT_OF_SYNC', 'UNKNOWN'] as const;
 export const FABRIC_WATCH = ['INACTIVE', 'STARTING', 'ACTIVE', 'RECONNECTING', 'ERROR'] as const;
 export const OPERATION_STATUS = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
@@ -22,7 +28,17 @@ export const RECORD_STATE = [
 export const FABRIC_LIFECYCLE = ['PLANNED', 'ACTIVE', 'MAINTENANCE', 'DECOMMISSIONED'] as const;
 export const OPERATION_TYPE = ['GIT_SYNC', 'APPLY', 'DRIFT_CHECK', 'RECONCILE'] as const;
 export const OPERATION_TRIGGER = ['MANUAL', 'SCHEDULE', 'WEBHOOK', 'WATCH'] as const;
-export const STAGE_NAME = ['FETCH', 'PARSE', 'VALIDATE', 'PERSIST', 'PLAN', 'APPLY', 'PRUNE', 'LIST', 'COMPARE'] as const;
+export const STAGE_NAME = [
+  'FETCH',
+  'PARSE',
+  'VALIDATE',
+  'PERSIST',
+  'PLAN',
+  'APPLY',
+  'PRUNE',
+  'LIST',
+  'COMPARE',
+] as const;
 export const STAGE_STATUS = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] as const;
 export const AUTH_KIND = ['NONE', 'TOKEN', 'BASIC', 'SSH_KEY'] as const;
 export const DRIFT_TYPE = ['MISSING', 'ORPHANED', 'MODIFIED'] as const;
