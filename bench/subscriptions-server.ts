@@ -27,6 +27,8 @@ import { WatchSupervisor } from '../src/sync/watch/index.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
 
 export interface FabricInfo {
+  /** A viewer token for this fabric alone: its 10 subscribers share it (the API allows 100 per token). */
+  readonly token: string;
   readonly id: string;
   readonly globalId: string;
   readonly name: string;
@@ -34,8 +36,7 @@ export interface FabricInfo {
 }
 
 export type ServerMessage =
-  | { type: 'ready'; url: string; rawUrl: string; adminToken: string; fabrics: FabricInfo[] }
-  | { type: 'rss'; rss: number };
+  { type: 'ready'; url: string; rawUrl: string; fabrics: FabricInfo[] } | { type: 'rss'; rss: number };
 
 export interface BenchShape {
   readonly fabrics: number;
@@ -78,7 +79,7 @@ async function seedFabric(
   vault: Vault,
   shape: BenchShape,
   index: number,
-): Promise<FabricInfo> {
+): Promise<Omit<FabricInfo, 'token'>> {
   const id = randomUUID();
   const info = { id, globalId: toGlobalId('Fabric', id), name: `bench-${index}`, namespace: `ns-${index}` };
   await createNamespace(info.namespace);
@@ -162,7 +163,14 @@ export async function serveBench(shape: BenchShape): Promise<void> {
   );
   const vault = new Vault(SecretBox.fromKeyList(keys), new Redactor());
   const fabrics: FabricInfo[] = [];
-  for (let i = 0; i < shape.fabrics; i++) fabrics.push(await seedFabric(db, vault, shape, i));
+  for (let i = 0; i < shape.fabrics; i++) {
+    const fabric = await seedFabric(db, vault, shape, i);
+    const { token } = await app.services.tokens.create({
+      name: `viewer of ${fabric.name}`,
+      grants: [{ role: 'VIEWER', fabricId: fabric.id }],
+    });
+    fabrics.push({ ...fabric, token });
+  }
   process.stderr.write(`[subscriptions server] ${fabrics.length} fabrics seeded\n`);
   const locks = new SessionLocks(db.orm);
   const supervisor = new WatchSupervisor({
@@ -194,5 +202,5 @@ export async function serveBench(shape: BenchShape): Promise<void> {
         process.exit(0);
       })();
   });
-  send({ type: 'ready', url: app.url, rawUrl: `ws://127.0.0.1:${address.port}`, adminToken, fabrics });
+  send({ type: 'ready', url: app.url, rawUrl: `ws://127.0.0.1:${address.port}`, fabrics });
 }

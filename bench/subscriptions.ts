@@ -131,10 +131,10 @@ interface Audience {
 const subscribersOf = (fabrics: readonly FabricInfo[]) =>
   fabrics.flatMap((f) => Array.from({ length: SUBSCRIBERS_PER_FABRIC }, () => f));
 
-function graphqlAudience(url: string, token: string, fabrics: readonly FabricInfo[], m: Measure): Audience {
+function graphqlAudience(url: string, fabrics: readonly FabricInfo[], m: Measure): Audience {
   const heard = new Set<number>();
   const clients = subscribersOf(fabrics).map((f, index) => {
-    const client = wsClient(url, token);
+    const client = wsClient(url, f.token);
     client.subscribe<{ recordEvents: { name: string } }>(
       {
         query: 'subscription ($id: ID!) { recordEvents(fabricId: $id) { name type resourceVersion } }',
@@ -246,7 +246,7 @@ async function main(): Promise<void> {
   progress(`server ready, ${ready.fabrics.length} fabrics watched`);
   try {
     const gql = await runPhase('g', cluster, ready.fabrics, child, (m) =>
-      graphqlAudience(ready.url, ready.adminToken, ready.fabrics, m),
+      graphqlAudience(ready.url, ready.fabrics, m),
     );
     const raw = await runPhase('w', cluster, ready.fabrics, child, (m) =>
       rawAudience(ready.rawUrl, ready.fabrics, m),
