@@ -28,7 +28,8 @@ import { learnStoredSecrets } from './sync/learn-secrets.js';
 import { ClusterClients } from './cluster/index.js';
 import { applyPipeline } from './sync/apply/pipeline.js';
 import { driftPipeline } from './sync/drift/pipeline.js';
-import { testFabricConnection } from './sync/fabric-connection.js';
+import { findLiveObject, testFabricConnection } from './sync/fabric-connection.js';
+import { WriteBackService } from './sync/write-back/index.js';
 import { gitSyncPipeline } from './sync/git-sync/pipeline.js';
 import { reconcilePipeline } from './sync/reconcile.js';
 import { DriftStore } from './store/drift-store.js';
@@ -121,7 +122,10 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     events,
     clusters: {
       testConnection: (fabricId: string) => testFabricConnection(clusterDeps, fabricId),
+      liveObject: (fabricId: string, kind: string, name: string) =>
+        findLiveObject(clusterDeps, fabricId, kind, name),
     },
+    writeBack: new WriteBackService({ orm, git, vault, operations, events }),
   };
   const server = await startApiServer({
     port: config.port,

@@ -7,19 +7,32 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
+import { GitError } from '../git/git-error.js';
 import type { Redactor } from '../security/redactor.js';
 
 export function makeFormatError(log: Logger, redactor: Redactor) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const err = unwrapResolverError(error);
     if (err instanceof DomainError) {
-      const { field } = err.details;
+      // Details a client can act on: the field to fix, every validation issue, the commit to rebase on.
+      const { field, issues, currentCommit } = err.details;
       return {
         ...formatted,
         message: redactor.redact(err.message),
-        extensions: { code: err.code, ...(field ? { field } : {}) },
+        extensions: {
+          code: err.code,
+          ...(field ? { field } : {}),
+          ...(issues ? { issues: redactor.redactDeep(issues) } : {}),
+          ...(currentCommit ? { currentCommit } : {}),
+        },
       };
     }
+    if (err instanceof GitError)
+      return {
+        ...formatted,
+        message: redactor.redact(err.message),
+        extensions: { code: 'UPSTREAM_ERROR', status: err.status },
+      };
     if (err instanceof GraphQLError) return { ...formatted, message: redactor.redact(formatted.message) };
     log.error({ err: redactor.redactDeep(err) }, 'unexpected error in a resolver');
     return {

@@ -2,6 +2,7 @@
  * A fabric's cluster connection: builds (or reuses) its client from its own settings, records the
  * connection status every cluster call reveals, and runs the connection test.
  */
+import type { Manifest } from '../domain/manifest.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import {
   ClusterError,
@@ -10,7 +11,7 @@ import {
   type ConnectionResult,
 } from '../cluster/index.js';
 import { listLiveSet, type LiveSet } from '../cluster/live-set.js';
-import { notFound } from '../domain/errors.js';
+import { badInput, notFound } from '../domain/errors.js';
 import type { FabricConnection } from '../domain/states.js';
 import type { EventBus } from '../events/event-bus.js';
 import { SECRET_SLOTS, type Vault } from '../security/vault.js';
@@ -116,4 +117,17 @@ export async function testFabricConnection(
     : { status: 'ERROR', message: 'no cluster server is set for this fabric', missingCrds: [] };
   await recordConnection(deps, fabric, result.status, result.message);
   return result;
+}
+
+/** One live object of the fabric's cluster (for adopting an orphan into Git), or null. */
+export async function findLiveObject(
+  deps: FabricClusterDeps,
+  fabricId: string,
+  kind: string,
+  name: string,
+): Promise<Manifest | null> {
+  const { fabric, client } = await loadFabricCluster(deps, fabricId);
+  if (!client) throw badInput('fabricId', `fabric ${fabric.name} has no cluster settings`);
+  const live = await client.list(kind);
+  return live.find((object) => object.metadata.name === name) ?? null;
 }

@@ -97,6 +97,7 @@ const EDIT_A = ['admin', 'editorA', 'globalEditor'] as const;
 const GLOBAL_EDIT = ['admin', 'globalEditor'] as const;
 const ADMIN = ['admin'] as const;
 
+const NONE = Buffer.from('Record:00000000-0000-4000-8000-000000000000').toString('base64url');
 const DENIED_CODES = ['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED'];
 const byErrors = (result: GraphQLResult): Outcome =>
   result.errors?.some((e) => DENIED_CODES.includes(e.extensions?.code ?? '')) ? 'deny' : 'allow';
@@ -260,6 +261,33 @@ const CASES: readonly Case[] = [
     query: () => `mutation($id: ID!) { testFabricConnection(id: $id) { status } }`,
     variables: () => ({ id: ids.fabricA }),
     allowed: OPERATE_A,
+  },
+  // Editors may write; fabric A's repository is unreachable, so an allowed write fails upstream, not with a denial.
+  {
+    field: 'createRecord',
+    query: () =>
+      `mutation($f: ID!) { createRecord(fabricId: $f, input: { kind: SwitchGroup, name: "g", spec: {} }) { commit } }`,
+    variables: () => ({ f: ids.fabricA }),
+    allowed: EDIT_A,
+  },
+  {
+    field: 'updateRecord',
+    query: () => `mutation { updateRecord(id: "${NONE}", input: { labels: { a: "b" } }) { commit } }`,
+    allowed: [],
+  },
+  { field: 'deleteRecord', query: () => `mutation { deleteRecord(id: "${NONE}") { commit } }`, allowed: [] },
+  {
+    field: 'adoptOrphan',
+    query: () => `mutation($f: ID!) { adoptOrphan(fabricId: $f, kind: VPC, name: "x") { commit } }`,
+    variables: () => ({ f: ids.fabricA }),
+    allowed: EDIT_A,
+  },
+  {
+    field: 'applyChanges',
+    query: () =>
+      `mutation($f: ID!) { applyChanges(fabricId: $f, changes: [{ action: CREATE, record: { kind: SwitchGroup, name: "g2", spec: {} } }]) { commit } }`,
+    variables: () => ({ f: ids.fabricA }),
+    allowed: EDIT_A,
   },
   {
     field: 'cancelOperation',

@@ -4,6 +4,7 @@ import type { Fabric as FabricModel, GitRepository as GitRepositoryModel, Operat
 import type { Page as PageModel } from '../pagination.js';
 import type { OperationEventView as OperationEventViewModel, RecordEventView as RecordEventViewModel, CreatedApiTokenView as CreatedApiTokenViewModel, KindCountView as KindCountViewModel, FabricConnectionTestView as FabricConnectionTestViewModel, StageCountView as StageCountViewModel, DriftCountView as DriftCountViewModel } from '../views.js';
 import type { Principal as PrincipalModel } from '../../security/authz.js';
+import type { WriteResult as WriteResultModel } from '../../sync/write-back/index.js';
 import type { ApiContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -70,6 +71,11 @@ export type GClusterSettings = {
   insecureSkipTlsVerify: Scalars['Boolean']['output'];
   namespace: Scalars['String']['output'];
   server: Scalars['String']['output'];
+};
+
+export type GCommitAuthorInput = {
+  email: Scalars['String']['input'];
+  name: Scalars['String']['input'];
 };
 
 export type GConnection = GNode & GRecord & {
@@ -494,6 +500,10 @@ export type GLiveState = {
 
 export type GMutation = {
   __typename?: 'Mutation';
+  /** Writes a live-only object of the fabric's cluster into Git. */
+  adoptOrphan: GWriteResult;
+  /** Several edits in one commit. */
+  applyChanges: GWriteResult;
   /**
    * Server-side applies the fabric's records to its cluster (PLAN, APPLY, PRUNE). With dryRun, nothing
    * is written and the would-be changes are in the operation's result.
@@ -505,8 +515,11 @@ export type GMutation = {
   checkDrift: GOperation;
   createApiToken: GCreatedApiToken;
   createFabric: GFabric;
+  /** Writes a new object into the fabric's Git directory, commits, pushes, then syncs. */
+  createRecord: GWriteResult;
   createRepository: GGitRepository;
   deleteFabric: Scalars['ID']['output'];
+  deleteRecord: GWriteResult;
   deleteRepository: Scalars['ID']['output'];
   /** Git sync, then apply when the fabric has autoApply, then a drift check, as one operation. */
   reconcileFabric: GOperation;
@@ -518,7 +531,23 @@ export type GMutation = {
   /** Runs a real `git ls-remote` and records the outcome. */
   testRepositoryConnection: GGitRepository;
   updateFabric: GFabric;
+  updateRecord: GWriteResult;
   updateRepository: GGitRepository;
+};
+
+
+export type GMutationAdoptOrphanArgs = {
+  fabricId: Scalars['ID']['input'];
+  kind: GKind;
+  name: Scalars['String']['input'];
+  options?: InputMaybe<GWriteOptions>;
+};
+
+
+export type GMutationApplyChangesArgs = {
+  changes: Array<GRecordChangeInput>;
+  fabricId: Scalars['ID']['input'];
+  options?: InputMaybe<GWriteOptions>;
 };
 
 
@@ -548,6 +577,13 @@ export type GMutationCreateFabricArgs = {
 };
 
 
+export type GMutationCreateRecordArgs = {
+  fabricId: Scalars['ID']['input'];
+  input: GRecordInput;
+  options?: InputMaybe<GWriteOptions>;
+};
+
+
 export type GMutationCreateRepositoryArgs = {
   input: GCreateRepositoryInput;
 };
@@ -555,6 +591,12 @@ export type GMutationCreateRepositoryArgs = {
 
 export type GMutationDeleteFabricArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type GMutationDeleteRecordArgs = {
+  id: Scalars['ID']['input'];
+  options?: InputMaybe<GWriteOptions>;
 };
 
 
@@ -591,6 +633,13 @@ export type GMutationTestRepositoryConnectionArgs = {
 export type GMutationUpdateFabricArgs = {
   id: Scalars['ID']['input'];
   input: GUpdateFabricInput;
+};
+
+
+export type GMutationUpdateRecordArgs = {
+  id: Scalars['ID']['input'];
+  input: GRecordPatchInput;
+  options?: InputMaybe<GWriteOptions>;
 };
 
 
@@ -793,6 +842,21 @@ export type GRecord = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+export type GRecordChangeAction =
+  | 'CREATE'
+  | 'DELETE'
+  | 'UPDATE';
+
+export type GRecordChangeInput = {
+  action: GRecordChangeAction;
+  /** UPDATE and DELETE: the record's id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** UPDATE: the change. */
+  patch?: InputMaybe<GRecordPatchInput>;
+  /** CREATE: the new object. */
+  record?: InputMaybe<GRecordInput>;
+};
+
 export type GRecordConnection = {
   __typename?: 'RecordConnection';
   edges: Array<GRecordEdge>;
@@ -833,6 +897,23 @@ export type GRecordFilter = {
   nameContains?: InputMaybe<Scalars['String']['input']>;
   sourceFile?: InputMaybe<Scalars['String']['input']>;
   state?: InputMaybe<GRecordState>;
+};
+
+export type GRecordInput = {
+  annotations?: InputMaybe<Scalars['JSON']['input']>;
+  kind: GKind;
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  name: Scalars['String']['input'];
+  /** Unset: the fabric's namespace (default). */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  spec: Scalars['JSON']['input'];
+};
+
+/** JSON merge patches (RFC 7386): objects merge, a key set to null is removed. */
+export type GRecordPatchInput = {
+  annotations?: InputMaybe<Scalars['JSON']['input']>;
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  spec?: InputMaybe<Scalars['JSON']['input']>;
 };
 
 export type GRecordSource = {
@@ -1177,6 +1258,29 @@ export type GViewer = {
   tokenName: Scalars['String']['output'];
 };
 
+export type GWriteOptions = {
+  author?: InputMaybe<GCommitAuthorInput>;
+  /** Default: the fabric's branch. Another name pushes a new branch for review (the fabric is not synced). */
+  branch?: InputMaybe<Scalars['String']['input']>;
+  /** The fabric's branch must still be at this commit, or the write fails with CONFLICT. */
+  expectedCommit?: InputMaybe<Scalars['String']['input']>;
+  /** Commit message; the default names each change. */
+  message?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type GWriteResult = {
+  __typename?: 'WriteResult';
+  branch: Scalars['String']['output'];
+  /** The pushed commit. */
+  commit: Scalars['String']['output'];
+  /** The git sync that brings the commit into the database; null for a review branch. */
+  operation?: Maybe<GOperation>;
+  /** The (first) changed record after the sync; null for a delete, a review branch, or a sync still running. */
+  record?: Maybe<GRecord>;
+  /** One entry per change, in input order. */
+  records: Array<Maybe<GRecord>>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1293,6 +1397,7 @@ export type GResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ClusterInput: GClusterInput;
   ClusterSettings: ResolverTypeWrapper<FabricModel>;
+  CommitAuthorInput: GCommitAuthorInput;
   Connection: ResolverTypeWrapper<ResourceRecordModel>;
   CreateApiTokenInput: GCreateApiTokenInput;
   CreateFabricInput: GCreateFabricInput;
@@ -1346,11 +1451,15 @@ export type GResolversTypes = {
   PageInfo: ResolverTypeWrapper<GPageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Record: ResolverTypeWrapper<ResourceRecordModel>;
+  RecordChangeAction: GRecordChangeAction;
+  RecordChangeInput: GRecordChangeInput;
   RecordConnection: ResolverTypeWrapper<PageModel>;
   RecordEdge: ResolverTypeWrapper<Omit<GRecordEdge, 'node'> & { node: GResolversTypes['Record'] }>;
   RecordEvent: ResolverTypeWrapper<RecordEventViewModel>;
   RecordEventType: GRecordEventType;
   RecordFilter: GRecordFilter;
+  RecordInput: GRecordInput;
+  RecordPatchInput: GRecordPatchInput;
   RecordSource: ResolverTypeWrapper<ResourceRecordModel>;
   RecordState: GRecordState;
   RepositoryAuthInput: GRepositoryAuthInput;
@@ -1377,6 +1486,8 @@ export type GResolversTypes = {
   VPCPeering: ResolverTypeWrapper<ResourceRecordModel>;
   VPCSubnet: ResolverTypeWrapper<GVpcSubnet>;
   Viewer: ResolverTypeWrapper<PrincipalModel>;
+  WriteOptions: GWriteOptions;
+  WriteResult: ResolverTypeWrapper<WriteResultModel>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1387,6 +1498,7 @@ export type GResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   ClusterInput: GClusterInput;
   ClusterSettings: FabricModel;
+  CommitAuthorInput: GCommitAuthorInput;
   Connection: ResourceRecordModel;
   CreateApiTokenInput: GCreateApiTokenInput;
   CreateFabricInput: GCreateFabricInput;
@@ -1431,10 +1543,13 @@ export type GResolversParentTypes = {
   PageInfo: GPageInfo;
   Query: Record<PropertyKey, never>;
   Record: ResourceRecordModel;
+  RecordChangeInput: GRecordChangeInput;
   RecordConnection: PageModel;
   RecordEdge: Omit<GRecordEdge, 'node'> & { node: GResolversParentTypes['Record'] };
   RecordEvent: RecordEventViewModel;
   RecordFilter: GRecordFilter;
+  RecordInput: GRecordInput;
+  RecordPatchInput: GRecordPatchInput;
   RecordSource: ResourceRecordModel;
   RepositoryAuthInput: GRepositoryAuthInput;
   RepositoryFilter: GRepositoryFilter;
@@ -1455,6 +1570,8 @@ export type GResolversParentTypes = {
   VPCPeering: ResourceRecordModel;
   VPCSubnet: GVpcSubnet;
   Viewer: PrincipalModel;
+  WriteOptions: GWriteOptions;
+  WriteResult: WriteResultModel;
 };
 
 export type GApiTokenResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['ApiToken'] = GResolversParentTypes['ApiToken']> = {
@@ -1775,13 +1892,17 @@ export type GLiveStateResolvers<ContextType = ApiContext, ParentType extends GRe
 };
 
 export type GMutationResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Mutation'] = GResolversParentTypes['Mutation']> = {
+  adoptOrphan?: Resolver<GResolversTypes['WriteResult'], ParentType, ContextType, RequireFields<GMutationAdoptOrphanArgs, 'fabricId' | 'kind' | 'name'>>;
+  applyChanges?: Resolver<GResolversTypes['WriteResult'], ParentType, ContextType, RequireFields<GMutationApplyChangesArgs, 'changes' | 'fabricId'>>;
   applyFabric?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationApplyFabricArgs, 'fabricId'>>;
   cancelOperation?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationCancelOperationArgs, 'id'>>;
   checkDrift?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationCheckDriftArgs, 'fabricId'>>;
   createApiToken?: Resolver<GResolversTypes['CreatedApiToken'], ParentType, ContextType, RequireFields<GMutationCreateApiTokenArgs, 'input'>>;
   createFabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType, RequireFields<GMutationCreateFabricArgs, 'input'>>;
+  createRecord?: Resolver<GResolversTypes['WriteResult'], ParentType, ContextType, RequireFields<GMutationCreateRecordArgs, 'fabricId' | 'input'>>;
   createRepository?: Resolver<GResolversTypes['GitRepository'], ParentType, ContextType, RequireFields<GMutationCreateRepositoryArgs, 'input'>>;
   deleteFabric?: Resolver<GResolversTypes['ID'], ParentType, ContextType, RequireFields<GMutationDeleteFabricArgs, 'id'>>;
+  deleteRecord?: Resolver<GResolversTypes['WriteResult'], ParentType, ContextType, RequireFields<GMutationDeleteRecordArgs, 'id'>>;
   deleteRepository?: Resolver<GResolversTypes['ID'], ParentType, ContextType, RequireFields<GMutationDeleteRepositoryArgs, 'id'>>;
   reconcileFabric?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationReconcileFabricArgs, 'fabricId'>>;
   revokeApiToken?: Resolver<GResolversTypes['ID'], ParentType, ContextType, RequireFields<GMutationRevokeApiTokenArgs, 'id'>>;
@@ -1789,6 +1910,7 @@ export type GMutationResolvers<ContextType = ApiContext, ParentType extends GRes
   testFabricConnection?: Resolver<GResolversTypes['FabricConnectionTest'], ParentType, ContextType, RequireFields<GMutationTestFabricConnectionArgs, 'id'>>;
   testRepositoryConnection?: Resolver<GResolversTypes['GitRepository'], ParentType, ContextType, RequireFields<GMutationTestRepositoryConnectionArgs, 'id'>>;
   updateFabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType, RequireFields<GMutationUpdateFabricArgs, 'id' | 'input'>>;
+  updateRecord?: Resolver<GResolversTypes['WriteResult'], ParentType, ContextType, RequireFields<GMutationUpdateRecordArgs, 'id' | 'input'>>;
   updateRepository?: Resolver<GResolversTypes['GitRepository'], ParentType, ContextType, RequireFields<GMutationUpdateRepositoryArgs, 'id' | 'input'>>;
 };
 
@@ -2111,6 +2233,14 @@ export type GViewerResolvers<ContextType = ApiContext, ParentType extends GResol
   tokenName?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type GWriteResultResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['WriteResult'] = GResolversParentTypes['WriteResult']> = {
+  branch?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  commit?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  operation?: Resolver<Maybe<GResolversTypes['Operation']>, ParentType, ContextType>;
+  record?: Resolver<Maybe<GResolversTypes['Record']>, ParentType, ContextType>;
+  records?: Resolver<Array<Maybe<GResolversTypes['Record']>>, ParentType, ContextType>;
+};
+
 export type GResolvers<ContextType = ApiContext> = {
   ApiToken?: GApiTokenResolvers<ContextType>;
   ApiTokenConnection?: GApiTokenConnectionResolvers<ContextType>;
@@ -2170,5 +2300,6 @@ export type GResolvers<ContextType = ApiContext> = {
   VPCPeering?: GVpcPeeringResolvers<ContextType>;
   VPCSubnet?: GVpcSubnetResolvers<ContextType>;
   Viewer?: GViewerResolvers<ContextType>;
+  WriteResult?: GWriteResultResolvers<ContextType>;
 };
 

@@ -9,6 +9,7 @@ import { kindTypes, LiveState, Record, RecordSource } from './record.js';
 import { edgeResolvers } from './graph.js';
 import { DateTime, JSON } from './scalars.js';
 import { OperationEvent, RecordEvent, Subscription } from './subscription.js';
+import { WriteResult } from './write-back.js';
 import {
   ApiToken as ApiTokenEntity,
   DriftReport as DriftReportEntity,
@@ -61,4 +62,5 @@ export const resolvers = {
   Viewer,
   OperationEvent,
   RecordEvent,
+  WriteResult,
 } as GResolvers<ApiContext>;

@@ -3,6 +3,7 @@ import type { GMutationResolvers } from '../generated/graphql.js';
 import { fromGlobalId, toGlobalId } from '../ids.js';
 import { Operation } from '../../store/entities/index.js';
 import { authorizedFabricId } from './guards.js';
+import { writeBackMutations } from './write-back.js';
 import { notFound } from '../../domain/errors.js';
 
 const repositoryId = (ctx: ApiContext, id: string) => fromGlobalId(id, 'GitRepository', 'id');
@@ -100,6 +101,7 @@ export const Mutation: GMutationResolvers<ApiContext> = {
     ctx.auth.require('operate', await operationFabric(ctx, opId));
     return ctx.services.operations.cancel(opId);
   },
+  ...writeBackMutations,
   createApiToken: async (_p, { input }, ctx) => {
     ctx.auth.require('admin');
     return ctx.services.tokens.create({

@@ -4,6 +4,8 @@ import type { RepositoryService } from './repositories.js';
 import type { TokenService } from './tokens.js';
 import type { OperationService } from '../../sync/operation-service.js';
 import type { ConnectionResult } from '../../cluster/index.js';
+import type { Manifest } from '../../domain/manifest.js';
+import type { WriteBackService } from '../../sync/write-back/index.js';
 
 /** Built once by main.ts and shared by every request. */
 export interface Services {
@@ -15,5 +17,8 @@ export interface Services {
   readonly clusters: {
     /** Calls the fabric's cluster, stores and publishes the outcome. */
     testConnection(fabricId: string): Promise<ConnectionResult>;
+    /** The live object of the fabric's cluster, or null when it does not exist. */
+    liveObject(fabricId: string, kind: string, name: string): Promise<Manifest | null>;
   };
+  readonly writeBack: WriteBackService;
 }

@@ -1,0 +1,150 @@
+/**
+ * Write-back through GraphQL: each edit becomes a commit in the remote (over authenticated HTTP),
+ * and the records follow through the normal git sync.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
+import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
+import { collect, wsClient } from '../support/subscriptions.js';
+
+const USER = { username: 'writer', password: 'write-back-password-1' };
+let t: TestApp;
+let git: GitServer;
+let repo: TestRepo;
+let fabricId: string;
+const manifests = generateFabric({ seed: 11 });
+
+beforeAll(async () => {
+  [t, git] = await Promise.all([startTestApp(), startGitServer({ users: [USER] })]);
+  repo = await git.createRepo('write-back', fabricFiles(manifests, { files: 10, dir: 'fabric' }));
+  const { createRepository } = dataOf(
+    await t.gql<{ createRepository: { id: string } }>(
+      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
+      {
+        i: {
+          name: 'write-back',
+          url: repo.httpUrl,
+          auth: { kind: 'BASIC', username: USER.username, secret: USER.password },
+        },
+      },
+    ),
+  );
+  fabricId = dataOf(
+    await t.gql<{ createFabric: { id: string } }>(
+      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
+      {
+        i: { name: 'wb', repositoryId: createRepository.id, directory: 'fabric' },
+      },
+    ),
+  ).createFabric.id;
+  const { syncFabric } = dataOf(
+    await t.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
+      f: fabricId,
+    }),
+  );
+  const client = wsClient(t.url, t.adminToken);
+  await collect<{ operationProgress: { status: string } }>(
+    client,
+    `subscription($id: ID!) { operationProgress(operationId: $id) { status } }`,
+    { id: syncFabric.id },
+    (e) => e.operationProgress.status !== 'RUNNING',
+  ).done;
+  await client.dispose();
+});
+afterAll(async () => {
+  await t?.close();
+  await git?.close();
+});
+
+const RESULT = `commit branch record { id name labels } operation { status }`;
+
+describe('write-back through GraphQL', () => {
+  it('creates an object as a commit, and the record follows', async () => {
+    const { createRecord } = dataOf(
+      await t.gql<{
+        createRecord: {
+          commit: string;
+          record: { id: string; name: string } | null;
+          operation: { status: string };
+        };
+      }>(
+        `mutation($f: ID!) { createRecord(fabricId: $f, input: { kind: SwitchGroup, name: "review-group", spec: {} }, options: { message: "add a group", author: { name: "Ann", email: "ann@example.com" } }) { ${RESULT} } }`,
+        { f: fabricId },
+      ),
+    );
+    expect(createRecord.commit).toBe(await repo.headCommit());
+    expect(await repo.readFile('fabric/switchgroups.yaml')).toContain('name: review-group');
+    expect(createRecord.record?.name).toBe('review-group');
+  });
+
+  it('updates with a merge patch and deletes, each as its own commit', async () => {
+    const vpc = manifests.find((m) => m.kind === 'VPC')!;
+    const { records } = dataOf(
+      await t.gql<{ records: { nodes: { id: string }[] } }>(
+        `query($f: ID!, $n: String) { records(fabricId: $f, kind: VPC, filter: { name: $n }) { nodes { id } } }`,
+        { f: fabricId, n: vpc.metadata.name },
+      ),
+    );
+    const { updateRecord } = dataOf(
+      await t.gql<{ updateRecord: { record: { labels: Record<string, string> } } }>(
+        `mutation($id: ID!) { updateRecord(id: $id, input: { labels: { owner: "net-team" } }) { ${RESULT} } }`,
+        { id: records.nodes[0]!.id },
+      ),
+    );
+    expect(updateRecord.record.labels).toMatchObject({ owner: 'net-team' });
+
+    const peering = manifests.find((m) => m.kind === 'VPCPeering')!;
+    const found = dataOf(
+      await t.gql<{ records: { nodes: { id: string }[] } }>(
+        `query($f: ID!, $n: String) { records(fabricId: $f, kind: VPCPeering, filter: { name: $n }) { nodes { id } } }`,
+        { f: fabricId, n: peering.metadata.name },
+      ),
+    );
+    dataOf(
+      await t.gql(`mutation($id: ID!) { deleteRecord(id: $id) { commit } }`, {
+        id: found.records.nodes[0]!.id,
+      }),
+    );
+    const after = dataOf(
+      await t.gql<{ records: { totalCount: number } }>(
+        `query($f: ID!, $n: String) { records(fabricId: $f, kind: VPCPeering, filter: { name: $n }) { totalCount } }`,
+        { f: fabricId, n: peering.metadata.name },
+      ),
+    );
+    expect(after.records.totalCount).toBe(0);
+  });
+
+  it('refuses an invalid object before it reaches Git, listing the issues', async () => {
+    const before = await repo.headCommit();
+    const result = await t.gql(
+      `mutation($f: ID!) { createRecord(fabricId: $f, input: { kind: VPC, name: "far-too-long-vpc-name", spec: {} }) { commit } }`,
+      { f: fabricId },
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(result.errors)).toContain('far-too-long-vpc-name');
+    expect(await repo.headCommit()).toBe(before);
+  });
+
+  it('answers CONFLICT with the current commit when the branch moved', async () => {
+    const head = await repo.headCommit();
+    const result = await t.gql<unknown>(
+      `mutation($f: ID!) { createRecord(fabricId: $f, input: { kind: SwitchGroup, name: "late", spec: {} }, options: { expectedCommit: "0000000000000000000000000000000000000000" }) { commit } }`,
+      { f: fabricId },
+    );
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentCommit: head });
+  });
+
+  it('pushes to a review branch without touching the fabric', async () => {
+    const head = await repo.headCommit();
+    const { createRecord } = dataOf(
+      await t.gql<{ createRecord: { branch: string; operation: unknown; record: unknown } }>(
+        `mutation($f: ID!) { createRecord(fabricId: $f, input: { kind: SwitchGroup, name: "proposed", spec: {} }, options: { branch: "review/proposed" }) { ${RESULT} } }`,
+        { f: fabricId },
+      ),
+    );
+    expect(createRecord).toMatchObject({ branch: 'review/proposed', operation: null, record: null });
+    expect(await repo.headCommit()).toBe(head);
+    expect(await repo.readFile('fabric/switchgroups.yaml', 'review/proposed')).toContain('name: proposed');
+  });
+});
