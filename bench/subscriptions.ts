@@ -156,15 +156,25 @@ function graphqlAudience(url: string, fabrics: readonly FabricInfo[], m: Measure
   };
 }
 
-function rawAudience(url: string, fabrics: readonly FabricInfo[], m: Measure): Audience {
+/** Connects in small batches: a thousand connects at once overflow the listen backlog. */
+async function rawAudience(url: string, fabrics: readonly FabricInfo[], m: Measure): Promise<Audience> {
   const heard = new Set<number>();
-  const sockets = subscribersOf(fabrics).map((f, index) => {
-    const socket = new WebSocket(`${url}?fabric=${f.id}`);
-    socket.on('message', (data: Buffer) =>
-      receive(m, heard, index, (JSON.parse(data.toString()) as { name: string }).name),
-    );
-    return socket;
-  });
+  const sockets: WebSocket[] = [];
+  const subscribers = subscribersOf(fabrics);
+  for (let i = 0; i < subscribers.length; i += 50) {
+    const batch = subscribers.slice(i, i + 50).map((f, j) => {
+      const socket = new WebSocket(`${url}?fabric=${f.id}`);
+      socket.on('message', (data: Buffer) =>
+        receive(m, heard, i + j, (JSON.parse(data.toString()) as { name: string }).name),
+      );
+      sockets.push(socket);
+      return new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+    });
+    await Promise.all(batch);
+  }
   return {
     allHeard: () => heard.size === sockets.length,
     close: async () => {
@@ -188,10 +198,10 @@ async function runPhase(
   cluster: Cluster,
   fabrics: readonly FabricInfo[],
   child: ChildProcess,
-  makeAudience: (m: Measure) => Audience,
+  makeAudience: (m: Measure) => Audience | Promise<Audience>,
 ) {
   const m: Measure = { sentAt: new Map(), latencies: [], delivered: 0 };
-  const crowd = makeAudience(m);
+  const crowd = await makeAudience(m);
   // Warm-up: objects nobody desires (their events carry no record) until every subscriber has had
   // one, so every subscription is live before the measured writes start.
   for (let round = 0; !crowd.allHeard(); round++) {
@@ -223,7 +233,7 @@ async function runPhase(
   serverRss = Math.max(serverRss, await askRss(child));
   await crowd.close();
   const sorted = [...m.latencies].sort((a, b) => a - b);
-  return {
+  const result = {
     failedWrites: statuses.filter((s) => s !== 201).length,
     writeRate: WRITES / writeSeconds,
     delivered: m.delivered,
@@ -232,6 +242,8 @@ async function runPhase(
     p99: percentile(sorted, 0.99),
     serverRssMb: serverRss / 2 ** 20,
   };
+  progress(`phase ${phase}: ${JSON.stringify(result)}`);
+  return result;
 }
 
 async function main(): Promise<void> {
