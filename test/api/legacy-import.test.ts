@@ -1,8 +1,8 @@
 /**
-import { randomBytes } from 'node:crypto';
  * Import from the predecessor: its Fernet-encrypted credentials (key = first 32 bytes of its Django
  * SECRET_KEY) are re-sealed with our keys, and the imported repository authenticates for real.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legacyFernetKey } from '../../src/security/legacy-import.js';
 import { importLegacyRepositories } from '../../src/sync/legacy-import.js';
