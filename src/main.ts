@@ -8,6 +8,7 @@ import type pino from 'pino';
 import type { Logger } from 'pino';
 import { startApiServer } from './api/http-server.js';
 import { Metrics } from './api/metrics.js';
+import { registerDatabaseGauges } from './api/metrics-collectors.js';
 import { createGitWebhookHandler } from './api/webhooks.js';
 import { FabricService } from './api/services/fabrics.js';
 import type { Services } from './api/services/index.js';
@@ -79,6 +80,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     redact: (text) => redactor.redact(text),
   });
   const metrics = new Metrics();
+  registerDatabaseGauges(metrics.registry, orm);
   const gitDeps = { orm, git, vault, records: new RecordStore(orm), parseCache: new ParseCache() };
   const clusters = new ClusterClients({ concurrency: config.clusterConcurrency });
   const clusterDeps = { orm, vault, events, clusters, liveState: new LiveStateStore(orm) };
@@ -95,7 +97,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
       DRIFT_CHECK: driftPipeline(driftDeps),
       RECONCILE: reconcilePipeline({ ...gitDeps, ...driftDeps }),
     },
-    onFinished: (op) => metrics.operations.inc({ type: op.type, status: op.status }),
+    onFinished: (op) => metrics.observeOperation(op),
   });
   const failed = await operations.failStale();
   if (failed > 0) log.warn({ failed }, 'failed operations left running by a stopped process');

@@ -18,6 +18,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly stageDuration = new Histogram({
+    name: 'fabric_sync_stage_duration_seconds',
+    help: 'Operation stage durations by operation type, stage and outcome',
+    labelNames: ['type', 'stage', 'status'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'fabric_sync_' });
   }
@@ -30,6 +38,21 @@ export class Metrics {
         ? '/webhooks/git/:repositoryId'
         : 'other';
     this.httpDuration.observe({ method, route, status: String(status) }, ms / 1000);
+  }
+
+  /** Counts a finished operation and the duration of each stage it ran. */
+  observeOperation(op: {
+    type: string;
+    status: string;
+    stages: readonly { name: string; status: string; startedAt: string | null; finishedAt: string | null }[];
+  }): void {
+    this.operations.inc({ type: op.type, status: op.status });
+    for (const stage of op.stages)
+      if (stage.startedAt && stage.finishedAt)
+        this.stageDuration.observe(
+          { type: op.type, stage: stage.name, status: stage.status },
+          (Date.parse(stage.finishedAt) - Date.parse(stage.startedAt)) / 1000,
+        );
   }
 
   trackSubscriptions(open: () => number): void {

@@ -179,6 +179,18 @@ describe('a generated fabric', () => {
   });
 });
 
+describe('metrics', () => {
+  it('count records per fabric and kind and time every stage', async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    expect(text).toMatch(/fabric_sync_records\{fabric="east",kind="Switch"\} [1-9]/);
+    expect(text).toMatch(
+      /fabric_sync_stage_duration_seconds_count\{type="GIT_SYNC",stage="PERSIST",status="SUCCEEDED"\} [1-9]/,
+    );
+    expect(text).toMatch(/fabric_sync_operations_total\{type="GIT_SYNC",status="FAILED"\} [1-9]/);
+    expect(text).toMatch(/fabric_sync_db_pool_connections\{state="free"\}/);
+  });
+});
+
 describe('credentials', () => {
   it('reports AUTH_FAILED for a wrong password, and the password appears nowhere', async () => {
     const repo = await git.createRepo('locked', { 'a.yaml': '' });
