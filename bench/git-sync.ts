@@ -27,10 +27,21 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - start, value };
 }
 
-async function syncAndWait(
-  t: TestApp,
-  fabricId: string,
-): Promise<{ status: string; counts: Record<string, number> }> {
+interface SyncResult {
+  readonly status: string;
+  readonly counts: Record<string, number>;
+  /** Milliseconds per stage, from the operation's own timestamps: where the time went. */
+  readonly stages: Record<string, number>;
+}
+
+interface StageView {
+  name: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  counts: { name: string; value: number }[];
+}
+
+async function syncAndWait(t: TestApp, fabricId: string): Promise<SyncResult> {
   const { syncFabric } = dataOf(
     await t.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
       f: fabricId,
@@ -38,17 +49,20 @@ async function syncAndWait(
   );
   for (;;) {
     const { operation } = dataOf(
-      await t.gql<{
-        operation: { status: string; stages: { name: string; counts: { name: string; value: number }[] }[] };
-      }>(`query($id: ID!) { operation(id: $id) { status stages { name counts { name value } } } }`, {
-        id: syncFabric.id,
-      }),
+      await t.gql<{ operation: { status: string; stages: StageView[] } }>(
+        `query($id: ID!) { operation(id: $id) { status stages { name startedAt finishedAt counts { name value } } } }`,
+        { id: syncFabric.id },
+      ),
     );
     if (!['RUNNING', 'QUEUED'].includes(operation.status)) {
       const persist = operation.stages.find((s) => s.name === 'PERSIST');
+      const timed = operation.stages.filter((s) => s.startedAt && s.finishedAt);
       return {
         status: operation.status,
         counts: Object.fromEntries(persist?.counts.map((c) => [c.name, c.value]) ?? []),
+        stages: Object.fromEntries(
+          timed.map((s) => [s.name, Date.parse(s.finishedAt!) - Date.parse(s.startedAt!)]),
+        ),
       };
     }
     // Polls every 5 ms: well under the 50 ms no-op target, so polling does not hide the sync's own time.
@@ -163,6 +177,7 @@ try {
       peerValue: floorMs,
       target: 'value ≤ 2× floor',
       pass: cold.ms <= 2 * floorMs,
+      note: `stage ms ${JSON.stringify(cold.value.stages)}`,
     },
     {
       metric: 'no-op sync (directory unchanged)',
@@ -170,6 +185,7 @@ try {
       unit: 'ms',
       target: '≤ 50 ms',
       pass: noop.ms <= 50,
+      note: `stage ms ${JSON.stringify(noop.value.stages)}`,
     },
     {
       metric: `sync after one file changed (${JSON.stringify(oneFile.value.counts)})`,
@@ -177,6 +193,7 @@ try {
       unit: 'ms',
       target: '≤ 250 ms',
       pass: oneFile.ms <= 250,
+      note: `stage ms ${JSON.stringify(oneFile.value.stages)}`,
     },
     { metric: 'floor part: git clone --depth 1', value: f.clone, unit: 'ms' },
     { metric: 'floor part: parse with yaml', value: f.parse, unit: 'ms' },
