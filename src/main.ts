@@ -39,6 +39,7 @@ import { ParseCache } from './sync/git-sync/parse-cache.js';
 import { OperationService } from './sync/operation-service.js';
 import { Scheduler } from './sync/scheduler.js';
 import { SessionLocks } from './store/session-locks.js';
+import { WatchSupervisor } from './sync/watch/index.js';
 
 export interface App {
   readonly url: string;
@@ -105,19 +106,17 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     operations.failStale().catch((err: unknown) => log.warn({ err }, 'stale operation sweep failed'));
   }, STALE_SWEEP_MS);
 
-  const scheduler = new Scheduler({
-    orm,
-    locks: new SessionLocks(orm),
-    operations,
-    log,
-    operationType: 'RECONCILE',
-  });
+  // One lock session for every fabric this replica owns (schedules and watches), not a pool connection each.
+  const locks = new SessionLocks(orm);
+  const scheduler = new Scheduler({ orm, locks, operations, log, operationType: 'RECONCILE' });
   scheduler.start();
+  const watches = new WatchSupervisor({ orm, vault, events, locks, log });
+  watches.start();
 
   const tokens = new TokenService({ orm, redactor });
   const generatedAdminToken = await tokens.bootstrap(config.adminToken);
   const services: Services = {
-    fabrics: new FabricService({ orm, vault }),
+    fabrics: new FabricService({ orm, vault, onClusterChanged: (id) => void watches.refresh(id) }),
     repositories: new RepositoryService({ orm, vault, git }),
     tokens,
     operations,
@@ -151,8 +150,10 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     async close() {
       clearInterval(sweep);
       await scheduler.stop();
+      await watches.stop();
       await server.close();
       await operations.drain();
+      await locks.close();
       clusters.close();
       await events.close();
       await database.close();
