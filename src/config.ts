@@ -27,6 +27,8 @@ export interface Config {
   readonly maxQueryDepth: number;
   readonly maxQueryCost: number;
   readonly clusterConcurrency: number;
+  /** How often this replica looks for fabrics to schedule and watch; 0 = an API-only replica. */
+  readonly rescanSeconds: number;
 }
 
 interface SettingDoc {
@@ -58,6 +60,10 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'FABRIC_SYNC_MAX_QUERY_COST', help: 'GraphQL query cost limit (default 50000)' },
   { name: 'FABRIC_SYNC_INTROSPECTION', help: 'true/false; default on unless NODE_ENV=production' },
   { name: 'FABRIC_SYNC_CLUSTER_CONCURRENCY', help: 'concurrent requests per cluster (default 16)' },
+  {
+    name: 'FABRIC_SYNC_RESCAN_SECONDS',
+    help: 'how often a replica claims fabrics to schedule and watch (default 5; 0 = API only)',
+  },
   { name: 'LOG_LEVEL', help: `one of ${LOG_LEVELS.join(', ')} (default info)` },
   { name: 'LOG_FORMAT', help: 'json or pretty (default json)' },
   { name: 'NODE_ENV', help: 'production turns introspection off by default' },
@@ -160,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryDepth: read.integer('FABRIC_SYNC_MAX_QUERY_DEPTH', 12, 2, 100),
     maxQueryCost: read.integer('FABRIC_SYNC_MAX_QUERY_COST', 50_000, 10, 10_000_000),
     clusterConcurrency: read.integer('FABRIC_SYNC_CLUSTER_CONCURRENCY', 16, 1, 256),
+    rescanSeconds: read.integer('FABRIC_SYNC_RESCAN_SECONDS', 5, 0, 3600),
   };
   if (config.adminToken !== undefined && config.adminToken.length < 32) {
     read.problems.push('FABRIC_SYNC_ADMIN_TOKEN: must be at least 32 characters');

@@ -108,10 +108,14 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
 
   // One lock session for every fabric this replica owns (schedules and watches), not a pool connection each.
   const locks = new SessionLocks(orm);
-  const scheduler = new Scheduler({ orm, locks, operations, log, operationType: 'RECONCILE' });
-  scheduler.start();
-  const watches = new WatchSupervisor({ orm, vault, events, locks, log });
-  watches.start();
+  const rescanMs = config.rescanSeconds * 1000;
+  const scheduler = new Scheduler({ orm, locks, operations, log, operationType: 'RECONCILE', rescanMs });
+  const watches = new WatchSupervisor({ orm, vault, events, locks, log, rescanMs });
+  // An API-only replica (rescan 0) serves requests and leaves schedules and watches to the others.
+  if (rescanMs > 0) {
+    scheduler.start();
+    watches.start();
+  }
 
   const tokens = new TokenService({ orm, redactor });
   const generatedAdminToken = await tokens.bootstrap(config.adminToken);

@@ -8,6 +8,7 @@ import {
   ClusterError,
   type ClusterClient,
   type ClusterClients,
+  type ClusterSettings,
   type ConnectionResult,
 } from '../cluster/index.js';
 import { listLiveSet, type LiveSet } from '../cluster/live-set.js';
@@ -36,20 +37,22 @@ export async function loadFabricCluster(deps: FabricClusterDeps, fabricId: strin
   if (!fabric) throw notFound('fabric', fabricId);
   const server = fabric.clusterServer;
   if (!server) return { fabric, client: undefined };
-  const client = deps.clusters.get(fabric.id, fabric.clusterGeneration, () => {
-    const token = deps.vault.openOptional(
-      fabric.clusterTokenCiphertext,
-      SECRET_SLOTS.fabricClusterToken(fabric.id),
-    );
-    return {
-      server,
-      ...(token ? { token } : {}),
-      caPem: fabric.clusterCa,
-      namespace: fabric.clusterNamespace,
-      insecureSkipTlsVerify: fabric.clusterInsecureSkipTlsVerify,
-    };
-  });
+  const client = deps.clusters.get(fabric.id, fabric.clusterGeneration, () =>
+    clusterSettingsOf(fabric, server, deps.vault),
+  );
   return { fabric, client };
+}
+
+/** The settings a cluster client is built from; the fabric's token is opened (and so redacted) here. */
+export function clusterSettingsOf(fabric: Fabric, server: string, vault: Vault): ClusterSettings {
+  const token = vault.openOptional(fabric.clusterTokenCiphertext, SECRET_SLOTS.fabricClusterToken(fabric.id));
+  return {
+    server,
+    ...(token ? { token } : {}),
+    caPem: fabric.clusterCa,
+    namespace: fabric.clusterNamespace,
+    insecureSkipTlsVerify: fabric.clusterInsecureSkipTlsVerify,
+  };
 }
 
 /** For pipelines: a fabric without a cluster cannot run them. */

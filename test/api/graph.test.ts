@@ -7,14 +7,15 @@ import type { Manifest } from '../../src/domain/manifest.js';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { fabricFiles, generateFabric, shapeFor } from '../support/fixtures/index.js';
-import { collect, wsClient } from '../support/subscriptions.js';
+import { followOperation } from '../support/subscriptions.js';
 
 let t: TestApp;
 let git: GitServer;
 beforeAll(async () => {
   // Deep graph walks are what this API is for; the default cost limit is for untrusted clients.
+  // An API-only replica (no background scans), so the statement counts are the query's own.
   [t, git] = await Promise.all([
-    startTestApp({ env: { FABRIC_SYNC_MAX_QUERY_COST: '10000000' } }),
+    startTestApp({ env: { FABRIC_SYNC_MAX_QUERY_COST: '10000000', FABRIC_SYNC_RESCAN_SECONDS: '0' } }),
     startGitServer(),
   ]);
 });
@@ -43,15 +44,7 @@ async function syncedFabric(name: string, manifests: readonly Manifest[]): Promi
       f: createFabric.id,
     }),
   );
-  const client = wsClient(t.url, t.adminToken);
-  const events = await collect<{ operationProgress: { status: string } }>(
-    client,
-    `subscription($id: ID!) { operationProgress(operationId: $id) { status } }`,
-    { id: syncFabric.id },
-    (e) => e.operationProgress.status !== 'RUNNING',
-  ).done;
-  await client.dispose();
-  expect(events.at(-1)?.operationProgress.status).toBe('SUCCEEDED');
+  expect((await followOperation(t.url, t.adminToken, syncFabric.id)).at(-1)).toBe('SUCCEEDED');
   return createFabric.id;
 }
 

@@ -7,7 +7,8 @@ import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  // An API-only replica: no background schedule or watch scans add statements to the count.
+  t = await startTestApp({ env: { FABRIC_SYNC_RESCAN_SECONDS: '0' } });
   const repos: string[] = [];
   for (let i = 0; i < 5; i++) {
     const { createRepository } = dataOf(

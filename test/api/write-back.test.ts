@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
-import { collect, wsClient } from '../support/subscriptions.js';
+import { followOperation } from '../support/subscriptions.js';
 
 const USER = { username: 'writer', password: 'write-back-password-1' };
 let t: TestApp;
@@ -43,14 +43,7 @@ beforeAll(async () => {
       f: fabricId,
     }),
   );
-  const client = wsClient(t.url, t.adminToken);
-  await collect<{ operationProgress: { status: string } }>(
-    client,
-    `subscription($id: ID!) { operationProgress(operationId: $id) { status } }`,
-    { id: syncFabric.id },
-    (e) => e.operationProgress.status !== 'RUNNING',
-  ).done;
-  await client.dispose();
+  expect((await followOperation(t.url, t.adminToken, syncFabric.id)).at(-1)).toBe('SUCCEEDED');
 });
 afterAll(async () => {
   await t?.close();

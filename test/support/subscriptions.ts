@@ -74,3 +74,23 @@ export function collect<T>(
   });
   return { events, done, ready };
 }
+
+/** Follows an operation over graphql-ws to its end and returns every status it published. */
+export async function followOperation(
+  httpUrl: string,
+  token: string,
+  operationId: string,
+): Promise<string[]> {
+  const client = wsClient(httpUrl, token);
+  try {
+    const events = await collect<{ operationProgress: { status: string } }>(
+      client,
+      `subscription($id: ID!) { operationProgress(operationId: $id) { status } }`,
+      { id: operationId },
+      (e) => !['RUNNING', 'QUEUED'].includes(e.operationProgress.status),
+    ).done;
+    return events.map((e) => e.operationProgress.status);
+  } finally {
+    await client.dispose();
+  }
+}

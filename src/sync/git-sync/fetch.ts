@@ -1,51 +1,45 @@
 /** FETCH: bring the branch tip into the repository cache; an unchanged directory tree ends the sync early. */
-import { isWithin } from '../../domain/paths.js';
 import { GitError } from '../../git/git-error.js';
-import { Fabric } from '../../store/entities/index.js';
-import { repoAccessFor } from '../access.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError } from '../../domain/errors.js';
+import type { Vault } from '../../security/vault.js';
+import { loadFabricSource } from '../fabric-source.js';
 import { OperationFailure, type StageResult } from '../stage.js';
 import type { GitSyncContext } from './context.js';
 
 export async function fetchSource(ctx: GitSyncContext): Promise<StageResult> {
   const { orm, git, vault } = ctx.deps;
-  const em = orm.em.fork();
-  const fabric = await em.findOne(Fabric, ctx.op.fabricId, {
-    populate: ['repository', 'repository.credentialCiphertext'],
-  });
-  if (!fabric) throw new OperationFailure('the fabric was deleted');
-  const repo = fabric.repository?.getEntity();
-  if (!repo) throw new OperationFailure(`fabric ${fabric.name} has no repository; set repositoryId first`);
-  const branch = fabric.branch ?? repo.defaultBranch;
-  const access = repoAccessFor(repo, vault);
+  const { fabric, access, branch, excludeDirs } = await loadSource(orm.em.fork(), vault, ctx.op.fabricId);
   let commit: string;
   try {
     ({ commit } = await git.fetch(access, branch));
   } catch (err) {
     if (err instanceof GitError)
-      throw new OperationFailure(`fetching ${repo.name} (${branch}): ${err.message}`, [], { cause: err });
+      throw new OperationFailure(`fetching ${access.url} (${branch}): ${err.message}`, [], { cause: err });
     throw err;
   }
   await ctx.op.setCommit(commit);
   const tree = await git.treeHash(access, commit, fabric.directory);
   if (tree === null)
     throw new OperationFailure(
-      `directory "${fabric.directory}" does not exist in ${repo.name} at ${commit.slice(0, 12)}`,
+      `directory "${fabric.directory}" does not exist at ${commit.slice(0, 12)} of ${branch}`,
     );
-  Object.assign(ctx, { fabric, access, commit, tree });
+  Object.assign(ctx, { fabric, access, commit, tree, excludeDirs });
   if (tree === fabric.syncedTree)
     return {
       finishEarly: true,
       message: `no change in "${fabric.directory || '/'}" since the last sync`,
       counts: { changed: 0 },
     };
-  const siblings = await em.find(
-    Fabric,
-    { repository: repo.id, id: { $ne: fabric.id } },
-    { fields: ['directory', 'branch'] },
-  );
-  ctx.excludeDirs = siblings
-    .filter((f) => (f.branch ?? repo.defaultBranch) === branch && f.directory !== fabric.directory)
-    .map((f) => f.directory)
-    .filter((dir) => isWithin(dir, fabric.directory));
   return { counts: { changed: 1 } };
+}
+
+/** The fabric's repository, branch and directory; a fabric that cannot be synced fails the operation. */
+async function loadSource(em: EntityManager, vault: Vault, fabricId: string) {
+  try {
+    return await loadFabricSource(em, vault, fabricId);
+  } catch (err) {
+    if (err instanceof DomainError) throw new OperationFailure(err.message, [], { cause: err });
+    throw err;
+  }
 }

@@ -2,7 +2,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ClusterSettings } from '../../cluster/index.js';
 import type { FabricWatch } from '../../domain/states.js';
-import { SECRET_SLOTS, type Vault } from '../../security/vault.js';
+import type { Vault } from '../../security/vault.js';
+import { clusterSettingsOf } from '../fabric-connection.js';
 import { Fabric } from '../../store/entities/index.js';
 
 export interface WatchTarget {
@@ -22,18 +23,11 @@ export async function loadWatchTarget(
 ): Promise<WatchTarget | undefined> {
   const fabric = await orm.em.fork().findOne(Fabric, fabricId, { populate: ['clusterTokenCiphertext'] });
   if (!fabric?.clusterServer) return undefined;
-  const token = vault.openOptional(fabric.clusterTokenCiphertext, SECRET_SLOTS.fabricClusterToken(fabric.id));
   return {
     fabricId: fabric.id,
     fabricName: fabric.name,
     generation: fabric.clusterGeneration,
     watchStatus: fabric.watchStatus,
-    settings: {
-      server: fabric.clusterServer,
-      ...(token ? { token } : {}),
-      caPem: fabric.clusterCa,
-      namespace: fabric.clusterNamespace,
-      insecureSkipTlsVerify: fabric.clusterInsecureSkipTlsVerify,
-    },
+    settings: clusterSettingsOf(fabric, fabric.clusterServer, vault),
   };
 }

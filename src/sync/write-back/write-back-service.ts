@@ -16,7 +16,7 @@ import type { GitSource } from '../../git/git-source.js';
 import type { Vault } from '../../security/vault.js';
 import { ResourceRecord } from '../../store/entities/index.js';
 import type { OperationService } from '../operation-service.js';
-import { loadFabricSource, type FabricSource } from './fabric-source.js';
+import { loadFabricSource, type FabricSource } from '../fabric-source.js';
 import { syncCommit } from './follow-sync.js';
 import { ManifestTree } from './manifest-tree.js';
 import { applyPlanned, describeChange, planChanges, type PlannedChange } from './plan-changes.js';

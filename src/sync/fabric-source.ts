@@ -1,11 +1,11 @@
 /** Where a fabric's desired state lives in Git, resolved as the git sync's FETCH stage resolves it. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DomainError, notFound } from '../../domain/errors.js';
-import { isWithin } from '../../domain/paths.js';
-import type { RepoAccess } from '../../git/types.js';
-import type { Vault } from '../../security/vault.js';
-import { Fabric } from '../../store/entities/index.js';
-import { repoAccessFor } from '../access.js';
+import { DomainError, notFound } from '../domain/errors.js';
+import { isWithin } from '../domain/paths.js';
+import type { RepoAccess } from '../git/types.js';
+import type { Vault } from '../security/vault.js';
+import { Fabric } from '../store/entities/index.js';
+import { repoAccessFor } from './access.js';
 
 export interface FabricSource {
   readonly fabric: Fabric;
@@ -27,9 +27,13 @@ export async function loadFabricSource(
   if (!fabric) throw notFound('fabric', fabricId);
   const repo = fabric.repository?.getEntity();
   if (!repo) {
-    throw new DomainError('BAD_USER_INPUT', `fabric ${fabric.name} has no repository to write to`, {
-      field: 'fabricId',
-    });
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `fabric ${fabric.name} has no repository; set its repositoryId first`,
+      {
+        field: 'fabricId',
+      },
+    );
   }
   const branch = fabric.branch ?? repo.defaultBranch;
   const siblings = await em.find(
