@@ -31,6 +31,6 @@ const context = Object.entries(machine())
   .join('\n');
 await writeFile(
   path.join(BENCH_DIR, 'REPORT.md'),
-  `# fabric-sync benchmarks\n\nProduced by \`npm run bench\`; each figure stands next to its floor or outside peer, measured in the same run.\nRatios are the headline: absolute times move with the machine's load.\n\n${context}\n\n${sections.join('\n')}`,
+  `# fabric-sync benchmarks\n\nProduced by \`npm run bench\`; each figure stands next to its floor or outside peer, measured in the same run of its benchmark (the date under each heading).\nRatios are the headline: absolute times move with the machine's load.\n\n${context}\n\n${sections.join('\n')}`,
 );
 console.log(`\nwrote bench/REPORT.md (${reports.length} reports)`);
