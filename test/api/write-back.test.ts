@@ -7,17 +7,26 @@ import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
 import { followOperation } from '../support/subscriptions.js';
+import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 
 const USER = { username: 'writer', password: 'write-back-password-1' };
 let t: TestApp;
 let git: GitServer;
 let repo: TestRepo;
 let fabricId: string;
+let kube: KubeApiServer;
+let files: string[];
 const manifests = generateFabric({ seed: 11 });
 
 beforeAll(async () => {
-  [t, git] = await Promise.all([startTestApp(), startGitServer({ users: [USER] })]);
+  [t, git, kube] = await Promise.all([
+    startTestApp(),
+    startGitServer({ users: [USER] }),
+    startKubeApiServer({ emulateFabricWebhooks: true }),
+  ]);
   repo = await git.createRepo('write-back', fabricFiles(manifests, { files: 10, dir: 'fabric' }));
+  files = Object.keys(fabricFiles(manifests, { files: 10, dir: 'fabric' }));
   const { createRepository } = dataOf(
     await t.gql<{ createRepository: { id: string } }>(
       `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
@@ -34,7 +43,12 @@ beforeAll(async () => {
     await t.gql<{ createFabric: { id: string } }>(
       `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
       {
-        i: { name: 'wb', repositoryId: createRepository.id, directory: 'fabric' },
+        i: {
+          name: 'wb',
+          repositoryId: createRepository.id,
+          directory: 'fabric',
+          cluster: { server: kube.url, token: kube.token, caCert: kube.caPem },
+        },
       },
     ),
   ).createFabric.id;
@@ -48,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await git?.close();
+  await kube?.close();
 });
 
 const RESULT = `commit branch record { id name labels } operation { status }`;
@@ -106,6 +121,43 @@ describe('write-back through GraphQL', () => {
       ),
     );
     expect(after.records.totalCount).toBe(0);
+  });
+
+  it('lands in the cluster: after an apply, the live object carries the edit Git now holds', async () => {
+    const sw = manifests.find((m) => m.kind === 'Switch')!;
+    const { records } = dataOf(
+      await t.gql<{ records: { nodes: { id: string }[] } }>(
+        `query($f: ID!, $n: String) { records(fabricId: $f, kind: Switch, filter: { name: $n }) { nodes { id } } }`,
+        { f: fabricId, n: sw.metadata.name },
+      ),
+    );
+    dataOf(
+      await t.gql(
+        `mutation($id: ID!) { updateRecord(id: $id, input: { spec: { description: "edited through GraphQL" } }) { commit } }`,
+        {
+          id: records.nodes[0]!.id,
+        },
+      ),
+    );
+    expect(await repo.readFile(files.find((f) => f.includes('-switch-'))!)).toContain(
+      'edited through GraphQL',
+    );
+    const { applyFabric } = dataOf(
+      await t.gql<{ applyFabric: { id: string } }>(`mutation($f: ID!) { applyFabric(fabricId: $f) { id } }`, {
+        f: fabricId,
+      }),
+    );
+    expect((await followOperation(t.url, t.adminToken, applyFabric.id)).at(-1)).toBe('SUCCEEDED');
+    const kc = new KubeConfig();
+    kc.loadFromString(kube.kubeconfigYaml());
+    const live = (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+      group: 'wiring.githedgehog.com',
+      version: 'v1beta1',
+      namespace: 'default',
+      plural: 'switches',
+      name: sw.metadata.name,
+    })) as { spec: { description?: string } };
+    expect(live.spec.description).toBe('edited through GraphQL');
   });
 
   it('refuses an invalid object before it reaches Git, listing the issues', async () => {
