@@ -3,6 +3,7 @@
  * sees fabric B: single objects come back null or NOT_FOUND, lists leave B out, subscriptions refuse.
  * A check at the end fails when a root field is added without a row here.
  */
+import { randomUUID } from 'node:crypto';
 import { buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,8 @@ const ids = {} as {
   opA: string;
   opB: string;
   doomed: Record<Principal, string>;
+  recordB: string;
+  driftB: string;
 };
 
 async function admin<T>(query: string, variables: Record<string, unknown> = {}) {
@@ -76,6 +79,35 @@ beforeAll(async () => {
     );
     ids.doomed[principal] = createFabric.id;
   }
+  // A record and a drift report of fabric B, written straight to the database: the git sync and
+  // drift check that would make them need a reachable remote and cluster, which this test has not.
+  const fabricB = Buffer.from(ids.fabricB, 'base64url').toString().split(':')[1]!;
+  const [recordId, reportId] = [randomUUID(), randomUUID()];
+  const knex = t.db.orm.em.getConnection().getKnex();
+  const now = new Date();
+  await knex('record').insert({
+    id: recordId,
+    fabric_id: fabricB,
+    kind: 'SwitchGroup',
+    namespace: 'default',
+    name: 'group-b',
+    labels: '{}',
+    annotations: '{}',
+    spec: '{}',
+    canonical_hash: 'x',
+    state: 'PENDING',
+    created_at: now,
+    updated_at: now,
+  });
+  await knex('drift_report').insert({
+    id: reportId,
+    fabric_id: fabricB,
+    score: 0,
+    counts: '{}',
+    created_at: now,
+  });
+  ids.recordB = Buffer.from(`Record:${recordId}`).toString('base64url');
+  ids.driftB = Buffer.from(`DriftReport:${reportId}`).toString('base64url');
 });
 afterAll(async () => t?.close());
 
@@ -97,7 +129,6 @@ const EDIT_A = ['admin', 'editorA', 'globalEditor'] as const;
 const GLOBAL_EDIT = ['admin', 'globalEditor'] as const;
 const ADMIN = ['admin'] as const;
 
-const NONE = Buffer.from('Record:00000000-0000-4000-8000-000000000000').toString('base64url');
 const DENIED_CODES = ['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED'];
 const byErrors = (result: GraphQLResult): Outcome =>
   result.errors?.some((e) => DENIED_CODES.includes(e.extensions?.code ?? '')) ? 'deny' : 'allow';
@@ -156,9 +187,9 @@ const CASES: readonly Case[] = [
   },
   {
     field: 'record',
-    query: () =>
-      `query { record(id: "${Buffer.from('Record:00000000-0000-4000-8000-000000000000').toString('base64url')}") { id } }`,
-    allowed: [],
+    query: () => `query($id: ID!) { record(id: $id) { id } }`,
+    variables: () => ({ id: ids.recordB }),
+    allowed: READ_B,
     judge: byNull('record'),
   },
   {
@@ -176,9 +207,9 @@ const CASES: readonly Case[] = [
   },
   {
     field: 'driftReport',
-    query: () =>
-      `query { driftReport(id: "${Buffer.from('DriftReport:00000000-0000-4000-8000-000000000000').toString('base64url')}") { id } }`,
-    allowed: [],
+    query: () => `query($id: ID!) { driftReport(id: $id) { id } }`,
+    variables: () => ({ id: ids.driftB }),
+    allowed: READ_B,
     judge: byNull('driftReport'),
   },
   {
@@ -270,12 +301,19 @@ const CASES: readonly Case[] = [
     variables: () => ({ f: ids.fabricA }),
     allowed: EDIT_A,
   },
+  // Editing B's record needs edit on B; an allowed edit then fails upstream (B's remote is unreachable).
   {
     field: 'updateRecord',
-    query: () => `mutation { updateRecord(id: "${NONE}", input: { labels: { a: "b" } }) { commit } }`,
-    allowed: [],
+    query: () => `mutation($id: ID!) { updateRecord(id: $id, input: { labels: { a: "b" } }) { commit } }`,
+    variables: () => ({ id: ids.recordB }),
+    allowed: GLOBAL_EDIT,
   },
-  { field: 'deleteRecord', query: () => `mutation { deleteRecord(id: "${NONE}") { commit } }`, allowed: [] },
+  {
+    field: 'deleteRecord',
+    query: () => `mutation($id: ID!) { deleteRecord(id: $id) { commit } }`,
+    variables: () => ({ id: ids.recordB }),
+    allowed: GLOBAL_EDIT,
+  },
   {
     field: 'adoptOrphan',
     query: () => `mutation($f: ID!) { adoptOrphan(fabricId: $f, kind: VPC, name: "x") { commit } }`,
