@@ -7,6 +7,7 @@ import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
+import { createFabricWithRepository, runFabricOperation } from '../support/fabric-setup.js';
 import { collect, followOperation, wsClient } from '../support/subscriptions.js';
 
 let t: TestApp;
@@ -21,32 +22,12 @@ beforeAll(async () => {
     startKubeApiServer({ emulateFabricWebhooks: true }),
   ]);
   const repo = await git.createRepo('cancel', fabricFiles(generateFabric({ seed: 21 }), { files: 12 }));
-  const { createRepository } = dataOf(
-    await t.gql<{ createRepository: { id: string } }>(
-      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
-      {
-        i: { name: 'cancel', url: repo.httpUrl },
-      },
-    ),
-  );
-  fabricId = dataOf(
-    await t.gql<{ createFabric: { id: string } }>(
-      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
-      {
-        i: {
-          name: 'cancel',
-          repositoryId: createRepository.id,
-          cluster: { server: kube.url, token: kube.token, caCert: kube.caPem },
-        },
-      },
-    ),
-  ).createFabric.id;
-  const { syncFabric } = dataOf(
-    await t.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
-      f: fabricId,
-    }),
-  );
-  expect((await followOperation(t.url, t.adminToken, syncFabric.id)).at(-1)).toBe('SUCCEEDED');
+  ({ fabricId } = await createFabricWithRepository(t, {
+    name: 'cancel',
+    url: repo.httpUrl,
+    cluster: { server: kube.url, token: kube.token, caCert: kube.caPem },
+  }));
+  expect((await runFabricOperation(t, 'syncFabric', fabricId)).status).toBe('SUCCEEDED');
 });
 afterAll(async () => {
   await t?.close();

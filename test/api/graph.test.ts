@@ -7,7 +7,7 @@ import type { Manifest } from '../../src/domain/manifest.js';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { fabricFiles, generateFabric, shapeFor } from '../support/fixtures/index.js';
-import { followOperation } from '../support/subscriptions.js';
+import { createFabricWithRepository, runFabricOperation } from '../support/fabric-setup.js';
 
 let t: TestApp;
 let git: GitServer;
@@ -27,25 +27,9 @@ afterAll(async () => {
 /** A fabric synced from a repository holding `manifests`; returns its id. */
 async function syncedFabric(name: string, manifests: readonly Manifest[]): Promise<string> {
   const repo = await git.createRepo(name, fabricFiles(manifests, { files: 20 }));
-  const { createRepository } = dataOf(
-    await t.gql<{ createRepository: { id: string } }>(
-      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
-      { i: { name, url: repo.httpUrl } },
-    ),
-  );
-  const { createFabric } = dataOf(
-    await t.gql<{ createFabric: { id: string } }>(
-      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
-      { i: { name, repositoryId: createRepository.id } },
-    ),
-  );
-  const { syncFabric } = dataOf(
-    await t.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
-      f: createFabric.id,
-    }),
-  );
-  expect((await followOperation(t.url, t.adminToken, syncFabric.id)).at(-1)).toBe('SUCCEEDED');
-  return createFabric.id;
+  const { fabricId } = await createFabricWithRepository(t, { name, url: repo.httpUrl });
+  expect((await runFabricOperation(t, 'syncFabric', fabricId)).status).toBe('SUCCEEDED');
+  return fabricId;
 }
 
 const WALK = `query($f: ID!) {

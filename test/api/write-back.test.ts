@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
+import { createFabricWithRepository, runFabricOperation } from '../support/fabric-setup.js';
 import { followOperation } from '../support/subscriptions.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
@@ -27,37 +28,14 @@ beforeAll(async () => {
   ]);
   repo = await git.createRepo('write-back', fabricFiles(manifests, { files: 10, dir: 'fabric' }));
   files = Object.keys(fabricFiles(manifests, { files: 10, dir: 'fabric' }));
-  const { createRepository } = dataOf(
-    await t.gql<{ createRepository: { id: string } }>(
-      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
-      {
-        i: {
-          name: 'write-back',
-          url: repo.httpUrl,
-          auth: { kind: 'BASIC', username: USER.username, secret: USER.password },
-        },
-      },
-    ),
-  );
-  fabricId = dataOf(
-    await t.gql<{ createFabric: { id: string } }>(
-      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
-      {
-        i: {
-          name: 'wb',
-          repositoryId: createRepository.id,
-          directory: 'fabric',
-          cluster: { server: kube.url, token: kube.token, caCert: kube.caPem },
-        },
-      },
-    ),
-  ).createFabric.id;
-  const { syncFabric } = dataOf(
-    await t.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
-      f: fabricId,
-    }),
-  );
-  expect((await followOperation(t.url, t.adminToken, syncFabric.id)).at(-1)).toBe('SUCCEEDED');
+  ({ fabricId } = await createFabricWithRepository(t, {
+    name: 'wb',
+    url: repo.httpUrl,
+    auth: { kind: 'BASIC', username: USER.username, secret: USER.password },
+    directory: 'fabric',
+    cluster: { server: kube.url, token: kube.token, caCert: kube.caPem },
+  }));
+  expect((await runFabricOperation(t, 'syncFabric', fabricId)).status).toBe('SUCCEEDED');
 });
 afterAll(async () => {
   await t?.close();

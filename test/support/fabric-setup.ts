@@ -1,0 +1,49 @@
+/** The set-up most API tests share: a repository, a fabric reading it, and operations followed to their end. */
+import { dataOf, type TestApp } from './app.js';
+import { followOperation } from './subscriptions.js';
+
+export interface FabricSetup {
+  readonly name: string;
+  readonly url: string;
+  readonly auth?: { kind: string; username?: string; secret?: string };
+  readonly directory?: string;
+  readonly cluster?: { server: string; token: string; caCert: string };
+}
+
+/** Creates the repository (named after the fabric) and the fabric; returns their global ids. */
+export async function createFabricWithRepository(t: TestApp, setup: FabricSetup) {
+  const { name, url, auth, directory, cluster } = setup;
+  const { createRepository } = dataOf(
+    await t.gql<{ createRepository: { id: string } }>(
+      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
+      {
+        i: { name: `${name}-repo`, url, ...(auth ? { auth } : {}) },
+      },
+    ),
+  );
+  const { createFabric } = dataOf(
+    await t.gql<{ createFabric: { id: string } }>(
+      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
+      {
+        i: {
+          name,
+          repositoryId: createRepository.id,
+          ...(directory ? { directory } : {}),
+          ...(cluster ? { cluster } : {}),
+        },
+      },
+    ),
+  );
+  return { fabricId: createFabric.id, repositoryId: createRepository.id };
+}
+
+/** Starts `mutation(fabricId)` (syncFabric, applyFabric, …) and follows it; returns its id and final status. */
+export async function runFabricOperation(t: TestApp, mutation: string, fabricId: string) {
+  const started = dataOf(
+    await t.gql<Record<string, { id: string }>>(`mutation($f: ID!) { ${mutation}(fabricId: $f) { id } }`, {
+      f: fabricId,
+    }),
+  );
+  const id = Object.values(started)[0]!.id;
+  return { id, status: (await followOperation(t.url, t.adminToken, id)).at(-1) };
+}
