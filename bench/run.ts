@@ -10,7 +10,7 @@ import { RESULTS_DIR, machine, tableOf, type Report } from './report.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const BENCHES = ['git-sync', 'apply-drift', 'subscriptions'].filter(
+const BENCHES = ['git-sync', 'apply-drift', 'subscriptions', 'topology', 'end-to-end'].filter(
   (b) => only.length === 0 || only.includes(b),
 );
 

@@ -75,15 +75,19 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     redisUrl: config.redisUrl,
     onError: (err) => log.error({ err }, 'event bus error'),
   });
+  const metrics = new Metrics();
+  registerDatabaseGauges(metrics.registry, orm);
   const git = new GitSource({
     cacheDir: path.join(config.dataDir, 'git'),
     allowedSchemes: config.gitAllowSchemes,
     redact: (text) => redactor.redact(text),
+    onRemoteCall: metrics.observeGitRemote,
   });
-  const metrics = new Metrics();
-  registerDatabaseGauges(metrics.registry, orm);
   const gitDeps = { orm, git, vault, records: new RecordStore(orm), parseCache: new ParseCache() };
-  const clusters = new ClusterClients({ concurrency: config.clusterConcurrency });
+  const clusters = new ClusterClients({
+    concurrency: config.clusterConcurrency,
+    onRequest: metrics.observeClusterRequest,
+  });
   const clusterDeps = { orm, vault, events, clusters, liveState: new LiveStateStore(orm) };
   const driftDeps = { ...clusterDeps, drift: new DriftStore(orm) };
   const operations = new OperationService({
@@ -110,7 +114,15 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
   const locks = new SessionLocks(orm);
   const rescanMs = config.rescanSeconds * 1000;
   const scheduler = new Scheduler({ orm, locks, operations, log, operationType: 'RECONCILE', rescanMs });
-  const watches = new WatchSupervisor({ orm, vault, events, locks, log, rescanMs });
+  const watches = new WatchSupervisor({
+    orm,
+    vault,
+    events,
+    locks,
+    log,
+    rescanMs,
+    onReconnect: metrics.countWatchReconnect,
+  });
   // An API-only replica (rescan 0) serves requests and leaves schedules and watches to the others.
   if (rescanMs > 0) {
     scheduler.start();

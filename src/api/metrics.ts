@@ -1,6 +1,10 @@
 /** Prometheus metrics on /metrics (prom-client), one registry per process, no global state. */
 import type { ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ClusterRequestSample } from '../cluster/index.js';
+import type { GitRemoteSample } from '../git/index.js';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export class Metrics {
   readonly registry = new Registry();
@@ -23,6 +27,29 @@ export class Metrics {
     help: 'Operation stage durations by operation type, stage and outcome',
     labelNames: ['type', 'stage', 'status'] as const,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+
+  private readonly gitRemoteDuration = new Histogram({
+    name: 'fabric_sync_git_remote_duration_seconds',
+    help: 'Duration of git commands that talk to a remote (ls-remote, fetch) by outcome',
+    labelNames: ['command', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly clusterRequestDuration = new Histogram({
+    name: 'fabric_sync_cluster_request_duration_seconds',
+    help: 'Duration of each Kubernetes API request attempt by verb and outcome (ok or HTTP code / reason)',
+    labelNames: ['verb', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly watchReconnects = new Counter({
+    name: 'fabric_sync_watch_reconnects_total',
+    help: 'Kind watches that had to reconnect: expired (410 Gone, relist) or error (backoff)',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
 
@@ -54,6 +81,14 @@ export class Metrics {
           (Date.parse(stage.finishedAt) - Date.parse(stage.startedAt)) / 1000,
         );
   }
+
+  readonly observeGitRemote = ({ command, seconds, outcome }: GitRemoteSample): void =>
+    this.gitRemoteDuration.observe({ command, outcome }, seconds);
+
+  readonly observeClusterRequest = ({ verb, seconds, outcome }: ClusterRequestSample): void =>
+    this.clusterRequestDuration.observe({ verb, outcome }, seconds);
+
+  readonly countWatchReconnect = (reason: 'expired' | 'error'): void => this.watchReconnects.inc({ reason });
 
   trackSubscriptions(open: () => number): void {
     new Gauge({

@@ -29,6 +29,14 @@ export interface ClusterClientOptions {
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
   readonly pageSize?: number;
+  /** Told the duration and outcome ('ok' or the failure's HTTP code / reason) of every request attempt. */
+  readonly onRequest?: (request: ClusterRequestSample) => void;
+}
+
+export interface ClusterRequestSample {
+  readonly verb: 'discover' | 'list' | 'apply' | 'delete';
+  readonly seconds: number;
+  readonly outcome: string;
 }
 
 export interface ListOptions {
@@ -59,6 +67,7 @@ export class ClusterClient {
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private readonly pageSize: number;
+  private readonly onRequest: ClusterClientOptions['onRequest'];
 
   constructor(settings: ClusterSettings, options: ClusterClientOptions = {}) {
     const { concurrency = 16, timeoutMs = 30_000, retry = DEFAULT_RETRY, pageSize = 500 } = options;
@@ -72,13 +81,19 @@ export class ClusterClient {
     this.timeoutMs = timeoutMs;
     this.retry = retry;
     this.pageSize = pageSize;
+    this.onRequest = options.onRequest;
   }
 
   /** Version and served CRDs; never throws, the result says what went wrong. */
   async testConnection(signal?: AbortSignal): Promise<ConnectionResult> {
     try {
-      const version = await this.call('version', (o) => this.versions.getCode(o), signal);
-      const crds = await this.call('list CRDs', (o) => this.crds.listCustomResourceDefinition({}, o), signal);
+      const version = await this.call('discover', 'version', (o) => this.versions.getCode(o), signal);
+      const crds = await this.call(
+        'discover',
+        'list CRDs',
+        (o) => this.crds.listCustomResourceDefinition({}, o),
+        signal,
+      );
       return connectionSucceeded(version.gitVersion, crds.items);
     } catch (err) {
       return connectionFailed(describeFailure(err));
@@ -102,6 +117,7 @@ export class ClusterClient {
     let cont: string | undefined;
     do {
       const page = (await this.call(
+        'list',
         `list ${kind}`,
         (o) =>
           this.objects.listNamespacedCustomObject(
@@ -131,6 +147,7 @@ export class ClusterClient {
       refs.map(async (ref): Promise<ChangeSetEntry> => {
         try {
           await this.call(
+            'delete',
             ref,
             (o) =>
               this.objects.deleteNamespacedCustomObject(
@@ -166,6 +183,7 @@ export class ClusterClient {
     const info = kindInfo(m.kind);
     try {
       const reply = await this.call(
+        'apply',
         ref,
         (o) =>
           this.objects.patchNamespacedCustomObjectWithHttpInfo(
@@ -199,12 +217,24 @@ export class ClusterClient {
     return { group: info.group, version: info.version, namespace, plural: info.plural };
   }
 
-  private call<T>(target: Target, call: Call<T>, signal?: AbortSignal): Promise<T> {
+  private call<T>(
+    verb: ClusterRequestSample['verb'],
+    target: Target,
+    call: Call<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const observe = this.onRequest;
     const attempt = async () => {
+      const started = performance.now();
       try {
-        return await call(requestOptions({ agent: this.agent, timeoutMs: this.timeoutMs, signal }));
+        const result = await call(requestOptions({ agent: this.agent, timeoutMs: this.timeoutMs, signal }));
+        observe?.({ verb, seconds: (performance.now() - started) / 1000, outcome: 'ok' });
+        return result;
       } catch (err) {
-        throw toClusterError(err, target);
+        const error = toClusterError(err, target);
+        const outcome = String(error.failure.code ?? error.failure.reason);
+        observe?.({ verb, seconds: (performance.now() - started) / 1000, outcome });
+        throw error;
       }
     };
     return this.limiter.run(() => withRetry(attempt, this.retry, signal));

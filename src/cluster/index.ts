@@ -3,6 +3,7 @@ export {
   ClusterClient,
   FIELD_MANAGER,
   type ClusterClientOptions,
+  type ClusterRequestSample,
   type ListOptions,
 } from './cluster-client.js';
 export { ClusterClients } from './cluster-clients.js';

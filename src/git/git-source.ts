@@ -11,7 +11,7 @@ import { readManifests } from './read-manifests.js';
 import { redactorFor, type Redact } from './redact.js';
 import { checkBranch, checkCommit } from './refs.js';
 import { fetchBranch, remoteTip } from './fetch-branch.js';
-import { RepoGit, cachePathFor } from './repo-git.js';
+import { RepoGit, cachePathFor, type RepoGitOptions } from './repo-git.js';
 import { commitAndPush } from './write-back.js';
 import type { CommitRequest, ConnectionResult, ManifestFile, ReadOptions, RepoAccess } from './types.js';
 
@@ -24,6 +24,8 @@ export interface GitSourceOptions {
   readonly timeoutMs?: number;
   /** known_hosts used for SSH host key checks. */
   readonly knownHostsFile?: string;
+  /** Told the duration and outcome of every command that talks to a remote (metrics). */
+  readonly onRemoteCall?: RepoGitOptions['onRemoteCall'];
   /** Applied to every message that leaves GitSource, after the repository's own secrets are removed. */
   readonly redact?: Redact;
 }

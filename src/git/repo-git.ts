@@ -17,6 +17,16 @@ export interface RepoGitOptions {
   readonly timeoutMs: number;
   readonly knownHostsFile?: string;
   readonly redact: Redact;
+  /** Told how long each command that talks to the remote took, and whether it worked. */
+  readonly onRemoteCall?: (call: GitRemoteSample) => void;
+}
+
+export interface GitRemoteSample {
+  /** The git subcommand: ls-remote, fetch, push. */
+  readonly command: string;
+  readonly seconds: number;
+  /** 'ok', or the GitError status (AUTH_FAILED, UNREACHABLE, …). */
+  readonly outcome: string;
 }
 
 interface CallOptions {
@@ -25,6 +35,8 @@ interface CallOptions {
   /** Extra environment, e.g. GIT_INDEX_FILE or the author of a commit. */
   readonly env?: Readonly<Record<string, string>>;
 }
+
+const REMOTE_COMMANDS = new Set(['ls-remote', 'fetch', 'push', 'clone']);
 
 /** Names the cache after the repository id, readable and collision-free. */
 export function cachePathFor(cacheDir: string, repoId: string): string {
@@ -53,12 +65,23 @@ export class RepoGit {
 
   /** Runs a command that talks to the remote; a failure throws a classified GitError. */
   async remote(args: readonly string[], call: CallOptions = {}): Promise<GitResult> {
+    const started = performance.now();
     const result = await this.run(args, call, { credentials: true });
-    if (result.code === 0) return result;
+    const observe = (outcome: string) =>
+      this.options.onRemoteCall?.({
+        command: args.find((a) => REMOTE_COMMANDS.has(a)) ?? 'other',
+        seconds: (performance.now() - started) / 1000,
+        outcome,
+      });
+    if (result.code === 0) {
+      observe('ok');
+      return result;
+    }
     const failure = classifyFailure(result.stderr, {
       timedOut: result.timedOut,
       timeoutMs: this.options.timeoutMs,
     });
+    observe(failure.status);
     throw new GitError(failure.status, this.redact(`repository ${this.repo.id}: ${failure.message}`));
   }
 

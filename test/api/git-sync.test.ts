@@ -188,6 +188,9 @@ describe('metrics', () => {
     );
     expect(text).toMatch(/fabric_sync_operations_total\{type="GIT_SYNC",status="FAILED"\} [1-9]/);
     expect(text).toMatch(/fabric_sync_db_pool_connections\{state="free"\}/);
+    expect(text).toMatch(
+      /fabric_sync_git_remote_duration_seconds_count\{command="fetch",outcome="ok"\} [1-9]/,
+    );
   });
 });
 
@@ -209,6 +212,11 @@ describe('credentials', () => {
     expect(result.testRepositoryConnection.connectionStatus).toBe('AUTH_FAILED');
     expect(JSON.stringify(result)).not.toContain(wrong);
     expect(t.logs.join('\n')).not.toContain(wrong);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /fabric_sync_git_remote_duration_seconds_count\{command="ls-remote",outcome="AUTH_FAILED"\} [1-9]/,
+    );
+    expect(metrics).not.toContain(wrong);
   });
 
   it('reports CONNECTED with the right password', async () => {

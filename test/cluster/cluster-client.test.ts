@@ -1,6 +1,11 @@
 /** The per-fabric cluster client against the test kube-apiserver: connection, TLS, apply, list, delete, faults. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterClient, ClusterClients, type ClusterSettings } from '../../src/cluster/index.js';
+import {
+  ClusterClient,
+  ClusterClients,
+  type ClusterRequestSample,
+  type ClusterSettings,
+} from '../../src/cluster/index.js';
 import type { Manifest } from '../../src/domain/manifest.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
 
@@ -136,6 +141,23 @@ describe('ClusterClient', () => {
       kube.faults.failRequests({ status: 429, count: 6, retryAfterSeconds: 0 });
       const second = await client().apply(['r-5', 'r-6'].map((n) => vpc(n)));
       expect(second.map((e) => e.action)).toEqual(['CREATED', 'CREATED']);
+    });
+
+    it('tells its observer about every request attempt, failed ones with their HTTP code', async () => {
+      const samples: ClusterRequestSample[] = [];
+      const observed = new ClusterClient(settings, { retry: RETRY, onRequest: (s) => samples.push(s) });
+      clients.push(observed);
+      kube.faults.failRequests({ status: 503, count: 2, retryAfterSeconds: 0 });
+      const [entry] = await observed.apply([vpc('observed-1')]);
+      expect(entry?.action).toBe('CREATED');
+      await observed.list('VPC');
+      expect(samples.map((s) => `${s.verb} ${s.outcome}`)).toEqual([
+        'apply 503',
+        'apply 503',
+        'apply ok',
+        'list ok',
+      ]);
+      expect(samples.every((s) => s.seconds >= 0 && s.seconds < 5)).toBe(true);
     });
 
     it('gives up on a server that keeps failing, with a retryable error', async () => {

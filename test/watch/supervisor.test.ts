@@ -32,6 +32,7 @@ describe('WatchSupervisor', () => {
   let supervisor: WatchSupervisor;
   let statuses: Signals<FabricStatusEvent>;
   let records: Signals<RecordEvent>;
+  const reconnects: string[] = [];
   const stops: (() => Promise<void>)[] = [];
   const manifests = generateFabric();
   const find = (kind: string) => manifests.find((m) => m.kind === kind)!;
@@ -47,7 +48,7 @@ describe('WatchSupervisor', () => {
     stops.push(s.stop, r.stop);
     statuses = s.signals;
     records = r.signals;
-    supervisor = w.supervisor();
+    supervisor = w.supervisor({ onReconnect: (reason) => reconnects.push(reason) });
   }, 90_000);
   afterAll(async () => {
     await supervisor?.stop();
@@ -154,6 +155,8 @@ describe('WatchSupervisor', () => {
     w.sync.kube.compact();
     await watchStatus('ACTIVE', 'the watch after the relist', from);
     await expectRecordsEqualCluster();
+    // The cut streams reconnect after an error; the compacted history makes the resumes expire (410).
+    expect(new Set(reconnects)).toEqual(new Set(['error', 'expired']));
     const names = records.seen.slice(-10).map((e) => `${e.type} ${e.kind} ${e.name}`);
     expect(names).toEqual(
       expect.arrayContaining([

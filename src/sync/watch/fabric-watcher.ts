@@ -6,7 +6,13 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { refOf } from '../../cluster/index.js';
-import { WatchSource, watchKind, type WatchEvent, type WatchSourceOptions } from '../../cluster/watch.js';
+import {
+  WatchSource,
+  isExpired,
+  watchKind,
+  type WatchEvent,
+  type WatchSourceOptions,
+} from '../../cluster/watch.js';
 import { KIND_NAMES, formatRef } from '../../domain/kinds.js';
 import type { Manifest } from '../../domain/manifest.js';
 import type { FabricWatch } from '../../domain/states.js';
@@ -32,6 +38,8 @@ export interface FabricWatcherDeps {
   readonly events: Pick<EventBus, 'publish'>;
   readonly log: Logger;
   readonly tuning?: WatchTuning;
+  /** Told each time a kind's watch must reconnect: 'expired' after a 410, 'error' otherwise (metrics). */
+  readonly onReconnect?: (reason: 'expired' | 'error') => void;
 }
 
 export interface StopOptions {
@@ -84,7 +92,11 @@ export class FabricWatcher {
           kind,
           seed: known.get(kind) ?? [],
           onEvent: (event) => this.batcher.push(event),
-          onStatus: (status) => this.status.update(status),
+          onStatus: (status) => {
+            if (status.state === 'RETRYING')
+              this.deps.onReconnect?.(isExpired(status.error) ? 'expired' : 'error');
+            this.status.update(status);
+          },
           ...(backoff ? { backoff } : {}),
         },
         this.abort.signal,

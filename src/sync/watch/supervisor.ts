@@ -13,7 +13,12 @@ import type { EventBus } from '../../events/index.js';
 import type { Vault } from '../../security/vault.js';
 import type { AdvisoryLocks, Lease } from '../../store/advisory-locks.js';
 import { WatchStore } from '../../store/watch-store.js';
-import { FabricWatcher, type StopOptions, type WatchTuning } from './fabric-watcher.js';
+import {
+  FabricWatcher,
+  type FabricWatcherDeps,
+  type StopOptions,
+  type WatchTuning,
+} from './fabric-watcher.js';
 import { loadWatchTarget } from './target.js';
 
 export interface WatchSupervisorOptions {
@@ -26,6 +31,7 @@ export interface WatchSupervisorOptions {
   readonly rescanMs?: number;
   readonly tuning?: WatchTuning;
   readonly random?: () => number;
+  readonly onReconnect?: FabricWatcherDeps['onReconnect'];
 }
 
 interface Owned {
@@ -141,6 +147,7 @@ export class WatchSupervisor {
       events,
       log,
       ...(tuning ? { tuning } : {}),
+      ...(this.options.onReconnect ? { onReconnect: this.options.onReconnect } : {}),
     });
     await watcher.start();
     log.info({ fabricId, generation: target.generation }, 'watching this fabric’s cluster');
