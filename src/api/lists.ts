@@ -11,23 +11,17 @@ import {
   Fabric,
   GitRepository,
   Operation,
-  ResourceRecord,
 } from '../store/entities/index.js';
-import type {
-  GFabricFilter,
-  GOperationStatus,
-  GRecordFilter,
-  GRepositoryFilter,
-} from './generated/graphql.js';
+import type { GFabricFilter, GOperationStatus, GRepositoryFilter } from './generated/graphql.js';
 import { fromGlobalId } from './ids.js';
-import { decodeCursor, pageSize, toPage, type Page } from './pagination.js';
+import { decodeCursor, emptyPage, pageSize, toPage, type Page } from './pagination.js';
 
 export interface PageArgs {
   readonly first?: number | null;
   readonly after?: string | null;
 }
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** `{ fabric: … }` limited to readable fabrics, or null when the caller can read none. */
 function readableFabrics(auth: Authorizer): { $in: string[] } | undefined | null {
@@ -35,14 +29,6 @@ function readableFabrics(auth: Authorizer): { $in: string[] } | undefined | null
   if (ids === 'ALL') return undefined;
   return ids.length ? { $in: ids } : null;
 }
-
-const emptyPage = <T>(): Page<T> =>
-  toPage<T>(
-    [],
-    0,
-    () => [],
-    async () => 0,
-  );
 
 export async function listFabrics(
   em: EntityManager,
@@ -114,59 +100,6 @@ async function repositoriesOfFabrics(em: EntityManager, fabricIds: readonly stri
     { fields: ['repository'] },
   );
   return [...new Set(fabrics.flatMap((f) => (f.repository ? [f.repository.id] : [])))];
-}
-
-export function recordWhere(
-  fabricId: string,
-  kind: string | null | undefined,
-  filter: GRecordFilter | null | undefined,
-) {
-  const f = filter ?? {};
-  const where: FilterQuery<ResourceRecord> = {
-    fabric: fabricId,
-    ...(kind ? { kind } : {}),
-    ...(f.name ? { name: f.name } : {}),
-    ...(f.nameContains ? { name: { $ilike: likePattern(f.nameContains) } } : {}),
-    ...(f.state ? { state: f.state } : {}),
-    ...(f.sourceFile ? { sourceFile: f.sourceFile } : {}),
-    ...(f.labels && typeof f.labels === 'object'
-      ? { labels: { $contains: f.labels as Record<string, string> } }
-      : {}),
-  };
-  return where;
-}
-
-export async function listRecords(
-  em: EntityManager,
-  fabricId: string,
-  args: PageArgs & { kind?: string | null; filter?: GRecordFilter | null },
-) {
-  const where = recordWhere(fabricId, args.kind, args.filter);
-  const limit = pageSize(args.first);
-  const after = decodeCursor(args.after, 3);
-  const keyset = after
-    ? {
-        $or: [
-          { kind: { $gt: String(after[0]) } },
-          { kind: String(after[0]), namespace: { $gt: String(after[1]) } },
-          { kind: String(after[0]), namespace: String(after[1]), name: { $gt: String(after[2]) } },
-        ],
-      }
-    : {};
-  const rows = await em.find(
-    ResourceRecord,
-    { $and: [where, keyset] },
-    {
-      orderBy: { kind: 'asc', namespace: 'asc', name: 'asc' },
-      limit: limit + 1,
-    },
-  );
-  return toPage(
-    rows,
-    limit,
-    (r) => [r.kind, r.namespace, r.name],
-    () => em.count(ResourceRecord, where),
-  );
 }
 
 /** Newest first; the cursor is (createdAt, id) so equal timestamps still page exactly. */

@@ -3,6 +3,7 @@
  * relation and request, never one per parent (architecture §8).
  */
 import DataLoader from 'dataloader';
+import { createFabricPageLoader } from './fabric-pages.js';
 import { createRecordPageLoader } from './record-pages.js';
 import { createGraphLoaders } from './graph-loaders.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -38,6 +39,15 @@ async function newestPerFabric<T extends { fabric: { id: string } }>(
 export function createLoaders(em: EntityManager) {
   return {
     recordPages: createRecordPageLoader(em),
+    /** `Fabric.operations`: newest first, the same cursors as the root `operations` list. */
+    operationPages: createFabricPageLoader(em, {
+      table: 'operation',
+      entity: Operation,
+      keyColumns: ['created_at', 'id'],
+      descending: true,
+      keyOf: (op) => [op.createdAt.toISOString(), op.id],
+      narrow: () => undefined,
+    }),
     graph: createGraphLoaders(em),
     /** References whose target is not a record of the fabric (profiles are not records: left out). */
     danglingReferences: new DataLoader<string, DanglingRow[]>(async (fabricIds) => {

@@ -61,3 +61,11 @@ export function toPage<T>(
     },
   };
 }
+
+export const emptyPage = <T>(): Page<T> =>
+  toPage<T>(
+    [],
+    0,
+    () => [],
+    async () => 0,
+  );

@@ -194,6 +194,43 @@ describe('metrics', () => {
   });
 });
 
+describe('a fabric’s operations', () => {
+  interface OpsPage {
+    totalCount: number;
+    edges: { cursor: string; node: { id: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  }
+  const PAGE = 'totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor }';
+
+  it('pages newest first with the same cursors as the root operations list', async () => {
+    const { fabric } = dataOf(
+      await t.gql<{ fabric: { id: string; operations: OpsPage } }>(
+        `{ fabric(name: "east") { id operations(first: 2) { ${PAGE} } } }`,
+      ),
+    );
+    const root = async (after: string | null) =>
+      dataOf(
+        await t.gql<{ operations: OpsPage }>(
+          `query($f: ID!, $a: String) { operations(fabricId: $f, first: 2, after: $a) { ${PAGE} } }`,
+          { f: fabric.id, a: after },
+        ),
+      ).operations;
+    const nested = async (after: string | null) =>
+      dataOf(
+        await t.gql<{ fabric: { operations: OpsPage } }>(
+          `query($a: String) { fabric(name: "east") { operations(first: 2, after: $a) { ${PAGE} } } }`,
+          { a: after },
+        ),
+      ).fabric.operations;
+    expect(fabric.operations.totalCount).toBeGreaterThanOrEqual(3);
+    expect(fabric.operations).toEqual(await root(null));
+    const second = await nested(fabric.operations.pageInfo.endCursor);
+    expect(second).toEqual(await root(fabric.operations.pageInfo.endCursor));
+    const ids = [...fabric.operations.edges, ...second.edges].map((e) => e.node.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
 describe('credentials', () => {
   it('reports AUTH_FAILED for a wrong password, and the password appears nowhere', async () => {
     const repo = await git.createRepo('locked', { 'a.yaml': '' });

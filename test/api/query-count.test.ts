@@ -1,6 +1,6 @@
 /**
- * DataLoaders at work: a page of fabrics with their counts, repositories, latest operation and
- * first records costs the same number of SQL statements for 5 fabrics as for 50.
+ * DataLoaders at work: a page of fabrics with their counts, repositories, latest operation, first
+ * records (filtered or not) and operations costs the same number of SQL statements for 5 fabrics as for 50.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
@@ -40,6 +40,8 @@ const QUERY = `query($n: Int!) {
       lastOperation { id status }
       drift { score }
       records(first: 5) { totalCount nodes { name } }
+      filtered: records(first: 5, filter: { nameContains: "leaf" }) { totalCount nodes { name } }
+      operations(first: 3) { totalCount nodes { id status } }
     }
   }
 }`;

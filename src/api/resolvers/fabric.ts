@@ -8,7 +8,6 @@ import type {
   GGitRepositoryResolvers,
 } from '../generated/graphql.js';
 import { toGlobalId } from '../ids.js';
-import { listOperations } from '../lists.js';
 
 export const Fabric: GFabricResolvers<ApiContext> = {
   id: (f) => toGlobalId('Fabric', f.id),
@@ -17,7 +16,7 @@ export const Fabric: GFabricResolvers<ApiContext> = {
   recordCounts: (f) => KIND_NAMES.map((kind) => ({ kind, count: f.kindCounts[kind] ?? 0 })),
   records: (f, args, ctx) => ctx.loaders.recordPages.load(f, args),
   lastOperation: (f, _a, ctx) => ctx.loaders.lastOperation.load(f.id),
-  operations: (f, args, ctx) => listOperations(ctx.em, ctx.auth, { ...args, fabricId: f.id }),
+  operations: (f, args, ctx) => ctx.loaders.operationPages.load(f, args),
   drift: (f, _a, ctx) => ctx.loaders.latestDrift.load(f.id),
   danglingReferences: (f, _a, ctx) => ctx.loaders.danglingReferences.load(f.id) as never,
 };

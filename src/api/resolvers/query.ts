@@ -9,14 +9,8 @@ import {
 import type { ApiContext } from '../context.js';
 import type { GQueryResolvers } from '../generated/graphql.js';
 import { fromGlobalId, parseGlobalId } from '../ids.js';
-import {
-  listApiTokens,
-  listDriftReports,
-  listFabrics,
-  listOperations,
-  listRecords,
-  listRepositories,
-} from '../lists.js';
+import { listApiTokens, listDriftReports, listFabrics, listOperations, listRepositories } from '../lists.js';
+import { emptyPage } from '../pagination.js';
 import { authorizedFabricId, requirePrincipal } from './guards.js';
 
 /** Loads what a global id names, or null when it does not exist or the caller may not see it. */
@@ -69,8 +63,10 @@ export const Query: GQueryResolvers<ApiContext> = {
     const repo = await loadNode(ctx, id);
     return repo instanceof GitRepository ? repo : null;
   },
-  records: (_p, { fabricId, kind, ...args }, ctx) =>
-    listRecords(ctx.em, authorizedFabricId(ctx, fabricId, 'read'), { ...args, kind: kind ?? null }),
+  records: async (_p, { fabricId, ...args }, ctx) => {
+    const fabric = await ctx.loaders.fabric.load(authorizedFabricId(ctx, fabricId, 'read'));
+    return fabric ? ctx.loaders.recordPages.load(fabric, args) : emptyPage();
+  },
   record: async (_p, { id }, ctx) => {
     const record = await loadNode(ctx, id);
     return record instanceof ResourceRecord ? record : null;

@@ -1,0 +1,108 @@
+/**
+ * A page of one fabric's rows (records, operations, …) for many fabrics at once: one windowed query
+ * per distinct argument set (row_number per fabric), so a list of fabrics with a nested connection
+ * costs a constant number of statements, whatever the number of fabrics.
+ */
+import DataLoader from 'dataloader';
+import type { Knex } from '@mikro-orm/knex';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Fabric } from '../store/entities/index.js';
+import { decodeCursor, pageSize, toPage, type CursorKey, type Page } from './pagination.js';
+
+export interface FabricPageArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
+
+export interface FabricPageSpec<T extends { fabric: { id: string } }, A extends FabricPageArgs> {
+  readonly table: string;
+  readonly entity: new () => T;
+  /** The keyset: columns in sort order, all ascending or all descending. */
+  readonly keyColumns: readonly string[];
+  readonly descending: boolean;
+  readonly keyOf: (row: T) => CursorKey;
+  /** Narrows the rows to the arguments' filter (the fabric is already narrowed). */
+  readonly narrow: (q: Knex.QueryBuilder, args: A) => void;
+  /** A total known without a query (e.g. kept counts), or undefined to count the narrowed rows. */
+  readonly knownTotal?: (fabric: Fabric, args: A) => number | undefined;
+}
+
+export interface FabricPageLoader<T, A> {
+  load(fabric: Fabric, args: A): Promise<Page<T>>;
+}
+
+export function createFabricPageLoader<T extends { fabric: { id: string } }, A extends FabricPageArgs>(
+  em: EntityManager,
+  spec: FabricPageSpec<T, A>,
+): FabricPageLoader<T, A> {
+  const knex = em.getConnection().getKnex();
+  const direction = spec.descending ? 'desc' : 'asc';
+  const keyList = spec.keyColumns.join(', ');
+  const groups = new Map<string, DataLoader<Fabric, Page<T>>>();
+
+  const countLoader = (args: A) =>
+    new DataLoader<string, number>(async (fabricIds) => {
+      const q = knex(spec.table)
+        .select('fabric_id')
+        .count('* as n')
+        .whereIn('fabric_id', [...fabricIds])
+        .groupBy('fabric_id');
+      spec.narrow(q, args);
+      const counts = new Map((await q).map((r) => [r['fabric_id'] as string, Number(r['n'])]));
+      return fabricIds.map((id) => counts.get(id) ?? 0);
+    });
+
+  const makeLoader = (args: A) => {
+    const limit = pageSize(args.first);
+    const after = decodeCursor(args.after, spec.keyColumns.length);
+    const counts = countLoader(args);
+    return new DataLoader<Fabric, Page<T>, string>(
+      async (fabrics) => {
+        const inner = knex(spec.table)
+          .select(
+            '*',
+            knex.raw(
+              `row_number() over (partition by fabric_id order by ${spec.keyColumns.map((c) => `${c} ${direction}`).join(', ')}) as rn`,
+            ),
+          )
+          .whereIn(
+            'fabric_id',
+            fabrics.map((f) => f.id),
+          );
+        spec.narrow(inner, args);
+        if (after)
+          inner.whereRaw(`(${keyList}) ${spec.descending ? '<' : '>'} (${after.map(() => '?').join(', ')})`, [
+            ...after,
+          ]);
+        const rows: Record<string, unknown>[] = await knex
+          .select('*')
+          .from(inner.as('t'))
+          .where('rn', '<=', limit + 1)
+          .orderBy(['fabric_id', 'rn']);
+        const byFabric = new Map<string, T[]>();
+        for (const { rn: _rn, ...row } of rows) {
+          const entity = em.map(spec.entity, row);
+          const list = byFabric.get(entity.fabric.id);
+          if (list) list.push(entity);
+          else byFabric.set(entity.fabric.id, [entity]);
+        }
+        return fabrics.map((fabric) =>
+          toPage(byFabric.get(fabric.id) ?? [], limit, spec.keyOf, async () => {
+            const known = spec.knownTotal?.(fabric, args);
+            return known ?? counts.load(fabric.id);
+          }),
+        );
+      },
+      { cacheKeyFn: (fabric) => fabric.id },
+    );
+  };
+
+  return {
+    load(fabric, args) {
+      const key = JSON.stringify(args);
+      let loader = groups.get(key);
+      if (!loader) groups.set(key, (loader = makeLoader(args)));
+      return loader.load(fabric);
+    },
+  };
+}
