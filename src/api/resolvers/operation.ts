@@ -21,10 +21,17 @@ export const Stage: GStageResolvers<ApiContext> = {
   counts: (stage: StageRecord) => countsOf(stage.counts),
 };
 
+/** The report stores counts by outcome (inSync, modified, …, differences); GraphQL shows one per drift type. */
+const DRIFT_TYPE_COUNTS = [
+  ['MISSING', 'missing'],
+  ['ORPHANED', 'orphaned'],
+  ['MODIFIED', 'modified'],
+] as const;
+
 export const DriftReport: GDriftReportResolvers<ApiContext> = {
   id: (report) => toGlobalId('DriftReport', report.id),
   fabric: async (report, _a, ctx) => (await ctx.loaders.fabric.load(report.fabric.id))!,
-  counts: (report) => Object.entries(report.counts).map(([type, count]) => ({ type, count })),
+  counts: (report) => DRIFT_TYPE_COUNTS.map(([type, key]) => ({ type, count: report.counts[key] ?? 0 })),
   differences: (report, args, ctx) => listDifferences(ctx.em, report.id, args),
 };
 
