@@ -5,11 +5,13 @@
  */
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { TOPOLOGY_KINDS, type TopologyRecord } from '../domain/topology.js';
 import { ResourceRecord } from '../store/entities/index.js';
 
 export interface ReferenceRow {
   readonly sourceId: string;
   readonly edge: string;
+  readonly field: string;
   readonly targetKind: string;
   readonly targetName: string;
 }
@@ -32,7 +34,7 @@ export function createGraphLoaders(em: EntityManager) {
 
   const outgoing = new DataLoader<string, ReferenceRow[]>(async (sourceIds) => {
     const rows: Record<string, string>[] = await knex('record_reference')
-      .select('source_id', 'edge', 'target_kind', 'target_name')
+      .select('source_id', 'edge', 'field', 'target_kind', 'target_name')
       .whereIn('source_id', [...sourceIds])
       .orderBy('id');
     const bySource = new Map<string, ReferenceRow[]>();
@@ -40,6 +42,7 @@ export function createGraphLoaders(em: EntityManager) {
       const ref = {
         sourceId: r['source_id']!,
         edge: r['edge']!,
+        field: r['field']!,
         targetKind: r['target_kind']!,
         targetName: r['target_name']!,
       };
@@ -48,28 +51,48 @@ export function createGraphLoaders(em: EntityManager) {
     return sourceIds.map((id) => bySource.get(id) ?? []);
   });
 
-  /** Records that reference (fabric, kind, name), with the edge they use. */
-  const incoming = new DataLoader<string, { edge: string; record: ResourceRecord }[]>(async (keys) => {
+  /** Records that reference (fabric, kind, name), with the edge they use and where they write it. */
+  const incoming = new DataLoader<string, IncomingReference[]>(async (keys) => {
     const rows: Record<string, unknown>[] = await knex('record_reference as rr')
       .join('record as r', 'r.id', 'rr.source_id')
       .select(
         'r.*',
         'rr.edge as ref_edge',
+        'rr.field as ref_field',
         'rr.target_kind as ref_target_kind',
         'rr.target_name as ref_target_name',
       )
       .whereIn(['rr.fabric_id', 'rr.target_kind', 'rr.target_name'], keys.map(splitKey))
       .orderBy(['r.kind', 'r.name']);
-    const byTarget = new Map<string, { edge: string; record: ResourceRecord }[]>();
-    for (const { ref_edge, ref_target_kind, ref_target_name, ...row } of rows) {
+    const byTarget = new Map<string, IncomingReference[]>();
+    for (const { ref_edge, ref_field, ref_target_kind, ref_target_name, ...row } of rows) {
       const record = em.map(ResourceRecord, row);
       const key = nameKey(record.fabric.id, String(ref_target_kind), String(ref_target_name));
-      byTarget.set(key, [...(byTarget.get(key) ?? []), { edge: String(ref_edge), record }]);
+      byTarget.set(key, [
+        ...(byTarget.get(key) ?? []),
+        { edge: String(ref_edge), field: String(ref_field), record },
+      ]);
     }
     return keys.map((key) => byTarget.get(key) ?? []);
   });
 
-  return { recordByName, outgoing, incoming };
+  /** The records a fabric's topology is drawn from (domain/topology.ts), in one statement. */
+  const topologyRecords = new DataLoader<string, TopologyRecord[]>(async (fabricIds) => {
+    const rows: (TopologyRecord & { fabric_id: string })[] = await knex('record')
+      .select('fabric_id', 'id', 'kind', 'name', 'spec')
+      .whereIn('fabric_id', [...fabricIds])
+      .whereIn('kind', [...TOPOLOGY_KINDS])
+      .orderBy(['kind', 'name']);
+    return fabricIds.map((id) => rows.filter((r) => r.fabric_id === id));
+  });
+
+  return { recordByName, outgoing, incoming, topologyRecords };
+}
+
+export interface IncomingReference {
+  readonly edge: string;
+  readonly field: string;
+  readonly record: ResourceRecord;
 }
 
 export type GraphLoaders = ReturnType<typeof createGraphLoaders>;

@@ -20,6 +20,7 @@ import {
   type DocumentNode,
   validate,
 } from 'graphql';
+import { MAX_IMPACT_RECORDS } from '../domain/impact.js';
 import { MAX_PAGE_SIZE } from './pagination.js';
 
 export interface QueryLimits {
@@ -34,6 +35,23 @@ const limitError = (message: string) =>
 /** A Relay connection type, told by its shape (the Hedgehog kind `Connection` is not one). */
 const isRelayConnection = (type: GraphQLNamedType | null | undefined): boolean =>
   isObjectType(type) && 'pageInfo' in type.getFields() && 'edges' in type.getFields();
+
+/**
+ * Fields the generic rule prices wrong. A topology is one read of the whole fabric whose lists hold
+ * plain values (nothing under them loads more): it costs about a full page of records with a few
+ * fields, and its lists do not multiply. Impact lists hold up to MAX_IMPACT_RECORDS records each.
+ */
+const FIELD_COSTS: Readonly<Record<string, { readonly cost?: number; readonly fanOut?: number }>> = {
+  'Query.topology': { cost: 4 * MAX_PAGE_SIZE, fanOut: 1 },
+  'Topology.nodes': { fanOut: 1 },
+  'Topology.links': { fanOut: 1 },
+  'Topology.vpcMemberships': { fanOut: 1 },
+  'TopologyNode.groups': { fanOut: 1 },
+  'TopologyLink.ports': { fanOut: 1 },
+  'VPCMembership.nodes': { fanOut: 1 },
+  'Impact.impacted': { fanOut: MAX_IMPACT_RECORDS },
+  'Impact.deleteBlockers': { fanOut: MAX_IMPACT_RECORDS },
+};
 
 /** Connections and plain lists both fan out; a connection's own edges/nodes do not fan out again. */
 function fanOut(
@@ -79,11 +97,13 @@ export function queryLimitRules(
           if (depth > maxDepth) report('depth', `query is nested deeper than ${maxDepth} levels`);
           if (aliases > maxAliases) report('aliases', `query uses more than ${maxAliases} aliases`);
           const type = context.getType();
+          const parent = context.getParentType();
+          const priced = FIELD_COSTS[`${parent?.name}.${node.name.value}`] ?? {};
           const parentMultiplier = multipliers.at(-1) ?? 1;
           const multiplier = type
-            ? parentMultiplier * fanOut(type, node, variables, context.getParentType())
+            ? parentMultiplier * (priced.fanOut ?? fanOut(type, node, variables, parent))
             : parentMultiplier;
-          cost += parentMultiplier;
+          cost += parentMultiplier * (priced.cost ?? 1);
           if (cost > maxCost)
             report(
               'cost',

@@ -220,6 +220,19 @@ const CASES: readonly Case[] = [
   },
   { field: 'apiTokens', query: () => `{ apiTokens { totalCount } }`, allowed: ADMIN },
   {
+    field: 'impact',
+    query: () => `query($id: ID!) { impact(recordId: $id) { root { id } deleteRefused } }`,
+    variables: () => ({ id: ids.recordB }),
+    allowed: READ_B,
+    judge: byNull('impact'),
+  },
+  {
+    field: 'topology',
+    query: () => `query($f: ID!) { topology(fabricId: $f) { fabric { name } nodes { id } } }`,
+    variables: () => ({ f: ids.fabricB }),
+    allowed: READ_B,
+  },
+  {
     field: 'createRepository',
     query: () =>
       `mutation { createRepository(input: { name: "r-${Math.random().toString(36).slice(2)}", url: "https://x.example/r.git" }) { id } }`,

@@ -151,6 +151,15 @@ export type GDanglingReference = {
   targetName: Scalars['String']['output'];
 };
 
+/** A direct dependent that makes the fabric's validating webhook refuse deleting the root (REFERENCE §1.7). */
+export type GDeleteBlocker = {
+  __typename?: 'DeleteBlocker';
+  edge: Scalars['String']['output'];
+  field: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+  record: GRecord;
+};
+
 export type GDifference = {
   __typename?: 'Difference';
   desired?: Maybe<Scalars['JSON']['output']>;
@@ -469,6 +478,54 @@ export type GIPv4Namespace = GNode & GRecord & {
   vpcs: Array<GVpc>;
 };
 
+export type GImpact = {
+  __typename?: 'Impact';
+  /** The dependents that refuse it (all of them, also when `impacted` is truncated). */
+  deleteBlockers: Array<GDeleteBlocker>;
+  /** Whether deleting the root now would be refused by the fabric's webhooks. */
+  deleteRefused: Scalars['Boolean']['output'];
+  depth: Scalars['Int']['output'];
+  /**
+   * Every record that depends on the root within `depth` references, nearest first, each once with its
+   * shortest path. At most 500: a larger impact is cut and `truncated` is set.
+   */
+  impacted: Array<GImpactedRecord>;
+  root: GRecord;
+  truncated: Scalars['Boolean']['output'];
+};
+
+/** One step of an impact path. */
+export type GImpactHop = {
+  __typename?: 'ImpactHop';
+  /**
+   * The GraphQL edge of the reference joining this hop to the previous one, on the referring record
+   * (`connection` of a VPCAttachment, `switches` of a Connection); null at the root.
+   */
+  edge?: Maybe<Scalars['String']['output']>;
+  /** Where the referring record writes the reference, e.g. spec.unbundled.link.switch.port; null at the root. */
+  field?: Maybe<Scalars['String']['output']>;
+  kind: GKind;
+  name: Scalars['String']['output'];
+  relation: GImpactRelation;
+};
+
+export type GImpactRelation =
+  /** This record references the previous hop, so it depends on it. */
+  | 'DEPENDS_ON'
+  /** The previous hop (an attachment or peering) references this record, which loses that attachment or peering. */
+  | 'LOSES'
+  /** The record asked about. */
+  | 'ROOT';
+
+export type GImpactedRecord = {
+  __typename?: 'ImpactedRecord';
+  /** References between the root and this record: 1 for a record that references the root. */
+  depth: Scalars['Int']['output'];
+  /** Root first, this record last, e.g. Switch → Connection → VPCAttachment → VPC (the VPC loses the attachment). */
+  path: Array<GImpactHop>;
+  record: GRecord;
+};
+
 export type GKind =
   | 'Connection'
   | 'External'
@@ -738,6 +795,11 @@ export type GQuery = {
   driftReports: GDriftReportConnection;
   fabric?: Maybe<GFabric>;
   fabrics: GFabricConnection;
+  /**
+   * What depends on a record, transitively, within `depth` (1–10) references, and whether the fabric
+   * would refuse deleting it. Null when the record does not exist or the caller may not read its fabric.
+   */
+  impact?: Maybe<GImpact>;
   node?: Maybe<GNode>;
   operation?: Maybe<GOperation>;
   operations: GOperationConnection;
@@ -745,6 +807,8 @@ export type GQuery = {
   records: GRecordConnection;
   repositories: GGitRepositoryConnection;
   repository?: Maybe<GGitRepository>;
+  /** The fabric's switches, servers, links and VPC memberships in one payload, for a graph view. */
+  topology: GTopology;
   viewer: GViewer;
 };
 
@@ -777,6 +841,12 @@ export type GQueryFabricsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GFabricFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type GQueryImpactArgs = {
+  depth?: InputMaybe<Scalars['Int']['input']>;
+  recordId: Scalars['ID']['input'];
 };
 
 
@@ -821,6 +891,11 @@ export type GQueryRepositoriesArgs = {
 
 export type GQueryRepositoryArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type GQueryTopologyArgs = {
+  fabricId: Scalars['ID']['input'];
 };
 
 /** One desired object of one of the 12 kinds. */
@@ -1115,6 +1190,66 @@ export type GSwitchRedundancy = {
   type?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A fabric as a graph view wants it, from one read of its records: nodes (switches, servers), links
+ * (device pairs of connections, with ports) and VPC memberships. References naming nothing are left
+ * out (they are in Fabric.danglingReferences).
+ */
+export type GTopology = {
+  __typename?: 'Topology';
+  fabric: GFabric;
+  links: Array<GTopologyLink>;
+  nodes: Array<GTopologyNode>;
+  vpcMemberships: Array<GVpcMembership>;
+};
+
+/** One device pair of a Connection: an eslag connection to two leaves is two links. */
+export type GTopologyLink = {
+  __typename?: 'TopologyLink';
+  /** The Connection's record id. */
+  connection: Scalars['ID']['output'];
+  connectionName: Scalars['String']['output'];
+  /** The Connection spec member: unbundled, bundled, eslag, fabric, mesh, vpcLoopback, external, … */
+  connectionType: Scalars['String']['output'];
+  kind: GTopologyLinkKind;
+  /** Port pairs of this device pair, in spec order. */
+  ports: Array<GTopologyPorts>;
+  /** Node id of the switch end (the spine on a fabric link). */
+  source: Scalars['ID']['output'];
+  /** Node id of the other end; null on an EXTERNAL link. */
+  target?: Maybe<Scalars['ID']['output']>;
+};
+
+export type GTopologyLinkKind =
+  /** A switch port that leaves the fabric (external, staticExternal, gateway): no target node. */
+  | 'EXTERNAL'
+  /** A switch to a server (unbundled, bundled, eslag, mclag). */
+  | 'SERVER'
+  /** Between switches (fabric, mesh, mclag-domain) or a switch to itself (vpcLoopback). */
+  | 'SWITCH';
+
+/** A switch or server, drawn as a node. */
+export type GTopologyNode = {
+  __typename?: 'TopologyNode';
+  /** The switch's redundancy group (its ESLAG or MCLAG pair), for clustering; null when none. */
+  group?: Maybe<Scalars['String']['output']>;
+  /** SwitchGroups the switch is in. */
+  groups: Array<Scalars['String']['output']>;
+  /** The record's id (a `Record` global id): links and memberships name nodes by it. */
+  id: Scalars['ID']['output'];
+  kind: GKind;
+  name: Scalars['String']['output'];
+  /** Switch role (spine, server-leaf, border-leaf, mixed-leaf, virtual-edge); null for servers. */
+  role?: Maybe<Scalars['String']['output']>;
+};
+
+export type GTopologyPorts = {
+  __typename?: 'TopologyPorts';
+  sourcePort: Scalars['String']['output'];
+  /** Null on an EXTERNAL link. */
+  targetPort?: Maybe<Scalars['String']['output']>;
+};
+
 export type GUpdateFabricInput = {
   autoApply?: InputMaybe<Scalars['Boolean']['input']>;
   branch?: InputMaybe<Scalars['String']['input']>;
@@ -1220,6 +1355,23 @@ export type GVpcAttachment = GNode & GRecord & {
   subnetName?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   vpc?: Maybe<GVpc>;
+};
+
+/** A VPCAttachment: it puts a VPC subnet on a connection, so on the connection's nodes. */
+export type GVpcMembership = {
+  __typename?: 'VPCMembership';
+  /** The VPCAttachment's record id. */
+  attachment: Scalars['ID']['output'];
+  attachmentName: Scalars['String']['output'];
+  /** The Connection's record id (the `connection` of its links). */
+  connection: Scalars['ID']['output'];
+  nativeVLAN: Scalars['Boolean']['output'];
+  /** Node ids of the connection's servers and switches. */
+  nodes: Array<Scalars['ID']['output']>;
+  subnet: Scalars['String']['output'];
+  /** The VPC's record id. */
+  vpc: Scalars['ID']['output'];
+  vpcName: Scalars['String']['output'];
 };
 
 export type GVpcPeering = GNode & GRecord & {
@@ -1405,6 +1557,7 @@ export type GResolversTypes = {
   CreatedApiToken: ResolverTypeWrapper<CreatedApiTokenViewModel>;
   DanglingReference: ResolverTypeWrapper<GDanglingReference>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteBlocker: ResolverTypeWrapper<Omit<GDeleteBlocker, 'record'> & { record: GResolversTypes['Record'] }>;
   Difference: ResolverTypeWrapper<DriftDifferenceModel>;
   DifferenceConnection: ResolverTypeWrapper<PageModel>;
   DifferenceEdge: ResolverTypeWrapper<Omit<GDifferenceEdge, 'node'> & { node: GResolversTypes['Difference'] }>;
@@ -1433,6 +1586,10 @@ export type GResolversTypes = {
   GrantInput: GGrantInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IPv4Namespace: ResolverTypeWrapper<ResourceRecordModel>;
+  Impact: ResolverTypeWrapper<Omit<GImpact, 'deleteBlockers' | 'impacted' | 'root'> & { deleteBlockers: Array<GResolversTypes['DeleteBlocker']>, impacted: Array<GResolversTypes['ImpactedRecord']>, root: GResolversTypes['Record'] }>;
+  ImpactHop: ResolverTypeWrapper<GImpactHop>;
+  ImpactRelation: GImpactRelation;
+  ImpactedRecord: ResolverTypeWrapper<Omit<GImpactedRecord, 'path' | 'record'> & { path: Array<GResolversTypes['ImpactHop']>, record: GResolversTypes['Record'] }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Kind: GKind;
@@ -1477,12 +1634,18 @@ export type GResolversTypes = {
   Switch: ResolverTypeWrapper<ResourceRecordModel>;
   SwitchGroup: ResolverTypeWrapper<ResourceRecordModel>;
   SwitchRedundancy: ResolverTypeWrapper<GSwitchRedundancy>;
+  Topology: ResolverTypeWrapper<Omit<GTopology, 'fabric'> & { fabric: GResolversTypes['Fabric'] }>;
+  TopologyLink: ResolverTypeWrapper<GTopologyLink>;
+  TopologyLinkKind: GTopologyLinkKind;
+  TopologyNode: ResolverTypeWrapper<GTopologyNode>;
+  TopologyPorts: ResolverTypeWrapper<GTopologyPorts>;
   UpdateFabricInput: GUpdateFabricInput;
   UpdateRepositoryInput: GUpdateRepositoryInput;
   VLANNamespace: ResolverTypeWrapper<ResourceRecordModel>;
   VLANRange: ResolverTypeWrapper<GVlanRange>;
   VPC: ResolverTypeWrapper<ResourceRecordModel>;
   VPCAttachment: ResolverTypeWrapper<ResourceRecordModel>;
+  VPCMembership: ResolverTypeWrapper<GVpcMembership>;
   VPCPeering: ResolverTypeWrapper<ResourceRecordModel>;
   VPCSubnet: ResolverTypeWrapper<GVpcSubnet>;
   Viewer: ResolverTypeWrapper<PrincipalModel>;
@@ -1506,6 +1669,7 @@ export type GResolversParentTypes = {
   CreatedApiToken: CreatedApiTokenViewModel;
   DanglingReference: GDanglingReference;
   DateTime: Scalars['DateTime']['output'];
+  DeleteBlocker: Omit<GDeleteBlocker, 'record'> & { record: GResolversParentTypes['Record'] };
   Difference: DriftDifferenceModel;
   DifferenceConnection: PageModel;
   DifferenceEdge: Omit<GDifferenceEdge, 'node'> & { node: GResolversParentTypes['Difference'] };
@@ -1529,6 +1693,9 @@ export type GResolversParentTypes = {
   GrantInput: GGrantInput;
   ID: Scalars['ID']['output'];
   IPv4Namespace: ResourceRecordModel;
+  Impact: Omit<GImpact, 'deleteBlockers' | 'impacted' | 'root'> & { deleteBlockers: Array<GResolversParentTypes['DeleteBlocker']>, impacted: Array<GResolversParentTypes['ImpactedRecord']>, root: GResolversParentTypes['Record'] };
+  ImpactHop: GImpactHop;
+  ImpactedRecord: Omit<GImpactedRecord, 'path' | 'record'> & { path: Array<GResolversParentTypes['ImpactHop']>, record: GResolversParentTypes['Record'] };
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   KindCount: KindCountViewModel;
@@ -1561,12 +1728,17 @@ export type GResolversParentTypes = {
   Switch: ResourceRecordModel;
   SwitchGroup: ResourceRecordModel;
   SwitchRedundancy: GSwitchRedundancy;
+  Topology: Omit<GTopology, 'fabric'> & { fabric: GResolversParentTypes['Fabric'] };
+  TopologyLink: GTopologyLink;
+  TopologyNode: GTopologyNode;
+  TopologyPorts: GTopologyPorts;
   UpdateFabricInput: GUpdateFabricInput;
   UpdateRepositoryInput: GUpdateRepositoryInput;
   VLANNamespace: ResourceRecordModel;
   VLANRange: GVlanRange;
   VPC: ResourceRecordModel;
   VPCAttachment: ResourceRecordModel;
+  VPCMembership: GVpcMembership;
   VPCPeering: ResourceRecordModel;
   VPCSubnet: GVpcSubnet;
   Viewer: PrincipalModel;
@@ -1644,6 +1816,13 @@ export type GDanglingReferenceResolvers<ContextType = ApiContext, ParentType ext
 export interface GDateTimeScalarConfig extends GraphQLScalarTypeConfig<GResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type GDeleteBlockerResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['DeleteBlocker'] = GResolversParentTypes['DeleteBlocker']> = {
+  edge?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  record?: Resolver<GResolversTypes['Record'], ParentType, ContextType>;
+};
 
 export type GDifferenceResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Difference'] = GResolversParentTypes['Difference']> = {
   desired?: Resolver<Maybe<GResolversTypes['JSON']>, ParentType, ContextType>;
@@ -1874,6 +2053,29 @@ export type GIPv4NamespaceResolvers<ContextType = ApiContext, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type GImpactResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Impact'] = GResolversParentTypes['Impact']> = {
+  deleteBlockers?: Resolver<Array<GResolversTypes['DeleteBlocker']>, ParentType, ContextType>;
+  deleteRefused?: Resolver<GResolversTypes['Boolean'], ParentType, ContextType>;
+  depth?: Resolver<GResolversTypes['Int'], ParentType, ContextType>;
+  impacted?: Resolver<Array<GResolversTypes['ImpactedRecord']>, ParentType, ContextType>;
+  root?: Resolver<GResolversTypes['Record'], ParentType, ContextType>;
+  truncated?: Resolver<GResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type GImpactHopResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['ImpactHop'] = GResolversParentTypes['ImpactHop']> = {
+  edge?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
+  name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  relation?: Resolver<GResolversTypes['ImpactRelation'], ParentType, ContextType>;
+};
+
+export type GImpactedRecordResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['ImpactedRecord'] = GResolversParentTypes['ImpactedRecord']> = {
+  depth?: Resolver<GResolversTypes['Int'], ParentType, ContextType>;
+  path?: Resolver<Array<GResolversTypes['ImpactHop']>, ParentType, ContextType>;
+  record?: Resolver<GResolversTypes['Record'], ParentType, ContextType>;
+};
+
 export interface GJsonScalarConfig extends GraphQLScalarTypeConfig<GResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -1977,6 +2179,7 @@ export type GQueryResolvers<ContextType = ApiContext, ParentType extends GResolv
   driftReports?: Resolver<GResolversTypes['DriftReportConnection'], ParentType, ContextType, RequireFields<GQueryDriftReportsArgs, 'fabricId'>>;
   fabric?: Resolver<Maybe<GResolversTypes['Fabric']>, ParentType, ContextType, Partial<GQueryFabricArgs>>;
   fabrics?: Resolver<GResolversTypes['FabricConnection'], ParentType, ContextType, Partial<GQueryFabricsArgs>>;
+  impact?: Resolver<Maybe<GResolversTypes['Impact']>, ParentType, ContextType, RequireFields<GQueryImpactArgs, 'depth' | 'recordId'>>;
   node?: Resolver<Maybe<GResolversTypes['Node']>, ParentType, ContextType, RequireFields<GQueryNodeArgs, 'id'>>;
   operation?: Resolver<Maybe<GResolversTypes['Operation']>, ParentType, ContextType, RequireFields<GQueryOperationArgs, 'id'>>;
   operations?: Resolver<GResolversTypes['OperationConnection'], ParentType, ContextType, Partial<GQueryOperationsArgs>>;
@@ -1984,6 +2187,7 @@ export type GQueryResolvers<ContextType = ApiContext, ParentType extends GResolv
   records?: Resolver<GResolversTypes['RecordConnection'], ParentType, ContextType, RequireFields<GQueryRecordsArgs, 'fabricId'>>;
   repositories?: Resolver<GResolversTypes['GitRepositoryConnection'], ParentType, ContextType, Partial<GQueryRepositoriesArgs>>;
   repository?: Resolver<Maybe<GResolversTypes['GitRepository']>, ParentType, ContextType, RequireFields<GQueryRepositoryArgs, 'id'>>;
+  topology?: Resolver<GResolversTypes['Topology'], ParentType, ContextType, RequireFields<GQueryTopologyArgs, 'fabricId'>>;
   viewer?: Resolver<GResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
@@ -2121,6 +2325,37 @@ export type GSwitchRedundancyResolvers<ContextType = ApiContext, ParentType exte
   type?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type GTopologyResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Topology'] = GResolversParentTypes['Topology']> = {
+  fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
+  links?: Resolver<Array<GResolversTypes['TopologyLink']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<GResolversTypes['TopologyNode']>, ParentType, ContextType>;
+  vpcMemberships?: Resolver<Array<GResolversTypes['VPCMembership']>, ParentType, ContextType>;
+};
+
+export type GTopologyLinkResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['TopologyLink'] = GResolversParentTypes['TopologyLink']> = {
+  connection?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
+  connectionName?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  connectionType?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<GResolversTypes['TopologyLinkKind'], ParentType, ContextType>;
+  ports?: Resolver<Array<GResolversTypes['TopologyPorts']>, ParentType, ContextType>;
+  source?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
+  target?: Resolver<Maybe<GResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type GTopologyNodeResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['TopologyNode'] = GResolversParentTypes['TopologyNode']> = {
+  group?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  groups?: Resolver<Array<GResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
+  name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type GTopologyPortsResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['TopologyPorts'] = GResolversParentTypes['TopologyPorts']> = {
+  sourcePort?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  targetPort?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type GVlanNamespaceResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['VLANNamespace'] = GResolversParentTypes['VLANNamespace']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
@@ -2200,6 +2435,17 @@ export type GVpcAttachmentResolvers<ContextType = ApiContext, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type GVpcMembershipResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['VPCMembership'] = GResolversParentTypes['VPCMembership']> = {
+  attachment?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
+  attachmentName?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  connection?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
+  nativeVLAN?: Resolver<GResolversTypes['Boolean'], ParentType, ContextType>;
+  nodes?: Resolver<Array<GResolversTypes['ID']>, ParentType, ContextType>;
+  subnet?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  vpc?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
+  vpcName?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type GVpcPeeringResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['VPCPeering'] = GResolversParentTypes['VPCPeering']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
@@ -2250,6 +2496,7 @@ export type GResolvers<ContextType = ApiContext> = {
   CreatedApiToken?: GCreatedApiTokenResolvers<ContextType>;
   DanglingReference?: GDanglingReferenceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeleteBlocker?: GDeleteBlockerResolvers<ContextType>;
   Difference?: GDifferenceResolvers<ContextType>;
   DifferenceConnection?: GDifferenceConnectionResolvers<ContextType>;
   DifferenceEdge?: GDifferenceEdgeResolvers<ContextType>;
@@ -2269,6 +2516,9 @@ export type GResolvers<ContextType = ApiContext> = {
   GitRepositoryEdge?: GGitRepositoryEdgeResolvers<ContextType>;
   Grant?: GGrantResolvers<ContextType>;
   IPv4Namespace?: GIPv4NamespaceResolvers<ContextType>;
+  Impact?: GImpactResolvers<ContextType>;
+  ImpactHop?: GImpactHopResolvers<ContextType>;
+  ImpactedRecord?: GImpactedRecordResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   KindCount?: GKindCountResolvers<ContextType>;
   LiveState?: GLiveStateResolvers<ContextType>;
@@ -2293,10 +2543,15 @@ export type GResolvers<ContextType = ApiContext> = {
   Switch?: GSwitchResolvers<ContextType>;
   SwitchGroup?: GSwitchGroupResolvers<ContextType>;
   SwitchRedundancy?: GSwitchRedundancyResolvers<ContextType>;
+  Topology?: GTopologyResolvers<ContextType>;
+  TopologyLink?: GTopologyLinkResolvers<ContextType>;
+  TopologyNode?: GTopologyNodeResolvers<ContextType>;
+  TopologyPorts?: GTopologyPortsResolvers<ContextType>;
   VLANNamespace?: GVlanNamespaceResolvers<ContextType>;
   VLANRange?: GVlanRangeResolvers<ContextType>;
   VPC?: GVpcResolvers<ContextType>;
   VPCAttachment?: GVpcAttachmentResolvers<ContextType>;
+  VPCMembership?: GVpcMembershipResolvers<ContextType>;
   VPCPeering?: GVpcPeeringResolvers<ContextType>;
   VPCSubnet?: GVpcSubnetResolvers<ContextType>;
   Viewer?: GViewerResolvers<ContextType>;

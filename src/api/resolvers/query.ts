@@ -12,6 +12,8 @@ import { fromGlobalId, parseGlobalId } from '../ids.js';
 import { listApiTokens, listDriftReports, listFabrics, listOperations, listRepositories } from '../lists.js';
 import { emptyPage } from '../pagination.js';
 import { authorizedFabricId, requirePrincipal } from './guards.js';
+import { impact } from './impact.js';
+import { topology } from './topology.js';
 
 /** Loads what a global id names, or null when it does not exist or the caller may not see it. */
 async function loadNode(ctx: ApiContext, globalId: string) {
@@ -91,4 +93,6 @@ export const Query: GQueryResolvers<ApiContext> = {
     ctx.auth.require('admin');
     return listApiTokens(ctx.em, args);
   },
+  impact,
+  topology,
 };
