@@ -11,6 +11,19 @@ import { ApiToken, Fabric } from '../../store/entities/index.js';
 export const BOOTSTRAP_TOKEN_NAME = 'bootstrap-admin';
 /** last_used_at is a hint, not an audit log: write it at most this often per token. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+/**
+ * How long a replica trusts a token it looked up, so requests do not each read api_token. A
+ * revocation is immediate on the replica that revoked it and takes at most this long elsewhere.
+ */
+export const TOKEN_CACHE_MS = 5_000;
+/** Only tokens that authenticated are cached, and at most this many, so guessing cannot fill memory. */
+const TOKEN_CACHE_ENTRIES = 10_000;
+
+interface CachedToken {
+  readonly principal: Principal;
+  readonly tokenExpiresAt: Date | null;
+  readonly cachedUntil: number;
+}
 
 export interface TokenServiceDeps {
   readonly orm: MikroORM;
@@ -18,6 +31,9 @@ export interface TokenServiceDeps {
 }
 
 export class TokenService {
+  /** By token hash: what the database said about the token a moment ago. */
+  private readonly cache = new Map<string, CachedToken>();
+
   constructor(private readonly deps: TokenServiceDeps) {}
 
   async create(input: { name: string; expiresAt?: Date | null; grants: readonly Grant[] }) {
@@ -46,17 +62,29 @@ export class TokenService {
       .fork()
       .nativeUpdate(ApiToken, { id, revokedAt: null }, { revokedAt: new Date() });
     if (updated === 0) throw notFound('API token', id);
+    for (const [hash, cached] of this.cache) if (cached.principal.tokenId === id) this.cache.delete(hash);
   }
 
   /** The principal behind a presented token, or null (unknown, revoked or expired: the caller says 401 alike). */
   async authenticate(token: string): Promise<Principal | null> {
-    const em = this.deps.orm.em.fork();
-    const found = await em.findOne(ApiToken, { tokenHash: hashApiToken(token), revokedAt: null });
-    if (!found || isExpired(found.expiresAt)) return null;
+    const hash = hashApiToken(token);
     const now = Date.now();
+    const cached = this.cache.get(hash);
+    if (cached && cached.cachedUntil > now) return isExpired(cached.tokenExpiresAt) ? null : cached.principal;
+    this.cache.delete(hash);
+    const em = this.deps.orm.em.fork();
+    const found = await em.findOne(ApiToken, { tokenHash: hash, revokedAt: null });
+    if (!found || isExpired(found.expiresAt)) return null;
     if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)
       await em.nativeUpdate(ApiToken, { id: found.id }, { lastUsedAt: new Date(now) });
-    return { tokenId: found.id, name: found.name, grants: found.grants };
+    const principal = { tokenId: found.id, name: found.name, grants: found.grants };
+    if (this.cache.size >= TOKEN_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(hash, {
+      principal,
+      tokenExpiresAt: found.expiresAt,
+      cachedUntil: now + TOKEN_CACHE_MS,
+    });
+    return principal;
   }
 
   /**

@@ -1,0 +1,52 @@
+/**
+ * API tokens over HTTP: a token works at once, a revoked one stops at once on this replica, an
+ * expired one stops even while remembered, and repeated requests do not each read api_token.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ env: { FABRIC_SYNC_RESCAN_SECONDS: '0' } });
+});
+afterAll(async () => t?.close());
+
+async function createToken(name: string, expiresAt: Date | null = null) {
+  return dataOf(
+    await t.gql<{ createApiToken: { token: string; apiToken: { id: string } } }>(
+      `mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id } } }`,
+      { i: { name, grants: [{ role: 'VIEWER' }], expiresAt: expiresAt?.toISOString() ?? null } },
+    ),
+  ).createApiToken;
+}
+
+const VIEWER = '{ viewer { tokenName } }';
+const tokenLookups = () => t.queries.filter((sql) => sql.includes('from "api_token"')).length;
+
+describe('API tokens', () => {
+  it('are looked up once, not on every request', async () => {
+    const { token } = await createToken('reader');
+    t.queries.length = 0;
+    for (let i = 0; i < 5; i++)
+      expect(dataOf(await t.gql<{ viewer: { tokenName: string } }>(VIEWER, {}, token)).viewer.tokenName).toBe(
+        'reader',
+      );
+    expect(tokenLookups()).toBe(1);
+  });
+
+  it('stop working as soon as they are revoked', async () => {
+    const { token, apiToken } = await createToken('revoked-soon');
+    expect((await t.gql(VIEWER, {}, token)).errors).toBeUndefined();
+    dataOf(await t.gql(`mutation($id: ID!) { revokeApiToken(id: $id) }`, { id: apiToken.id }));
+    const after = await t.gql(VIEWER, {}, token);
+    expect(after.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+
+  it('stop working when they expire, even while remembered', async () => {
+    const { token } = await createToken('short-lived', new Date(Date.now() + 1_500));
+    expect((await t.gql(VIEWER, {}, token)).errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const after = await t.gql(VIEWER, {}, token);
+    expect(after.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+});
