@@ -216,6 +216,12 @@ export class OperationService {
       status: op.status,
       at: now.toISOString(),
     });
+    // Fabric watchers learn of operations started by anyone (schedule, webhook, another client).
+    await this.options.events.publish('fabricStatus', request.fabricId, {
+      fabricId: request.fabricId,
+      message: `${op.type} operation started`,
+      at: now.toISOString(),
+    });
     return op;
   }
 

@@ -5,11 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
-import { collect, wsClient } from '../support/subscriptions.js';
+import { collect, followOperation, wsClient } from '../support/subscriptions.js';
 
 const SAMPLES = path.resolve(process.cwd(), '../shared/hedgehog/samples');
 const USER = { username: 'sync-bot', password: 'correct-horse-battery-staple' };
@@ -201,6 +201,31 @@ describe('a fabric’s operations', () => {
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
   }
   const PAGE = 'totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor }';
+
+  it('are announced on fabricStatus when they start, whoever starts them', async () => {
+    const { fabric } = dataOf(await t.gql<{ fabric: { id: string } }>(`{ fabric(name: "east") { id } }`));
+    const client = wsClient(t.url, t.adminToken);
+    type Event = { fabricStatus: { lastOperation: { id: string; status: string } | null } };
+    let started = '';
+    const open = t.app.services.events.subscriptionCount();
+    const { done } = collect<Event>(
+      client,
+      `subscription($f: ID!) { fabricStatus(fabricId: $f) { lastOperation { id status } } }`,
+      { f: fabric.id },
+      (e) => e.fabricStatus.lastOperation?.id === started,
+    );
+    await vi.waitFor(() => expect(t.app.services.events.subscriptionCount()).toBeGreaterThan(open));
+    // Another client starts it: the subscriber only knows the fabric.
+    started = dataOf(
+      await t.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
+        f: fabric.id,
+      }),
+    ).syncFabric.id;
+    const events = await done;
+    await client.dispose();
+    expect(events.at(-1)?.fabricStatus.lastOperation?.id).toBe(started);
+    await followOperation(t.url, t.adminToken, started);
+  });
 
   it('pages newest first with the same cursors as the root operations list', async () => {
     const { fabric } = dataOf(
