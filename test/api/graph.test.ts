@@ -1,13 +1,14 @@
 /**
  * The fabric as a typed graph: reference edges both ways, resolved through DataLoaders from the
- * reverse-reference index, at a constant number of statements as the fabric grows 10×.
+ * reverse-reference index, and the edge walk, topology and impact queries at a constant number of
+ * statements as the fabric grows 10×.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/domain/manifest.js';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
-import { fabricFiles, generateFabric, shapeFor } from '../support/fixtures/index.js';
-import { createFabricWithRepository, runFabricOperation } from '../support/fabric-setup.js';
+import { generateFabric, shapeFor } from '../support/fixtures/index.js';
+import { statementsOf, syncedFabric as syncFabric } from './graph-fabric.js';
 
 let t: TestApp;
 let git: GitServer;
@@ -24,13 +25,7 @@ afterAll(async () => {
   await git?.close();
 });
 
-/** A fabric synced from a repository holding `manifests`; returns its id. */
-async function syncedFabric(name: string, manifests: readonly Manifest[]): Promise<string> {
-  const repo = await git.createRepo(name, fabricFiles(manifests, { files: 20 }));
-  const { fabricId } = await createFabricWithRepository(t, { name, url: repo.httpUrl });
-  expect((await runFabricOperation(t, 'syncFabric', fabricId)).status).toBe('SUCCEEDED');
-  return fabricId;
-}
+const syncedFabric = (name: string, manifests: readonly Manifest[]) => syncFabric(t, git, name, manifests);
 
 const WALK = `query($f: ID!) {
   records(fabricId: $f, kind: VPC, first: 500) {
@@ -114,23 +109,82 @@ describe('reference edges', () => {
   });
 });
 
-describe('statement counts', () => {
-  it('stay constant as the fabric grows 10×', async () => {
-    const count = async (id: string) => {
-      t.queries.length = 0;
-      const data = dataOf(await t.gql<Walk>(WALK, { f: id }));
-      return {
-        statements: t.queries.filter((sql) => !sql.includes('"api_token"') && !sql.includes('api_token'))
-          .length,
-        vpcs: data.records.nodes.length,
-      };
-    };
-    const smallFabric = generateFabric({ seed: 5 });
-    const largeFabric = generateFabric(shapeFor(smallFabric.length * 10, 5));
+const TOPOLOGY = `query($f: ID!) {
+  topology(fabricId: $f) {
+    nodes { id kind name role group }
+    links { connection connectionType kind source target ports { sourcePort targetPort } }
+    vpcMemberships { vpc subnet attachment connection nodes }
+  }
+}`;
+
+const IMPACT = `query($id: ID!) {
+  impact(recordId: $id, depth: 3) {
+    impacted { depth record { id name } path { kind name relation edge } }
+    deleteBlockers { record { name } reason }
+  }
+}`;
+
+/** The global id of record `kind/name` of a fabric. */
+async function recordId(fabricId: string, kind: string, name: string): Promise<string> {
+  const data = dataOf(
+    await t.gql<{ records: { nodes: { id: string }[] } }>(
+      `query($f: ID!, $k: Kind, $n: String) { records(fabricId: $f, kind: $k, filter: { name: $n }) { nodes { id } } }`,
+      { f: fabricId, k: kind, n: name },
+    ),
+  );
+  return data.records.nodes[0]!.id;
+}
+
+describe('statement counts as the fabric grows 10×', () => {
+  const smallFabric = generateFabric({ seed: 5 });
+  const largeFabric = generateFabric(shapeFor(smallFabric.length * 10, 5));
+  let small: string;
+  let large: string;
+  beforeAll(async () => {
     expect(largeFabric.length).toBeGreaterThanOrEqual(smallFabric.length * 9);
-    const small = await count(await syncedFabric('graph-count-1', smallFabric));
-    const large = await count(await syncedFabric('graph-count-10', largeFabric));
-    expect(large.vpcs).toBeGreaterThan(small.vpcs * 4);
-    expect(large.statements).toBe(small.statements);
+    small = await syncedFabric('graph-count-1', smallFabric);
+    large = await syncedFabric('graph-count-10', largeFabric);
+  });
+
+  it('stay constant for the walk VPC → attachments → connection → switches', async () => {
+    const vpcs: Record<string, number> = {};
+    const count = (id: string) =>
+      statementsOf(t, async () => {
+        vpcs[id] = dataOf(await t.gql<Walk>(WALK, { f: id })).records.nodes.length;
+      });
+    const [one, ten] = [await count(small), await count(large)];
+    expect(vpcs[large]).toBeGreaterThan(vpcs[small]! * 4);
+    expect(ten).toBe(one);
+  });
+
+  it('stay constant for the topology, at two statements', async () => {
+    const sizes: Record<string, number> = {};
+    const count = (id: string) =>
+      statementsOf(t, async () => {
+        const data = dataOf(
+          await t.gql<{ topology: { nodes: unknown[]; links: unknown[] } }>(TOPOLOGY, { f: id }),
+        );
+        sizes[id] = data.topology.links.length;
+      });
+    const [one, ten] = [await count(small), await count(large)];
+    expect(sizes[large]).toBeGreaterThan(sizes[small]! * 5);
+    expect(ten).toBe(one);
+    expect(one).toBe(2);
+  });
+
+  it('stay constant for the impact of a leaf: one statement per level, never per record', async () => {
+    const sizes: Record<string, number> = {};
+    const count = async (id: string) => {
+      const leaf = await recordId(id, 'Switch', 'leaf-01');
+      return statementsOf(t, async () => {
+        const data = dataOf(await t.gql<{ impact: { impacted: unknown[] } }>(IMPACT, { id: leaf }));
+        sizes[id] = data.impact.impacted.length;
+      });
+    };
+    const [one, ten] = [await count(small), await count(large)];
+    expect(sizes[large]).toBeGreaterThan(sizes[small]! * 2);
+    expect(ten).toBe(one);
+    // The root, three levels of dependents, then the joined records' references and the records.
+    expect(one).toBe(6);
   });
 });
