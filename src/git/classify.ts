@@ -71,15 +71,44 @@ export function classifyFailure(
   stderr: string,
   { timedOut, timeoutMs }: { timedOut: boolean; timeoutMs: number },
 ): Failure {
-  if (timedOut) {
-    return {
-      status: 'UNREACHABLE',
-      message: `git gave no answer within ${timeoutMs} ms: check the URL, network and proxy`,
-    };
-  }
+  if (timedOut) return noAnswer('git', timeoutMs);
   const pattern = PATTERNS.find((p) => p.test.test(stderr));
   const detail = lastGitLine(stderr);
   const status = pattern?.status ?? 'UNREACHABLE';
   const advice = pattern?.advice ?? 'git failed';
   return { status, message: detail ? `${advice} (git: ${detail})` : advice };
 }
+
+/** An HTTP status other than 200 from the remote, classified as git would classify it. */
+export function classifyHttpStatus(status: number): Failure {
+  const pattern = PATTERNS.find((p) => p.test.test(`returned error: ${status}`));
+  if (pattern) return { status: pattern.status, message: `${pattern.advice} (HTTP ${status})` };
+  return {
+    status: 'UNREACHABLE',
+    message: `the server answered HTTP ${status}: check the URL and the server`,
+  };
+}
+
+/** What git says for the same network failure, so both paths share one pattern and one advice. */
+const NETWORK_ERRORS: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'could not resolve host',
+  EAI_AGAIN: 'temporary failure in name resolution',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'no route to host',
+  ENETUNREACH: 'network is unreachable',
+  EPIPE: 'connection closed',
+};
+
+/** A socket error of Node's HTTP client, or undefined for errors only git can judge (TLS trust, proxies). */
+export function classifyNetworkError(code: string | undefined): Failure | undefined {
+  const phrase = code ? NETWORK_ERRORS[code] : undefined;
+  const pattern = phrase ? PATTERNS.find((p) => p.test.test(phrase)) : undefined;
+  return pattern && { status: pattern.status, message: `${pattern.advice} (${phrase})` };
+}
+
+export const noAnswer = (who: string, timeoutMs: number): Failure => ({
+  status: 'UNREACHABLE',
+  message: `${who} gave no answer within ${timeoutMs} ms: check the URL, network and proxy`,
+});

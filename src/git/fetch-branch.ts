@@ -1,10 +1,13 @@
 /**
  * Shallow fetch of one branch into the cache, force-updating its tracking ref (force-pushed
- * branches move backwards). A polled branch rarely moves, so one `ls-remote` comes first and the
- * fetch (a second, heavier round trip) runs only when the tip differs. The caller holds the
- * cache's lock.
+ * branches move backwards). A polled branch rarely moves, so the remote's tip is asked for first
+ * (one HTTP request on http(s), `git ls-remote` otherwise) and the fetch (a heavier round trip)
+ * runs only when it differs from the cache's. The caller holds the cache's lock.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { GitError } from './git-error.js';
+import { httpRefTip } from './http-refs.js';
 import { trackingRef } from './refs.js';
 import type { RepoGit } from './repo-git.js';
 
@@ -22,10 +25,10 @@ const FETCH = [
 export async function fetchBranch(git: RepoGit, branch: string): Promise<string> {
   const ref = trackingRef(branch);
   await git.ensureCache();
-  await git.clearStaleLocks();
   const tip = await remoteTip(git, branch);
   const cached = await localTip(git, ref);
   if (cached === tip) return tip;
+  await git.clearStaleLocks();
   await git.remote([...FETCH, '--', git.repo.url, `+refs/heads/${branch}:${ref}`], { cwd: git.cachePath });
   const fetched = await localTip(git, ref);
   if (!fetched) throw new Error(`repository ${git.repo.id}: fetch of "${branch}" left no ${ref}`);
@@ -35,15 +38,22 @@ export async function fetchBranch(git: RepoGit, branch: string): Promise<string>
 /** The commit of the branch (or of HEAD) on the remote; NOT_FOUND when there is none. */
 export async function remoteTip(git: RepoGit, branch?: string): Promise<string> {
   const ref = branch === undefined ? 'HEAD' : `refs/heads/${branch}`;
-  const { stdout } = await git.remote(['ls-remote', '--', git.repo.url, ref]);
-  const tip = stdout.toString('utf8').split('\t')[0]?.trim();
+  const tip = await git.observed('ls-remote', async () => {
+    const answer = await httpRefTip(git, ref);
+    if (answer) return answer.tip;
+    const { stdout } = await git.remoteUnobserved(['ls-remote', '--', git.repo.url, ref]);
+    return stdout.toString('utf8').split('\t')[0]?.trim();
+  });
   if (tip) return tip;
   const what =
     branch === undefined ? 'has no default branch (an empty repository?)' : `has no branch "${branch}"`;
   throw new GitError('NOT_FOUND', `repository ${git.repo.id} ${what}`);
 }
 
+/** The cache's commit for ref: its loose ref file when git left one (no process), else rev-parse. */
 async function localTip(git: RepoGit, ref: string): Promise<string | undefined> {
+  const loose = await readFile(join(git.cachePath, ref), 'utf8').catch(() => '');
+  if (/^[0-9a-f]{40}(?:[0-9a-f]{24})?\n$/.test(loose)) return loose.trim();
   const args = ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`];
   const result = await git.run(args, { cwd: git.cachePath }, { credentials: false });
   return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;

@@ -83,13 +83,17 @@ async function buildEnv(dir: string, repo: RepoAccess, options: EnvOptions): Pro
   };
 }
 
-function httpCredentials({ auth }: RepoAccess): Record<string, string> {
-  if (auth.kind === 'TOKEN') {
-    return { GIT_FS_USERNAME: auth.username || 'x-access-token', GIT_FS_PASSWORD: auth.secret ?? '' };
-  }
-  if (auth.kind === 'BASIC')
-    return { GIT_FS_USERNAME: auth.username ?? '', GIT_FS_PASSWORD: auth.secret ?? '' };
-  return { GIT_FS_USERNAME: '', GIT_FS_PASSWORD: '' };
+/** The user name and password git answers an HTTP challenge with; none for other kinds. */
+export function httpLogin({ auth }: RepoAccess): { username: string; password: string } | undefined {
+  if (auth.kind === 'TOKEN')
+    return { username: auth.username || 'x-access-token', password: auth.secret ?? '' };
+  if (auth.kind === 'BASIC') return { username: auth.username ?? '', password: auth.secret ?? '' };
+  return undefined;
+}
+
+function httpCredentials(repo: RepoAccess): Record<string, string> {
+  const login = httpLogin(repo);
+  return { GIT_FS_USERNAME: login?.username ?? '', GIT_FS_PASSWORD: login?.password ?? '' };
 }
 
 async function sshCommand(dir: string, repo: RepoAccess, { knownHostsFile }: EnvOptions): Promise<string> {

@@ -3,6 +3,8 @@
  * Node 20; the CLI is what Argo CD uses). One bare, shallow cache per repository under cacheDir.
  */
 import { rm } from 'node:fs/promises';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { normalizeDirectory } from '../domain/paths.js';
 import { checkUrl } from './url-policy.js';
 import { GitError } from './git-error.js';
@@ -11,7 +13,7 @@ import { readManifests } from './read-manifests.js';
 import { redactorFor, type Redact } from './redact.js';
 import { checkBranch, checkCommit } from './refs.js';
 import { fetchBranch, remoteTip } from './fetch-branch.js';
-import { RepoGit, cachePathFor, type RepoGitOptions } from './repo-git.js';
+import { RepoGit, cachePathFor, type HttpAgents, type RepoGitOptions } from './repo-git.js';
 import { commitAndPush } from './write-back.js';
 import type { CommitRequest, ConnectionResult, ManifestFile, ReadOptions, RepoAccess } from './types.js';
 
@@ -30,12 +32,21 @@ export interface GitSourceOptions {
   readonly redact?: Redact;
 }
 
+/** Tree ids remembered (a commit's tree never changes), so an unchanged branch is checked without git. */
+const MAX_REMEMBERED_TREES = 1024;
+/** Idle keep-alive connections close after this, well before servers usually drop them. */
+const KEEP_ALIVE_MS = 4_000;
+
 export class GitSource {
   private readonly cacheLock = new KeyedLock();
   private readonly timeoutMs: number;
+  private readonly agents: HttpAgents;
+  private readonly trees = new Map<string, string | null>();
 
   constructor(private readonly options: GitSourceOptions) {
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    const keepAlive = { keepAlive: true, timeout: KEEP_ALIVE_MS };
+    this.agents = { http: new HttpAgent(keepAlive), https: new HttpsAgent(keepAlive) };
   }
 
   /** Returns the URL's scheme, or throws BAD_USER_INPUT naming FABRIC_SYNC_GIT_ALLOW_SCHEMES. */
@@ -43,7 +54,7 @@ export class GitSource {
     return checkUrl(url, this.options.allowedSchemes);
   }
 
-  /** A real `git ls-remote`: CONNECTED with the branch's (or HEAD's) commit, or why not. Never throws a GitError. */
+  /** A real ref request (`git ls-remote`'s, over HTTP without git for http(s)): CONNECTED with the branch's (or HEAD's) commit, or why not. Never throws a GitError. */
   async testConnection(repo: RepoAccess, branch?: string): Promise<ConnectionResult> {
     this.checkUrl(repo.url);
     if (branch !== undefined) checkBranch(branch);
@@ -68,8 +79,16 @@ export class GitSource {
   /** The tree id of `dir` at `commit` (equal ids = identical contents), or null when dir does not exist. */
   async treeHash(repo: RepoAccess, commit: string, dir: string): Promise<string | null> {
     const path = normalizeDirectory(dir);
-    const git = this.git(repo);
-    checkCommit(commit);
+    const key = `${checkCommit(commit)}:${path}`;
+    const known = this.trees.get(key);
+    if (known !== undefined) return known;
+    const tree = await this.readTreeHash(this.git(repo), commit, path);
+    if (this.trees.size >= MAX_REMEMBERED_TREES) this.trees.delete(this.trees.keys().next().value!);
+    this.trees.set(key, tree);
+    return tree;
+  }
+
+  private async readTreeHash(git: RepoGit, commit: string, path: string): Promise<string | null> {
     if (path === '')
       return (await git.local(['rev-parse', '--verify', `${commit}^{tree}`])).stdout.toString('utf8').trim();
     const { stdout } = await git.local(['ls-tree', '-z', '--full-tree', commit, '--', path]);
@@ -107,6 +126,6 @@ export class GitSource {
 
   private git(repo: RepoAccess): RepoGit {
     const redact = redactorFor(repo, this.options.redact);
-    return new RepoGit(repo, { ...this.options, timeoutMs: this.timeoutMs, redact });
+    return new RepoGit(repo, { ...this.options, timeoutMs: this.timeoutMs, redact, agents: this.agents });
   }
 }

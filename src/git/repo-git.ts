@@ -3,6 +3,8 @@
  * whose failures become a classified, redacted GitError.
  */
 import { createHash } from 'node:crypto';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { access, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classifyFailure } from './classify.js';
@@ -19,6 +21,13 @@ export interface RepoGitOptions {
   readonly redact: Redact;
   /** Told how long each command that talks to the remote took, and whether it worked. */
   readonly onRemoteCall?: (call: GitRemoteSample) => void;
+  /** Keep-alive connections for the smart-HTTP ref requests, shared by every repository. */
+  readonly agents?: HttpAgents;
+}
+
+export interface HttpAgents {
+  readonly http: HttpAgent;
+  readonly https: HttpsAgent;
 }
 
 export interface GitRemoteSample {
@@ -63,26 +72,40 @@ export class RepoGit {
     return this.options.redact;
   }
 
+  get agents(): HttpAgents | undefined {
+    return this.options.agents;
+  }
+
   /** Runs a command that talks to the remote; a failure throws a classified GitError. */
-  async remote(args: readonly string[], call: CallOptions = {}): Promise<GitResult> {
-    const started = performance.now();
+  remote(args: readonly string[], call: CallOptions = {}): Promise<GitResult> {
+    const command = args.find((a) => REMOTE_COMMANDS.has(a)) ?? 'other';
+    return this.observed(command, () => this.remoteUnobserved(args, call));
+  }
+
+  /** `remote` without telling onRemoteCall, for callers that observe a larger piece of work themselves. */
+  async remoteUnobserved(args: readonly string[], call: CallOptions = {}): Promise<GitResult> {
     const result = await this.run(args, call, { credentials: true });
-    const observe = (outcome: string) =>
-      this.options.onRemoteCall?.({
-        command: args.find((a) => REMOTE_COMMANDS.has(a)) ?? 'other',
-        seconds: (performance.now() - started) / 1000,
-        outcome,
-      });
-    if (result.code === 0) {
-      observe('ok');
-      return result;
-    }
+    if (result.code === 0) return result;
     const failure = classifyFailure(result.stderr, {
       timedOut: result.timedOut,
       timeoutMs: this.options.timeoutMs,
     });
-    observe(failure.status);
     throw new GitError(failure.status, this.redact(`repository ${this.repo.id}: ${failure.message}`));
+  }
+
+  /** Runs work that talks to the remote as `command`, telling onRemoteCall how long it took and how it ended. */
+  async observed<T>(command: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const observe = (outcome: string) =>
+      this.options.onRemoteCall?.({ command, seconds: (performance.now() - started) / 1000, outcome });
+    try {
+      const value = await work();
+      observe('ok');
+      return value;
+    } catch (err) {
+      if (err instanceof GitError) observe(err.status);
+      throw err;
+    }
   }
 
   /** Runs a command on the cache; a failure means a corrupt cache or a bug, so it throws a plain Error. */

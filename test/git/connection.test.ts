@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer, request, type Server } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
-import { GitError, GitSource, type RepoAccess } from '../../src/git/index.js';
+import { GitError, GitSource, type GitRemoteSample, type RepoAccess } from '../../src/git/index.js';
+import { git } from '../support/git-cli.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 
 const ALLOWED = ['https', 'ssh', 'http', 'file'];
@@ -97,22 +99,43 @@ describe('testConnection', () => {
     expect(result.message).toMatch(/does not answer/);
   });
 
-  it('kills git after the timeout when the server accepts but never answers', async () => {
+  /** A server that accepts connections and never says a word. */
+  async function withSilentServer(use: (port: number) => Promise<void>): Promise<void> {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as { port: number };
-    const impatient = new GitSource({ cacheDir, allowedSchemes: ALLOWED, timeoutMs: 1_500 });
     try {
-      const result = await impatient.testConnection(access(`http://127.0.0.1:${port}/x.git`));
-      expect(result).toEqual({
-        status: 'UNREACHABLE',
-        message: 'repository repo-1: git gave no answer within 1500 ms: check the URL, network and proxy',
-      });
+      await use((silent.address() as { port: number }).port);
     } finally {
       sockets.forEach((socket) => socket.destroy());
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
+  }
+
+  it('gives up on an HTTP server that accepts but never answers, after the timeout', async () => {
+    const impatient = new GitSource({ cacheDir, allowedSchemes: ALLOWED, timeoutMs: 1_500 });
+    await withSilentServer(async (port) => {
+      const result = await impatient.testConnection(access(`http://127.0.0.1:${port}/x.git`));
+      expect(result).toEqual({
+        status: 'UNREACHABLE',
+        message:
+          'repository repo-1: the server gave no answer within 1500 ms: check the URL, network and proxy',
+      });
+    });
+  });
+
+  it('kills git after the timeout when an SSH server accepts but never answers', async () => {
+    const impatient = new GitSource({ cacheDir, allowedSchemes: ALLOWED, timeoutMs: 1_500 });
+    await withSilentServer(async (port) => {
+      const result = await impatient.testConnection({
+        ...access(`ssh://git@127.0.0.1:${port}/x.git`),
+        insecureIgnoreHostKey: true,
+      });
+      expect(result).toEqual({
+        status: 'UNREACHABLE',
+        message: 'repository repo-1: git gave no answer within 1500 ms: check the URL, network and proxy',
+      });
+    });
   });
 
   it('fetch throws the same classification as a GitError', async () => {
@@ -121,6 +144,102 @@ describe('testConnection', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     expect((error as GitError).status).toBe('AUTH_FAILED');
+  });
+});
+
+/** Sits in front of the git server and records what reaches it; `redirect` answers every request with a 302 instead. */
+async function recordingProxy(target: string, { redirect = false } = {}) {
+  const requests: string[] = [];
+  let connections = 0;
+  const proxy: Server = createHttpServer((req, res) => {
+    requests.push(`${req.method} ${req.url} ${req.headers.authorization ? 'with' : 'without'} credentials`);
+    if (redirect) {
+      res.writeHead(302, { location: `${target}${req.url}` }).end();
+      return;
+    }
+    const upstream = request(
+      `${target}${req.url}`,
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(upstream);
+  });
+  proxy.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+    requests,
+    connections: () => connections,
+    close: async () => {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    },
+  };
+}
+
+describe('the tip of an http(s) remote', () => {
+  const path = () => new URL(repo.httpUrl).pathname;
+
+  it('is read with one authenticated ref request per check, over one kept-alive connection', async () => {
+    const proxy = await recordingProxy(server.url);
+    try {
+      const url = `${proxy.url}${path()}`;
+      const expected = (
+        await git(repo.workdir, [
+          'ls-remote',
+          repo.httpUrl.replace('://', '://alice:wonderland@'),
+          'refs/heads/main',
+        ])
+      ).split('\t')[0];
+      for (const branch of ['main', 'main']) {
+        const result = await source.testConnection(access(url, basic('alice', 'wonderland')), branch);
+        expect(result).toMatchObject({ status: 'CONNECTED', commit: expected });
+      }
+      const request = `GET ${path()}/info/refs?service=git-upload-pack with credentials`;
+      expect(proxy.requests).toEqual([request, request]);
+      expect(proxy.connections()).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('follows HEAD when no branch is named', async () => {
+    const result = await source.testConnection(access(repo.httpUrl, basic('alice', 'wonderland')));
+    expect(result).toMatchObject({ status: 'CONNECTED', commit: await repo.headCommit() });
+  });
+
+  it('is left to git when the server redirects, and git follows the redirect', async () => {
+    const proxy = await recordingProxy(server.url, { redirect: true });
+    try {
+      const result = await source.testConnection(
+        access(`${proxy.url}${path()}`, basic('alice', 'wonderland')),
+      );
+      expect(result).toMatchObject({ status: 'CONNECTED', commit: await repo.headCommit() });
+      // Ours, then git's own first request: both were redirected to the real server.
+      expect(proxy.requests.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('is told to the metrics hook as ls-remote, with the outcome', async () => {
+    const samples: GitRemoteSample[] = [];
+    const observed = new GitSource({
+      cacheDir,
+      allowedSchemes: ALLOWED,
+      onRemoteCall: (sample) => samples.push(sample),
+    });
+    await observed.testConnection(access(repo.httpUrl, basic('alice', 'wonderland')), 'main');
+    await observed.testConnection(access(repo.httpUrl, basic('alice', 'wrong')), 'main');
+    await observed.testConnection(access(`${server.url}/missing.git`, basic('alice', 'wonderland')), 'main');
+    expect(samples.map(({ command, outcome }) => `${command} ${outcome}`)).toEqual([
+      'ls-remote ok',
+      'ls-remote AUTH_FAILED',
+      'ls-remote NOT_FOUND',
+    ]);
   });
 });
 

@@ -1,0 +1,131 @@
+/**
+ * One ref of an http(s) remote, read with the single request `git ls-remote` starts with: the
+ * smart-HTTP ref advertisement (GET info/refs?service=git-upload-pack, protocol v0). No process is
+ * spawned and the connection is kept alive, so polling an unchanged branch costs one round trip.
+ * Credentials go in the Authorization header git would send; failures are classified like git's.
+ * Whatever only git can judge (redirects, TLS trust from the system store, a dumb server) returns
+ * undefined, and the caller asks git itself.
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { classifyHttpStatus, classifyNetworkError, noAnswer, type Failure } from './classify.js';
+import { httpLogin } from './git-env.js';
+import { GitError } from './git-error.js';
+import type { RepoGit } from './repo-git.js';
+
+const ADVERTISEMENT = 'application/x-git-upload-pack-advertisement';
+/** Past this much body after the ref was found, the socket is dropped rather than drained. */
+const MAX_DRAIN_BYTES = 1 << 20;
+
+/** The http(s) URL of the advertisement, or undefined for other transports. */
+export function advertisementUrl(url: string): URL | undefined {
+  if (!/^https?:\/\//i.test(url) || /[?#]/.test(url)) return undefined;
+  return new URL(`${url.replace(/\/+$/, '')}/info/refs?service=git-upload-pack`);
+}
+
+/**
+ * `{ tip }` with the ref's commit (tip undefined when the remote has no such ref), undefined when
+ * git must answer instead; a refusal or a network failure throws a classified GitError.
+ */
+export async function httpRefTip(git: RepoGit, ref: string): Promise<{ tip?: string } | undefined> {
+  const url = advertisementUrl(git.repo.url);
+  if (!url) return undefined;
+  const fail = (failure: Failure) =>
+    new GitError(failure.status, git.redact(`repository ${git.repo.id}: ${failure.message}`));
+  const signal = AbortSignal.timeout(git.timeoutMs);
+  let response: IncomingMessage;
+  try {
+    response = await get(git, url, signal);
+  } catch (err) {
+    if (signal.aborted) throw fail(noAnswer('the server', git.timeoutMs));
+    const failure = classifyNetworkError((err as NodeJS.ErrnoException).code);
+    if (failure) throw fail(failure);
+    return undefined;
+  }
+  const status = response.statusCode ?? 0;
+  const type = response.headers['content-type'] ?? '';
+  if ((status >= 300 && status < 400) || (status === 200 && type !== ADVERTISEMENT)) {
+    response.destroy();
+    return undefined;
+  }
+  if (status !== 200) {
+    response.resume();
+    throw fail(classifyHttpStatus(status));
+  }
+  try {
+    return await findRef(response, ref);
+  } catch (err) {
+    response.destroy();
+    if (signal.aborted) throw fail(noAnswer('the server', git.timeoutMs));
+    const failure = classifyNetworkError((err as NodeJS.ErrnoException).code);
+    if (failure) throw fail(failure);
+    if (err instanceof AdvertisementError) return undefined;
+    throw err;
+  }
+}
+
+function get(git: RepoGit, url: URL, signal: AbortSignal): Promise<IncomingMessage> {
+  const https = url.protocol === 'https:';
+  const login = httpLogin(git.repo);
+  const headers: Record<string, string> = {
+    'user-agent': 'git/fabric-sync',
+    accept: '*/*',
+    pragma: 'no-cache',
+  };
+  if (login)
+    headers['authorization'] =
+      `Basic ${Buffer.from(`${login.username}:${login.password}`).toString('base64')}`;
+  const agent = https ? git.agents?.https : git.agents?.http;
+  return new Promise((resolve, reject) => {
+    const req = (https ? httpsRequest : httpRequest)(url, { headers, agent, signal }, resolve);
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+class AdvertisementError extends Error {}
+
+/**
+ * Reads pkt-lines (`<4 hex length><payload>`, `0000` = flush) until `ref` is found: first
+ * `# service=git-upload-pack` and a flush, then `<oid> <ref>[\0capabilities]\n` per ref.
+ */
+async function findRef(response: IncomingMessage, ref: string): Promise<{ tip?: string }> {
+  let buffered: Buffer = Buffer.alloc(0);
+  let serviceSeen = false;
+  let tip: string | undefined;
+  let drained = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    if (tip !== undefined) {
+      // Reading on to the end keeps the connection reusable; a huge advertisement is cut instead.
+      drained += chunk.length;
+      if (drained > MAX_DRAIN_BYTES) {
+        response.destroy();
+        break;
+      }
+      continue;
+    }
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    let offset = 0;
+    while (tip === undefined && buffered.length - offset >= 4) {
+      const length = Number.parseInt(buffered.toString('latin1', offset, offset + 4), 16);
+      if (Number.isNaN(length) || (length > 0 && length < 4)) throw new AdvertisementError('bad pkt-line');
+      if (length === 0) {
+        offset += 4;
+        continue;
+      }
+      if (buffered.length - offset < length) break;
+      const line = buffered.toString('utf8', offset + 4, offset + length).replace(/\n$/, '');
+      offset += length;
+      if (!serviceSeen) {
+        if (line !== '# service=git-upload-pack') throw new AdvertisementError('not a smart server');
+        serviceSeen = true;
+        continue;
+      }
+      const [oid = '', name = ''] = line.split('\0', 1)[0]!.split(' ');
+      if (name === ref && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid)) tip = oid;
+    }
+    buffered = buffered.subarray(offset);
+  }
+  if (!serviceSeen) throw new AdvertisementError('empty advertisement');
+  return tip === undefined ? {} : { tip };
+}
