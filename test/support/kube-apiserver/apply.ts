@@ -24,10 +24,22 @@ function optionsInvalid(field: string, message: string): ApiError {
   });
 }
 
+/** Clients send the apply body as one JSON line (valid YAML); JSON.parse reads it ~20× faster than YAML. */
+function parseBody(text: string): unknown {
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // not JSON after all: YAML decides, and words the error
+    }
+  }
+  return parse(text);
+}
+
 function decodeApplied(call: ApiCall): KubeObject {
   let value: unknown;
   try {
-    value = parse(call.body.toString('utf8'));
+    value = parseBody(call.body.toString('utf8'));
   } catch (err) {
     throw badRequest(`error decoding YAML: ${(err as Error).message}`);
   }

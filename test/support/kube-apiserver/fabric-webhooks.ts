@@ -23,22 +23,20 @@ const FABRIC_KINDS = [
   'ServerProfile',
 ];
 
-/** The object as the fabric's mutating webhook would return it. */
+/** The object as the fabric's mutating webhook would return it; `object` is not mutated. */
 export function emulateFabricWebhook(object: KubeObject): KubeObject {
   const kind = object.kind ?? '';
   if (!FABRIC_KINDS.includes(kind)) return object;
-  const copy = structuredClone(object);
+  const given = object['spec'];
+  // Only spec is edited in place, so only spec is copied; metadata is rebuilt below.
   const spec =
-    typeof copy['spec'] === 'object' && copy['spec'] !== null
-      ? (copy['spec'] as Record<string, unknown>)
-      : {};
-  if (kind === 'Server' || copy['spec'] !== undefined) copy['spec'] = spec;
+    typeof given === 'object' && given !== null ? structuredClone(given as Record<string, unknown>) : {};
   SPEC_DEFAULTS[kind]?.(spec);
-  const labels = fabricLabels(kind, copy.metadata?.labels, spec);
-  const metadata = { ...copy.metadata };
+  const labels = fabricLabels(kind, object.metadata?.labels, spec);
+  const metadata = { ...object.metadata };
   if (Object.keys(labels).length > 0) metadata.labels = labels;
   else delete metadata.labels;
-  return { ...copy, metadata };
+  return { ...object, ...(kind === 'Server' || given !== undefined ? { spec } : {}), metadata };
 }
 
 /** Adds the emulation to `hooks`; returns the functions that remove it. */

@@ -1,5 +1,10 @@
 /** Pruning, defaulting and schema validation of a whole object with its CRD's schema (contract §6). */
-import { applyDefaults, pruneUnknown, validateAgainst } from '../../../src/domain/structural-schema.js';
+import {
+  applyDefaults,
+  pruneUnknown,
+  unknownFieldsOf as schemaUnknownFields,
+  validateAgainst,
+} from '../../../src/domain/structural-schema.js';
 import { badRequest } from './status.js';
 import type { StatusCause } from './status.js';
 import { pruneMetadata } from './object-rules.js';
@@ -15,7 +20,7 @@ export function fieldValidationOf(query: URLSearchParams): FieldValidation {
 
 /** Unknown field paths of an object (empty for types without a schema). */
 export function unknownFieldsOf(t: ResourceType, o: KubeObject): string[] {
-  return t.schema ? pruneUnknown(o, t.schema).unknownFields : [];
+  return t.schema ? schemaUnknownFields(o, t.schema) : [];
 }
 
 /** Prunes unknown fields; Strict turns them into a 400, Warn into warnings. */
