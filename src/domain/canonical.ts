@@ -20,8 +20,9 @@ function sortedKeys(value: unknown): unknown {
 /** JSON with object keys sorted at every level, so equal objects give equal text. */
 export const canonicalJson = (c: Canonical): string => JSON.stringify(sortedKeys(c));
 
+/** sha256 hex of the canonical JSON of an already normalized object. */
+export const hashOfCanonical = (c: Canonical): string =>
+  createHash('sha256').update(canonicalJson(c)).digest('hex');
+
 /** sha256 hex of the canonical JSON of the normalized object. */
-export const canonicalHash = (m: Manifest): string =>
-  createHash('sha256')
-    .update(canonicalJson(normalize(m)))
-    .digest('hex');
+export const canonicalHash = (m: Manifest): string => hashOfCanonical(normalize(m));

@@ -4,7 +4,7 @@
  */
 import type { Knex } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { canonicalHash } from '../domain/canonical.js';
+import { canonicalHash, hashOfCanonical, type Canonical } from '../domain/canonical.js';
 import { apiVersionOf, kindInfo, type ObjectRef } from '../domain/kinds.js';
 import type { JsonObject, Manifest } from '../domain/manifest.js';
 import type { RecordState } from '../domain/states.js';
@@ -33,15 +33,16 @@ export interface Observation {
   readonly live?: LiveFacts | null;
 }
 
-const CHUNK = 1000;
-
-/** What a record keeps of its live object; the hash is the canonical one, comparable with the record's. */
-export const liveFactsOf = (object: Manifest): LiveFacts => ({
+/**
+ * What a record keeps of its live object; the hash is the canonical one, comparable with the
+ * record's. Pass `canonical` when the caller already normalized the object.
+ */
+export const liveFactsOf = (object: Manifest, canonical?: Canonical): LiveFacts => ({
   uid: typeof object.metadata['uid'] === 'string' ? object.metadata['uid'] : null,
   resourceVersion:
     typeof object.metadata.resourceVersion === 'string' ? object.metadata.resourceVersion : null,
   generation: typeof object.metadata['generation'] === 'number' ? object.metadata['generation'] : null,
-  hash: canonicalHash(object),
+  hash: canonical ? hashOfCanonical(canonical) : canonicalHash(object),
 });
 
 function manifestOf(row: Record<string, unknown>): Manifest {
@@ -60,39 +61,41 @@ function manifestOf(row: Record<string, unknown>): Manifest {
   };
 }
 
-/** One UPDATE … FROM (VALUES …) per chunk; usable inside another store's transaction. */
+/**
+ * One UPDATE joined to the observations sent as a single jsonb parameter: a 10,000-record check is
+ * one statement with one bind value, not thousands of placeholders. Usable inside another store's
+ * transaction.
+ */
 export async function writeObservations(
   knex: Knex | Knex.Transaction,
   observations: readonly Observation[],
   now = new Date(),
 ): Promise<void> {
-  for (let i = 0; i < observations.length; i += CHUNK) {
-    const part = observations.slice(i, i + CHUNK);
-    const values = part.map(() => '(?::uuid, ?, ?, ?::boolean, ?, ?, ?::int, ?)').join(', ');
-    const params = part.flatMap((o) => [
-      o.id,
-      o.state,
-      o.message,
-      o.live !== undefined,
-      o.live?.uid ?? null,
-      o.live?.resourceVersion ?? null,
-      o.live?.generation ?? null,
-      o.live?.hash ?? null,
-    ]);
-    const keep = (column: string, value: string) =>
-      `case when v.observed then ${value} else record.${column} end`;
-    await knex.raw(
-      `update record set state = v.state, state_message = v.message, updated_at = ?,
-         live_uid = ${keep('live_uid', 'v.uid')},
-         live_resource_version = ${keep('live_resource_version', 'v.rv')},
-         live_generation = ${keep('live_generation', 'v.gen')},
-         live_hash = ${keep('live_hash', 'v.hash')},
-         live_seen_at = ${keep('live_seen_at', 'case when v.uid is null then null else ?::timestamptz end')}
-       from (values ${values}) as v(id, state, message, observed, uid, rv, gen, hash)
-       where record.id = v.id`,
-      [now, now, ...params],
-    );
-  }
+  if (observations.length === 0) return;
+  const rows = observations.map((o) => ({
+    id: o.id,
+    state: o.state,
+    message: o.message,
+    observed: o.live !== undefined,
+    uid: o.live?.uid ?? null,
+    rv: o.live?.resourceVersion ?? null,
+    gen: o.live?.generation ?? null,
+    hash: o.live?.hash ?? null,
+  }));
+  const keep = (column: string, value: string) =>
+    `case when v.observed then ${value} else record.${column} end`;
+  await knex.raw(
+    `update record set state = v.state, state_message = v.message, updated_at = ?,
+       live_uid = ${keep('live_uid', 'v.uid')},
+       live_resource_version = ${keep('live_resource_version', 'v.rv')},
+       live_generation = ${keep('live_generation', 'v.gen')},
+       live_hash = ${keep('live_hash', 'v.hash')},
+       live_seen_at = ${keep('live_seen_at', 'case when v.uid is null then null else ?::timestamptz end')}
+     from jsonb_to_recordset(?::jsonb)
+       as v(id uuid, state text, message text, observed boolean, uid text, rv text, gen int, hash text)
+     where record.id = v.id`,
+    [now, now, JSON.stringify(rows)],
+  );
 }
 
 export class LiveStateStore {

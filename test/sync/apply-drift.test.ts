@@ -76,6 +76,17 @@ describe('apply and drift of a generated fabric', () => {
     await events.return();
   });
 
+  it('a second drift check stores its report but rewrites no record that stayed in sync', async () => {
+    const stamps = (records: Awaited<ReturnType<SyncHarness['records']>>) =>
+      new Map(records.map((r) => [r.id, r.updatedAt.getTime()]));
+    const before = stamps(await h.records(fabric.id));
+    const op = await h.run(fabric.id, 'DRIFT_CHECK');
+    expect(op.status, op.message ?? '').toBe('SUCCEEDED');
+    const report = await h.db.orm.em.fork().findOneOrFail(DriftReport, { operationId: op.id });
+    expect(report.counts).toMatchObject({ inSync: manifests.length, differences: 0 });
+    expect(stamps(await h.records(fabric.id))).toEqual(before);
+  });
+
   describe('after changes made in the cluster', () => {
     let report: DriftReport;
     let differences: DriftDifference[];

@@ -42,7 +42,6 @@ export function compareObjects(
     if (record.state === 'INVALID') continue; // only a new git sync moves an invalid record
     const base = { recordId: record.id, ...record.ref };
     const object = live.get(record.ref);
-    const wanted = normalize(record.manifest);
     if (!object) {
       counts.missing += 1;
       entries.push({ classification: 'MISSING' });
@@ -50,19 +49,23 @@ export function compareObjects(
         ...base,
         driftType: 'MISSING',
         path: '',
-        desired: asJson(wanted),
+        desired: asJson(normalize(record.manifest)),
         live: null,
         severity: 'HIGH',
       });
       observe(record, { id: record.id, state: 'MISSING', message: 'not in the cluster', live: null });
       continue;
     }
-    const found = diff(wanted, normalize(object));
-    const facts = liveFactsOf(object);
+    const current = normalize(object);
+    const facts = liveFactsOf(object, current);
+    // Equal canonical hashes mean equal canonical forms: the field diff can only come back empty.
+    const found = facts.hash === record.canonicalHash ? [] : diff(normalize(record.manifest), current);
     if (found.length === 0) {
       counts.inSync += 1;
       entries.push({ classification: 'IN_SYNC' });
-      observe(record, { id: record.id, state: 'IN_SYNC', message: null, live: facts });
+      // A record already IN_SYNC with this very live version has nothing new to store.
+      if (record.state !== 'IN_SYNC' || record.liveResourceVersion !== facts.resourceVersion)
+        observe(record, { id: record.id, state: 'IN_SYNC', message: null, live: facts });
       continue;
     }
     counts.modified += 1;

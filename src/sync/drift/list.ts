@@ -5,8 +5,11 @@ import type { DriftContext } from './context.js';
 
 export async function listObjects(ctx: DriftContext, signal: AbortSignal): Promise<StageResult> {
   const { fabric, client } = await requireFabricCluster(ctx.deps, ctx.op.fabricId);
-  const desired = await ctx.deps.liveState.loadDesired(fabric.id);
-  const live = await listLiveOrFail(ctx.deps, fabric, client, signal);
+  // The database read and the cluster listing wait on different servers: overlap them.
+  const [desired, live] = await Promise.all([
+    ctx.deps.liveState.loadDesired(fabric.id),
+    listLiveOrFail(ctx.deps, fabric, client, signal),
+  ]);
   Object.assign(ctx, { fabric, desired, live });
   return {
     counts: { desired: desired.length, live: live.objects.length, owned: live.ownedBy(fabric.name).length },
