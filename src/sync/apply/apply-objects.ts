@@ -9,6 +9,7 @@ import { recordConnection } from '../fabric-connection.js';
 import { OperationFailure, throwIfCancelled, type StageResult } from '../stage.js';
 import { required, type ApplyContext } from './context.js';
 import { dryRunChange, saveDryRunResult } from './dry-run.js';
+import { StateWriter } from './state-writer.js';
 import { ApplyTally } from './tally.js';
 
 export async function applyObjects(ctx: ApplyContext, signal: AbortSignal): Promise<StageResult> {
@@ -23,22 +24,29 @@ export async function applyObjects(ctx: ApplyContext, signal: AbortSignal): Prom
       return typeof rv === 'string' ? [[formatRef(d.ref), rv] as const] : [];
     }),
   );
-  if (!dryRun) await ctx.deps.liveState.write(required(ctx.unchanged, 'unchanged'));
+  const store = new StateWriter(ctx.deps.liveState);
+  if (!dryRun) store.write(required(ctx.unchanged, 'unchanged'));
   const waves = applyWaves(required(ctx.toApply, 'plan').map((record) => ({ ...record.ref, record })));
-  for (const wave of waves) {
-    throwIfCancelled(signal);
-    const manifests = wave.map(({ record }) => withOwnership(record.manifest, fabric.name));
-    const entries = await client.apply(manifests, { dryRun, knownVersions, signal });
-    throwIfCancelled(signal);
-    wave.forEach(({ record }, i) => tally.add(record, entries[i]!));
-    if (dryRun)
-      recordChanges(
-        ctx,
-        wave.map((w) => w.record),
-        entries,
-      );
-    else await ctx.deps.liveState.write(tally.observations.splice(0));
+  try {
+    for (const wave of waves) {
+      throwIfCancelled(signal);
+      const manifests = wave.map(({ record }) => withOwnership(record.manifest, fabric.name));
+      const entries = await client.apply(manifests, { dryRun, knownVersions, signal });
+      throwIfCancelled(signal);
+      wave.forEach(({ record }, i) => tally.add(record, entries[i]!));
+      if (dryRun)
+        recordChanges(
+          ctx,
+          wave.map((w) => w.record),
+          entries,
+        );
+      else store.write(tally.observations.splice(0));
+    }
+  } catch (err) {
+    await store.settled().catch(() => undefined); // no write outlives the operation; the first error wins
+    throw err;
   }
+  await store.settled();
   if (dryRun) await saveDryRunResult(ctx);
   if (tally.connectionFailure) {
     const failure = tally.connectionFailure;

@@ -9,8 +9,12 @@ import type { ApplyContext } from './context.js';
 export async function planApply(ctx: ApplyContext, signal: AbortSignal): Promise<StageResult> {
   const { fabric, client } = await requireFabricCluster(ctx.deps, ctx.op.fabricId);
   // INVALID records never reach the cluster; a new git sync moves them on.
-  const desired = (await ctx.deps.liveState.loadDesired(fabric.id)).filter((d) => d.state !== 'INVALID');
-  const live = await listLiveOrFail(ctx.deps, fabric, client, signal);
+  // The database read and the cluster listing wait on different servers: overlap them.
+  const [records, live] = await Promise.all([
+    ctx.deps.liveState.loadDesired(fabric.id),
+    listLiveOrFail(ctx.deps, fabric, client, signal),
+  ]);
+  const desired = records.filter((d) => d.state !== 'INVALID');
   const toApply: DesiredObject[] = [];
   ctx.unchanged = [];
   for (const record of desired) {
