@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fabric } from '../../src/store/entities/index.js';
+import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
 import { hasChromium, startE2E, type E2E } from './support.js';
 
 const FABRIC = 'e2e-fabric';
@@ -197,6 +198,56 @@ describe.skipIf(!hasChromium)('in a real browser (Chromium)', () => {
         expect.stringContaining('vpc-before'),
       ]);
       await e2e.screenshot(page, 'status-page-record-event');
+    });
+
+    it('draws the topology of the fabric picked: every switch and server, one line per link', async () => {
+      // 6 switches, 12 servers and 26 links: the fabric test/api/graph-impact.test.ts draws too.
+      const url = await e2e.createGitRepository(
+        fabricFiles(generateFabric({ seed: 3 }), { dir: 'fabric', files: 5 }),
+      );
+      const { createRepository } = await e2e.gql<{ createRepository: { id: string } }>(
+        'mutation($input: CreateRepositoryInput!) { createRepository(input: $input) { id } }',
+        { input: { name: 'e2e-topology-repo', url, defaultBranch: 'main' } },
+      );
+      const { createFabric } = await e2e.gql<{ createFabric: { id: string } }>(
+        'mutation($input: CreateFabricInput!) { createFabric(input: $input) { id } }',
+        { input: { name: 'e2e-topology', repositoryId: createRepository.id, directory: 'fabric' } },
+      );
+      const { syncFabric } = await e2e.gql<{ syncFabric: { id: string } }>(
+        'mutation($id: ID!) { syncFabric(fabricId: $id) { id } }',
+        { id: createFabric.id },
+      );
+      for (let status = 'QUEUED'; status === 'QUEUED' || status === 'RUNNING';) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ({ status } = (
+          await e2e.gql<{ operation: { status: string } }>(
+            'query($id: ID!) { operation(id: $id) { status } }',
+            {
+              id: syncFabric.id,
+            },
+          )
+        ).operation);
+        if (status === 'FAILED') throw new Error('the topology fabric did not sync');
+      }
+
+      const page = await e2e.newPage();
+      await page.goto(e2e.url);
+      await page
+        .locator('#topology-fabric option', { hasText: 'e2e-topology' })
+        .waitFor({ state: 'attached', timeout: 30_000 });
+      await page.selectOption('#topology-fabric', { label: 'e2e-topology' });
+      await page.locator('#topology svg[data-nodes="18"]').waitFor({ timeout: 15_000 });
+      const kinds = await page
+        .locator('#topology g.node')
+        .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-kind')));
+      expect(kinds.filter((k) => k === 'Switch')).toHaveLength(6);
+      expect(kinds.filter((k) => k === 'Server')).toHaveLength(12);
+      expect(await page.locator('#topology line.link').count()).toBe(26);
+      expect(await page.locator('#topology g.node[data-node="spine-01"] text').textContent()).toBe(
+        'spine-01',
+      );
+      expect(await page.locator('#topology line.link.EXTERNAL').count()).toBe(2);
+      await e2e.screenshot(page, 'status-page-topology');
     });
   });
 });

@@ -45,8 +45,8 @@ export interface E2E {
   gql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
   newPage(): Promise<Page>;
   screenshot(page: Page, name: string): Promise<void>;
-  /** A local repository with one commit holding `fabric/README.md`, as a file:// URL. */
-  createGitRepository(): Promise<string>;
+  /** A local repository with one commit holding `fabric/README.md` and `files`, as a file:// URL. */
+  createGitRepository(files?: Readonly<Record<string, string>>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -103,10 +103,14 @@ export async function startE2E(): Promise<E2E> {
     screenshot: async (page, name) => {
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
     },
-    async createGitRepository() {
+    async createGitRepository(files = {}) {
       const dir = path.join(scratch, `repo-${(repositories += 1)}`);
       await mkdir(path.join(dir, 'fabric'), { recursive: true });
       await writeFile(path.join(dir, 'fabric', 'README.md'), 'desired state of the e2e fabric\n');
+      for (const [file, text] of Object.entries(files)) {
+        await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+        await writeFile(path.join(dir, file), text);
+      }
       await git(dir, ['init', '-q', '-b', 'main']);
       await git(dir, ['add', '.']);
       await git(dir, ['commit', '-q', '-m', 'initial']);

@@ -11,4 +11,8 @@ table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.4rem .
 .stages li[data-status=RUNNING]{background:#cfe3ff} .stages li[data-status=SUCCEEDED]{background:#d5f5de}
 .stages li[data-status=FAILED]{background:#ffd9d6} .stages li[data-status=SKIPPED]{color:#777}
 #events{font:12px ui-monospace,monospace;max-height:20rem;overflow:auto;padding-left:1.2rem}
-#problems{color:#a4161a} .token-form{display:flex;gap:.5rem;align-items:center}`;
+#problems{color:#a4161a} .token-form{display:flex;gap:.5rem;align-items:center}
+#topology svg{width:100%;max-height:30rem;border:1px solid #e3e6ea;border-radius:.3rem}
+#topology .link{stroke:#9aa4b1;stroke-width:1.5} #topology .link.EXTERNAL{stroke-dasharray:3 3}
+#topology .node circle{fill:#cfe3ff;stroke:#3b6fb6} #topology .node.Server circle{fill:#d5f5de;stroke:#2f8a4c}
+#topology .node text{font-size:10px;fill:#1b1f24}`;

@@ -19,3 +19,11 @@ export const RECORD_EVENTS = `subscription StatusPageRecords($fabricId: ID!) {
 }`;
 
 export const SYNC_FABRIC = `mutation StatusPageSync($fabricId: ID!) { syncFabric(fabricId: $fabricId) { ${OPERATION} } }`;
+
+export const TOPOLOGY = `query StatusPageTopology($fabricId: ID!) {
+  topology(fabricId: $fabricId) {
+    nodes { id kind name role group }
+    links { connectionName connectionType kind source target ports { sourcePort targetPort } }
+    vpcMemberships { vpcName nodes }
+  }
+}`;

@@ -1,9 +1,18 @@
-// The live status page: every fabric's status axes, its latest operation's stages and a stream of
-// record events. One query fills the table; subscriptions keep it live; "Sync now" runs syncFabric.
+// The live status page: every fabric's status axes, its latest operation's stages, one fabric's
+// topology and a stream of record events. One query fills the table; subscriptions keep it live;
+// "Sync now" runs syncFabric; the topology is redrawn when its fabric syncs a new commit.
 import { askForToken, readToken } from '../../playground/browser/token.js';
-import { FABRICS, FABRIC_STATUS, OPERATION_PROGRESS, RECORD_EVENTS, SYNC_FABRIC } from './documents.js';
+import {
+  FABRICS,
+  FABRIC_STATUS,
+  OPERATION_PROGRESS,
+  RECORD_EVENTS,
+  SYNC_FABRIC,
+  TOPOLOGY,
+} from './documents.js';
 import { GraphQLClient } from './graphql-client.js';
 import { el, fabricRow, fabricTable, recordEventItem } from './render.js';
+import { topologyView } from './topology.js';
 
 const MAX_EVENTS = 200;
 
@@ -16,10 +25,15 @@ class StatusPage {
     this.table = fabricTable();
     this.events = el('ol', { id: 'events', reversed: '' });
     this.problems = el('ul', { id: 'problems' });
+    this.picker = el('select', { id: 'topology-fabric', 'aria-label': 'fabric' });
+    this.picker.addEventListener('change', () => void this.drawTopology(this.picker.value));
+    this.topology = el('div', { id: 'topology' });
     root.replaceChildren(
       el('h1', {}, ['fabric-sync status']),
       this.problems,
       this.table,
+      el('h2', {}, ['Topology ', this.picker]),
+      this.topology,
       el('h2', {}, ['Record events']),
       this.events,
     );
@@ -43,12 +57,29 @@ class StatusPage {
       );
     }
     this.table.dataset.loaded = String(fabrics.totalCount);
+    this.picker.append(...fabrics.nodes.map((f) => el('option', { value: f.id }, [f.name])));
+    if (fabrics.nodes.length > 0) await this.drawTopology(fabrics.nodes[0].id);
+  }
+
+  /** Draws one fabric's topology; an answer for a fabric no longer picked is dropped. */
+  async drawTopology(fabricId) {
+    this.picker.value = fabricId;
+    try {
+      const { topology } = await this.client.request(TOPOLOGY, { fabricId });
+      if (this.picker.value !== fabricId) return;
+      this.topology.replaceChildren(topologyView(topology));
+      this.topology.dataset.fabric = fabricId;
+    } catch (err) {
+      this.problem(`topology: ${err.message}`);
+    }
   }
 
   /** Draws the fabric's row and follows its operation while it runs. */
   show(fabric) {
     const known = this.fabrics.get(fabric.id);
     this.fabrics.set(fabric.id, fabric);
+    if (known && known.syncedCommit !== fabric.syncedCommit && this.picker.value === fabric.id)
+      void this.drawTopology(fabric.id);
     const row = fabricRow(fabric, (f) => void this.sync(f));
     if (known) this.table.querySelector(`tr[data-id="${CSS.escape(fabric.id)}"]`)?.replaceWith(row);
     else this.table.tBodies[0].append(row);
