@@ -153,6 +153,14 @@ describe('on a generated fabric', () => {
     expect(dataOf(await t.gql<ImpactView>(IMPACT, { id, depth: 10 })).impact?.root.name).toBe('spine-01');
   });
 
+  it('prices impact as its largest answer: nesting edges under every impacted record is refused', async () => {
+    const id = await recordId(fabricId, 'Switch', 'spine-01');
+    const nested = `query($id: ID!) { impact(recordId: $id) { impacted { record { ... on Connection {
+      attachments { vpc { attachments { connection { name } } } } } } } } }`;
+    expect((await t.gql(nested, { id })).errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect((await t.gql(IMPACT, { id })).errors).toBeUndefined();
+  });
+
   it('answers null for a record that does not exist', async () => {
     const missing = Buffer.from('Record:00000000-0000-4000-8000-000000000000').toString('base64url');
     expect(dataOf(await t.gql<ImpactView>(IMPACT, { id: missing })).impact).toBeNull();
