@@ -1,7 +1,8 @@
 /**
  * The live status page at `GET /`: an HTML shell and one script bundled on first request (see
  * ../playground/browser-bundle.ts). Everything it shows comes from GraphQL: a query, then the
- * fabricStatus, operationProgress and recordEvents subscriptions; "Sync now" is the syncFabric mutation.
+ * fabricStatus, operationProgress and recordEvents subscriptions; the drawing is the topology query;
+ * "Sync now" is the syncFabric mutation.
  */
 import { fileURLToPath } from 'node:url';
 import {
