@@ -139,10 +139,15 @@ function duplicates(items: readonly SourcedManifest[]): ValidationIssue[] {
   });
 }
 
+type Derive = (m: Manifest) => unknown;
+
+const endpointsOf = (connection: Manifest): readonly Endpoint[] => connectionEndpoints(connection.spec);
+
 function desiredSet(
   objects: Manifest[],
   written: ReadonlyMap<Manifest, Manifest>,
   settings: RuleSettings,
+  derivations: WeakMap<Manifest, Map<Derive, unknown>>,
 ): DesiredSet {
   const byKind = new Map<string, Manifest[]>();
   for (const m of objects) {
@@ -150,17 +155,21 @@ function desiredSet(
     if (group) group.push(m);
     else byKind.set(m.kind, [m]);
   }
-  const endpoints = new Map<Manifest, readonly Endpoint[]>();
-  const endpointsOf = (connection: Manifest): readonly Endpoint[] => {
-    const known = endpoints.get(connection);
-    if (known) return known;
-    const computed = connectionEndpoints(connection.spec);
-    endpoints.set(connection, computed);
-    return computed;
+  const derived = <T>(m: Manifest, derive: (m: Manifest) => T): T => {
+    let known = derivations.get(m);
+    if (!known) {
+      known = new Map();
+      derivations.set(m, known);
+    }
+    if (known.has(derive)) return known.get(derive) as T;
+    const value = derive(m);
+    known.set(derive, value);
+    return value;
   };
   return {
     objects,
-    endpointsOf,
+    endpointsOf: (connection) => derived(connection, endpointsOf),
+    derived,
     index: indexByName(objects),
     settings,
     asWritten: (m) => written.get(m) ?? m,
@@ -168,29 +177,60 @@ function desiredSet(
   };
 }
 
+/**
+ * Validates desired sets. An object's own checks (identity, schema, its kind's rules) depend only
+ * on the object and the settings, so their result is remembered per parsed object: a set that
+ * shares most objects with the previous one (the parse cache hands back the same objects for
+ * unchanged files) re-checks only the new ones. The cross-object rules always see the whole set.
+ * Parsed objects must not be mutated once validated.
+ */
+export class Validator {
+  private readonly settings: RuleSettings;
+  private readonly checked = new WeakMap<object, Checked>();
+  private readonly derivations = new WeakMap<Manifest, Map<Derive, unknown>>();
+
+  constructor(options: ValidateOptions = {}) {
+    this.settings = { ...DEFAULT_SETTINGS, ...options };
+  }
+
+  /** Every problem in the set, in document order per object, then the cross-object ones. */
+  validate(items: readonly SourcedManifest[]): ValidationIssue[] {
+    const issues: ValidationIssue[] = [];
+    const admitted = new Map<Manifest, SourcedManifest>();
+    const written = new Map<Manifest, Manifest>();
+    for (const item of items) {
+      const result = this.check(item.manifest);
+      issues.push(...result.findings.map((f) => reporter(item, f)));
+      // Objects without a name cannot be referenced or compared; their own issue already says why.
+      if (result.admitted && hasName(result.admitted)) {
+        admitted.set(result.admitted, item);
+        if (result.written) written.set(result.admitted, result.written);
+      }
+    }
+    const named = items.filter((i) => hasName(i.manifest));
+    issues.push(...duplicates(named));
+    const set = desiredSet([...admitted.keys()], written, this.settings, this.derivations);
+    for (const rule of SET_RULES) {
+      for (const { subject, ...finding } of rule(set)) issues.push(reporter(admitted.get(subject)!, finding));
+    }
+    return issues;
+  }
+
+  private check(manifest: Manifest): Checked {
+    if (typeof manifest !== 'object' || manifest === null) return checkObject(manifest, this.settings);
+    let result = this.checked.get(manifest);
+    if (!result) {
+      result = checkObject(manifest, this.settings);
+      this.checked.set(manifest, result);
+    }
+    return result;
+  }
+}
+
 /** Every problem in the set, in document order per object, then the cross-object ones. */
 export function validateManifests(
   items: readonly SourcedManifest[],
   options: ValidateOptions = {},
 ): ValidationIssue[] {
-  const settings: RuleSettings = { ...DEFAULT_SETTINGS, ...options };
-  const issues: ValidationIssue[] = [];
-  const admitted = new Map<Manifest, SourcedManifest>();
-  const written = new Map<Manifest, Manifest>();
-  for (const item of items) {
-    const result = checkObject(item.manifest, settings);
-    issues.push(...result.findings.map((f) => reporter(item, f)));
-    // Objects without a name cannot be referenced or compared; their own issue already says why.
-    if (result.admitted && hasName(result.admitted)) {
-      admitted.set(result.admitted, item);
-      if (result.written) written.set(result.admitted, result.written);
-    }
-  }
-  const named = items.filter((i) => hasName(i.manifest));
-  issues.push(...duplicates(named));
-  const set = desiredSet([...admitted.keys()], written, settings);
-  for (const rule of SET_RULES) {
-    for (const { subject, ...finding } of rule(set)) issues.push(reporter(admitted.get(subject)!, finding));
-  }
-  return issues;
+  return new Validator(options).validate(items);
 }

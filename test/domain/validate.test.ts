@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/domain/manifest.js';
-import { validateManifests } from '../../src/domain/validate.js';
+import { Validator, validateManifests } from '../../src/domain/validate.js';
 import { fabricWith, miniFabric, sourced } from './mini-fabric.js';
 import { HAS_SHARED, loadSample } from './shared-data.js';
 
@@ -133,6 +133,32 @@ describe('validateManifests: identity', () => {
       'metadata.name is required',
       'a VPC has 1 to 20 subnets, this one has 0',
     ]);
+  });
+});
+
+describe('a Validator kept across syncs', () => {
+  it('reports for each set exactly what a fresh validation reports, while the objects are shared', () => {
+    const validator = new Validator();
+    const base = miniFabric();
+    expect(validator.validate(sourced(base))).toEqual([]);
+    // The same objects again, minus vpc-2: references to it now dangle, though no object changed.
+    const withoutVpc = base.filter((m) => !(m.kind === 'VPC' && m.metadata.name === 'vpc-2'));
+    const dangling = validator.validate(sourced(withoutVpc));
+    expect(dangling.map((i) => i.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/VPC vpc-2 does not exist/)]),
+    );
+    expect(dangling).toEqual(validateManifests(sourced(withoutVpc)));
+    // A new object (a file changed) whose port clashes with an unchanged connection.
+    const clash = structuredClone(base.find((m) => m.metadata.name === 'srv-1--unbundled--leaf-1')!);
+    clash.metadata.name = 'srv-2--unbundled--leaf-1';
+    (clash.spec!['unbundled'] as { link: { server: { port: string } } }).link.server.port = 'srv-2/eth9';
+    const clashing = validator.validate(sourced([...base, clash]));
+    expect(clashing.map((i) => i.message)).toEqual([
+      expect.stringMatching(/port leaf-1\/E1\/1 is already used by connection srv-1--unbundled--leaf-1/),
+    ]);
+    expect(clashing).toEqual(validateManifests(sourced([...base, clash])));
+    // And back: the unchanged set is valid again.
+    expect(validator.validate(sourced(base))).toEqual([]);
   });
 });
 

@@ -41,7 +41,7 @@ const at = (s: VpcSubnet, key: string) => `spec.subnets.${s.name}.${key}`;
 export const vpcSubnetsInNamespace: SetRule = (set) => {
   const subnets = set
     .ofKind('VPC')
-    .flatMap(subnetsOf)
+    .flatMap((vpc) => set.derived(vpc, subnetsOf))
     .filter((s) => s.prefix);
   const found: SetFinding[] = [];
   for (const [ns, group] of groupBy(subnets, nsOf('ipv4Namespace'))) {
@@ -81,7 +81,7 @@ const rangesOf = (set: DesiredSet, ns: string): VlanRange[] =>
 export const vpcVlansInNamespace: SetRule = (set) => {
   const subnets = set
     .ofKind('VPC')
-    .flatMap(subnetsOf)
+    .flatMap((vpc) => set.derived(vpc, subnetsOf))
     .filter((s) => s.vlan !== 0);
   const found: SetFinding[] = [];
   for (const [ns, group] of groupBy(subnets, nsOf('vlanNamespace'))) {

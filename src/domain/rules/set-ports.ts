@@ -2,10 +2,26 @@
  * Cross-object rules about ports and what sits on a connection (REFERENCE §2.2, §2.6, §2.8).
  * Each uses one Map keyed by port or connection: linear in the number of objects.
  */
-import { parsePortRef, physicalPort } from '../connection-endpoints.js';
+import { connectionEndpoints, parsePortRef, physicalPort } from '../connection-endpoints.js';
 import type { Manifest } from '../manifest.js';
 import type { SetFinding, SetRule } from './types.js';
 import { child, num, text } from './values.js';
+
+interface PortEnd {
+  readonly field: string;
+  readonly value: string;
+  /** `<device>/<physical port>`: a breakout sub-port's parent, or the port itself. */
+  readonly parentKey: string;
+  readonly isSub: boolean;
+}
+
+const portEndsOf = (connection: Manifest): PortEnd[] =>
+  connectionEndpoints(connection.spec).flatMap((endpoint) => {
+    const ref = parsePortRef(endpoint.value);
+    if (!ref) return [];
+    const parentKey = `${ref.device}/${physicalPort(ref.port)}`;
+    return [{ field: endpoint.field, value: endpoint.value, parentKey, isSub: parentKey !== endpoint.value }];
+  });
 
 interface PortUse {
   readonly connection: Manifest;
@@ -23,12 +39,9 @@ export const portsUsedOnce: SetRule = (set) => {
   const anySub = new Map<string, PortUse>();
   const found: SetFinding[] = [];
   for (const connection of set.ofKind('Connection')) {
-    for (const endpoint of set.endpointsOf(connection)) {
-      const ref = parsePortRef(endpoint.value);
-      if (!ref) continue;
+    for (const endpoint of set.derived(connection, portEndsOf)) {
+      const { parentKey, isSub } = endpoint;
       const use = { connection, field: endpoint.field, value: endpoint.value };
-      const parentKey = `${ref.device}/${physicalPort(ref.port)}`;
-      const isSub = parentKey !== endpoint.value;
       const clash = exact.get(endpoint.value) ?? (isSub ? whole.get(parentKey) : anySub.get(parentKey));
       if (clash) {
         const where =

@@ -9,28 +9,33 @@ import { edgeOf, referencesOf } from '../references.js';
 import type { DesiredSet, SetFinding, SetRule } from './types.js';
 import { child, isEmpty, text } from './values.js';
 
+const requiredReferencesOf = (m: Manifest) => referencesOf(m).filter((ref) => !edgeOf(ref).optional);
+
 /** Every non-optional reference names an object in the set (SwitchProfiles: built-in or known). */
-export const danglingReferences: SetRule = ({ objects, index, settings, asWritten }) => {
+export const danglingReferences: SetRule = ({ objects, index, settings, asWritten, derived }) => {
   const profiles = providedProfiles(settings.knownProfiles);
-  return objects.flatMap((subject) =>
-    referencesOf(asWritten(subject)).flatMap((ref) => {
-      const reason = edgeOf(ref).optional ? undefined : danglingReason(ref, index, profiles);
-      return reason ? [{ subject, field: ref.field, message: `${ref.field}: ${reason}` }] : [];
-    }),
-  );
+  const found: SetFinding[] = [];
+  for (const subject of objects) {
+    for (const ref of derived(asWritten(subject), requiredReferencesOf)) {
+      const reason = danglingReason(ref, index, profiles);
+      if (reason) found.push({ subject, field: ref.field, message: `${ref.field}: ${reason}` });
+    }
+  }
+  return found;
 };
 
 const lookup = (set: DesiredSet, kind: string, name: string): Manifest | undefined =>
   set.index.get(kind)?.get(name);
-const typeOf = (connection: Manifest | undefined): string | undefined =>
-  connectionTypesOf(connection?.spec)[0];
+const firstType = (connection: Manifest): string | undefined => connectionTypesOf(connection.spec)[0];
+const typeOf = (set: DesiredSet, connection: Manifest | undefined): string | undefined =>
+  connection && set.derived(connection, firstType);
 
 const ATTACHABLE = ['unbundled', 'bundled', 'eslag'];
 
 /** VPCAttachment: connection is unbundled/bundled/eslag; hostBGP needs unbundled; eslag needs L2VNI. */
 export const attachmentConnectionType: SetRule = (set) =>
   set.ofKind('VPCAttachment').flatMap((subject): SetFinding[] => {
-    const type = typeOf(lookup(set, 'Connection', text(subject.spec?.['connection'])));
+    const type = typeOf(set, lookup(set, 'Connection', text(subject.spec?.['connection'])));
     if (!type) return [];
     const field = 'spec.connection';
     if (!ATTACHABLE.includes(type)) {
@@ -65,7 +70,7 @@ export const attachmentConnectionType: SetRule = (set) =>
 export const externalAttachmentTargets: SetRule = (set) =>
   set.ofKind('ExternalAttachment').flatMap((subject): SetFinding[] => {
     const found: SetFinding[] = [];
-    const type = typeOf(lookup(set, 'Connection', text(subject.spec?.['connection'])));
+    const type = typeOf(set, lookup(set, 'Connection', text(subject.spec?.['connection'])));
     if (type && type !== 'external') {
       found.push({
         subject,
@@ -96,7 +101,8 @@ export const peeringNamespaces: SetRule = (set) =>
   set.ofKind('VPCPeering').flatMap((subject): SetFinding[] => {
     const names = [
       ...new Set(
-        referencesOf(subject)
+        set
+          .derived(subject, referencesOf)
           .filter((r) => r.subnet === undefined)
           .map((r) => r.targetName),
       ),

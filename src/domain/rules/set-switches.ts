@@ -1,18 +1,22 @@
 /** Cross-object rules between connections, attachments and the switches they use (REFERENCE §2.2, §2.8). */
-import { connectionTypesOf, parsePortRef } from '../connection-endpoints.js';
+import { connectionEndpoints, connectionTypesOf, parsePortRef } from '../connection-endpoints.js';
 import type { Manifest } from '../manifest.js';
 import type { DesiredSet, SetFinding, SetRule } from './types.js';
 import { child, items, text } from './values.js';
 
-const switchesOf = (set: DesiredSet, connection: Manifest): Manifest[] => {
-  const names = new Set(
-    set
-      .endpointsOf(connection)
+const switchNamesOf = (connection: Manifest): string[] => [
+  ...new Set(
+    connectionEndpoints(connection.spec)
       .filter((e) => e.targetKind === 'Switch')
       .map((e) => parsePortRef(e.value)?.device ?? ''),
-  );
-  return [...names].flatMap((n) => set.index.get('Switch')?.get(n) ?? []);
-};
+  ),
+];
+
+const switchesOf = (set: DesiredSet, connection: Manifest): Manifest[] =>
+  set.derived(connection, switchNamesOf).flatMap((n) => set.index.get('Switch')?.get(n) ?? []);
+
+const vlanNamespacesOf = (switch_: Manifest): ReadonlySet<string> =>
+  new Set(items(switch_.spec, 'vlanNamespaces').map(text));
 
 /** All switches of an eslag connection share one redundancy group of type eslag. */
 export const eslagSwitchesShareGroup: SetRule = (set) =>
@@ -44,7 +48,7 @@ export const attachmentSwitchesHaveVlanNamespace: SetRule = (set) =>
     if (!connection || !vpc) return [];
     const namespace = text(vpc.spec?.['vlanNamespace']);
     const missing = switchesOf(set, connection).filter(
-      (s) => !items(s.spec, 'vlanNamespaces').includes(namespace),
+      (s) => !set.derived(s, vlanNamespacesOf).has(namespace),
     );
     return missing.map((s) => ({
       subject,

@@ -47,8 +47,14 @@ export interface DesiredSet {
    * spec.groups[0] point into the user's file, not into a sorted, defaulted copy.
    */
   readonly asWritten: (m: Manifest) => Manifest;
-  /** A connection's endpoints, computed once per set (several rules need them). */
+  /** A connection's endpoints, computed once per object (several rules need them). */
   readonly endpointsOf: (connection: Manifest) => readonly Endpoint[];
+  /**
+   * What `derive` makes of one object alone, computed once per object and kept across
+   * validations while the object is: a set that barely changed costs only its lookups. `derive`
+   * must be a module-level function of the object only.
+   */
+  readonly derived: <T>(m: Manifest, derive: (m: Manifest) => T) => T;
   /** Objects of one kind, in document order. */
   readonly ofKind: (kind: string) => readonly Manifest[];
 }
