@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { DesiredRecord, ExistingRecord, RecordPlan } from '../domain/record-plan.js';
+import {
+  recordKey,
+  type DesiredRecord,
+  type ExistingRecord,
+  type RecordPlan,
+} from '../domain/record-plan.js';
 
 export interface ReferenceRow {
   readonly sourceKey: string;
@@ -31,8 +36,6 @@ const chunks = <T>(items: readonly T[]): T[][] => {
   for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
   return out;
 };
-
-const keyOf = (r: { kind: string; namespace: string; name: string }) => `${r.kind}/${r.namespace}/${r.name}`;
 
 export class RecordStore {
   constructor(private readonly orm: MikroORM) {}
@@ -66,6 +69,56 @@ export class RecordStore {
     }));
   }
 
+  /**
+   * Compares the desired rows with the stored ones inside PostgreSQL, so only what differs crosses
+   * the wire: stored records whose hash or place differs or that are no longer desired, and the
+   * keys (recordKey) of desired rows that have no record yet. `desiredJson` is a JSON array of
+   * `{kind, namespace, name, hash, file, doc, line}`.
+   */
+  async differingRecords(
+    fabricId: string,
+    desiredJson: string,
+  ): Promise<{ differing: ExistingRecord[]; missingKeys: string[] }> {
+    const { rows } = await this.knex.raw<{ rows: Record<string, string | number | null>[] }>(
+      `select r.id, r.kind, r.namespace, r.name, r.canonical_hash, r.source_file, r.source_document,
+              r.source_line, d.kind as new_kind, d.namespace as new_namespace, d.name as new_name
+       from json_to_recordset(?::json)
+              as d(kind text, namespace text, name text, hash text, file text, doc int, line int)
+       full join (select id, kind, namespace, name, canonical_hash, source_file, source_document, source_line
+                  from record where fabric_id = ?) r
+         on r.kind = d.kind and r.namespace = d.namespace and r.name = d.name
+       where r.id is null or d.kind is null or r.canonical_hash <> d.hash
+          or r.source_file is distinct from d.file or r.source_document is distinct from d.doc
+          or r.source_line is distinct from d.line`,
+      [desiredJson, fabricId],
+    );
+    const differing: ExistingRecord[] = [];
+    const missingKeys: string[] = [];
+    for (const r of rows) {
+      if (r['id'] === null) {
+        missingKeys.push(
+          recordKey({
+            kind: `${r['new_kind']}`,
+            namespace: `${r['new_namespace']}`,
+            name: `${r['new_name']}`,
+          }),
+        );
+        continue;
+      }
+      differing.push({
+        id: r['id'] as string,
+        kind: r['kind'] as string,
+        namespace: r['namespace'] as string,
+        name: r['name'] as string,
+        canonicalHash: r['canonical_hash'] as string,
+        sourceFile: r['source_file'] as string | null,
+        sourceDocument: r['source_document'] as number | null,
+        sourceLine: r['source_line'] as number | null,
+      });
+    }
+    return { differing, missingKeys };
+  }
+
   /** Applies the plan and the fabric's new counts and synced commit atomically: all or nothing. */
   async write({ fabricId, plan, references, commit, tree }: PlanWrite): Promise<void> {
     await this.knex.transaction(async (trx) => {
@@ -76,7 +129,7 @@ export class RecordStore {
       for (const part of chunks(plan.creates)) {
         const rows = part.map((r) => {
           const id = randomUUID();
-          ids.set(keyOf(r), id);
+          ids.set(recordKey(r), id);
           return {
             id,
             fabric_id: fabricId,
@@ -90,7 +143,7 @@ export class RecordStore {
       }
       await this.updateRows(trx, plan.updates, now, true);
       await this.updateRows(trx, plan.moves, now, false);
-      for (const r of plan.updates) ids.set(keyOf(r), r.id);
+      for (const r of plan.updates) ids.set(recordKey(r), r.id);
       await this.replaceReferences(trx, fabricId, ids, references);
       await trx('fabric')
         .where('id', fabricId)

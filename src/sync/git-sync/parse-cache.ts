@@ -3,15 +3,28 @@
  * is neither read from Git nor parsed nor hashed again, so a one-file commit costs one file.
  * Memory-only and per process: a restart or another replica simply parses everything once.
  */
+import type { Manifest } from '../../domain/manifest.js';
 import type { ParseError } from '../../domain/parse-manifests.js';
+import type { DesiredRecord } from '../../domain/record-plan.js';
 import type { SourcedManifest } from '../../domain/validation-types.js';
 
 export interface ParsedFile {
   readonly oid: string;
   readonly manifests: readonly SourcedManifest[];
-  /** canonicalHash of each manifest, same order; filled by PERSIST. */
-  hashes?: readonly string[];
+  /** What PERSIST makes of the manifests, once per blob; filled by PERSIST. */
+  records?: FileRecords;
   readonly errors: readonly ParseError[];
+}
+
+/** A file's records as PERSIST compares and writes them; the source commit is added to written rows only. */
+export interface FileRecords {
+  readonly rows: readonly {
+    readonly key: string;
+    readonly record: DesiredRecord;
+    readonly manifest: Manifest;
+  }[];
+  /** `{kind, namespace, name, hash, file, doc, line}` per row, comma-separated: a slice of the JSON array PERSIST sends. */
+  readonly json: string;
 }
 
 export class ParseCache {

@@ -1,34 +1,59 @@
-/** PERSIST: one transaction makes the fabric's records equal the directory (creates, updates, deletes). */
+/**
+ * PERSIST: one transaction makes the fabric's records equal the directory (creates, updates,
+ * deletes). The database compares the desired rows with its own and returns only what differs,
+ * so a one-file commit neither loads nor rewrites the fabric's other records.
+ */
 import { canonicalHash } from '../../domain/canonical.js';
 import { FABRIC_NAMESPACE } from '../../domain/manifest.js';
-import { planRecordChanges, recordKey, type DesiredRecord } from '../../domain/record-plan.js';
+import {
+  planRecordChanges,
+  recordKey,
+  type DesiredRecord,
+  type RecordPlan,
+} from '../../domain/record-plan.js';
 import { referencesOf } from '../../domain/references.js';
 import type { SourcedManifest } from '../../domain/validation-types.js';
 import type { ReferenceRow } from '../../store/record-store.js';
 import { throwIfCancelled, type StageResult } from '../stage.js';
 import { required, type GitSyncContext } from './context.js';
+import type { FileRecords, ParsedFile } from './parse-cache.js';
 
 export async function persistRecords(ctx: GitSyncContext, signal: AbortSignal): Promise<StageResult> {
   const commit = required(ctx.commit, 'commit');
-  const desired = [...required(ctx.files, 'files').values()].flatMap((file) => {
-    file.hashes ??= file.manifests.map(({ manifest }) => canonicalHash(manifest));
-    const hashes = file.hashes;
-    return file.manifests.map((m, i) => toDesired(m, hashes[i]!, commit));
-  });
+  const files = [...required(ctx.files, 'files').values()].map(recordsOf);
   const { records } = ctx.deps;
-  const plan = planRecordChanges(await records.loadExisting(ctx.op.fabricId), desired);
-  const changed = new Set([...plan.creates, ...plan.updates].map(recordKey));
-  const references: ReferenceRow[] = required(ctx.manifests, 'manifests').flatMap(({ manifest }) => {
-    const sourceKey = recordKey(toKey(manifest));
-    return changed.has(sourceKey)
-      ? referencesOf(manifest).map((ref) => ({
-          sourceKey,
-          edge: ref.edge,
-          field: ref.field,
-          targetKind: ref.targetKind,
-          targetName: ref.targetName,
-        }))
-      : [];
+  const json = `[${files
+    .map((f) => f.json)
+    .filter(Boolean)
+    .join(',')}]`;
+  const { differing, missingKeys } = await records.differingRecords(ctx.op.fabricId, json);
+  const wanted = new Set([...missingKeys, ...differing.map(recordKey)]);
+  const desired: DesiredRecord[] = [];
+  const manifests = new Map<string, SourcedManifest['manifest']>();
+  const kindCounts: Record<string, number> = {};
+  let total = 0;
+  for (const { rows } of files) {
+    for (const { key, record, manifest } of rows) {
+      kindCounts[record.kind] = (kindCounts[record.kind] ?? 0) + 1;
+      total += 1;
+      if (!wanted.has(key)) continue;
+      desired.push({ ...record, source: { ...record.source, commit } });
+      manifests.set(key, manifest);
+    }
+  }
+  // Planned over what differs only: every other desired row equals its record.
+  const partial = planRecordChanges(differing, desired);
+  const written = partial.creates.length + partial.updates.length + partial.moves.length;
+  const plan: RecordPlan = { ...partial, unchanged: total - written, kindCounts };
+  const references: ReferenceRow[] = [...plan.creates, ...plan.updates].flatMap((record) => {
+    const sourceKey = recordKey(record);
+    return referencesOf(manifests.get(sourceKey)!).map((ref) => ({
+      sourceKey,
+      edge: ref.edge,
+      field: ref.field,
+      targetKind: ref.targetKind,
+      targetName: ref.targetName,
+    }));
   });
   // Last safe point: once the transaction starts, it runs to its end.
   throwIfCancelled(signal);
@@ -45,19 +70,43 @@ export async function persistRecords(ctx: GitSyncContext, signal: AbortSignal): 
   };
 }
 
-const toKey = (m: SourcedManifest['manifest']) => ({
-  kind: m.kind,
-  namespace: m.metadata.namespace || FABRIC_NAMESPACE,
-  name: m.metadata.name,
-});
+/** The file's records, made once per blob and kept with its parse result. */
+function recordsOf(file: ParsedFile): FileRecords {
+  file.records ??= fileRecords(file.manifests);
+  return file.records;
+}
 
-function toDesired({ manifest, source }: SourcedManifest, hash: string, commit: string): DesiredRecord {
+function fileRecords(manifests: readonly SourcedManifest[]): FileRecords {
+  const rows = manifests.map((item) => {
+    const record = toDesired(item, canonicalHash(item.manifest));
+    return { key: recordKey(record), record, manifest: item.manifest };
+  });
+  const json = rows
+    .map(({ record: r }) =>
+      JSON.stringify({
+        kind: r.kind,
+        namespace: r.namespace,
+        name: r.name,
+        hash: r.canonicalHash,
+        file: r.source.file,
+        doc: r.source.documentIndex,
+        line: r.source.line,
+      }),
+    )
+    .join(',');
+  return { rows, json };
+}
+
+/** The record as desired, its source commit still unset (added when the row is written). */
+function toDesired({ manifest, source }: SourcedManifest, hash: string): DesiredRecord {
   return {
-    ...toKey(manifest),
+    kind: manifest.kind,
+    namespace: manifest.metadata.namespace || FABRIC_NAMESPACE,
+    name: manifest.metadata.name,
     labels: manifest.metadata.labels ?? {},
     annotations: manifest.metadata.annotations ?? {},
     spec: manifest.spec ?? {},
     canonicalHash: hash,
-    source: { file: source.file, documentIndex: source.documentIndex, line: source.line, commit },
+    source: { file: source.file, documentIndex: source.documentIndex, line: source.line, commit: '' },
   };
 }
