@@ -19,7 +19,7 @@ import { Limiter } from './limiter.js';
 import { refOf } from './live-set.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 import { kubeConfigFor, type ClusterSettings } from './settings.js';
-import { callScope, keepAliveAgent, requestOptions } from './transport.js';
+import { callScope, keepAliveAgent, requestScope } from './transport.js';
 
 export const FIELD_MANAGER = 'fabric-sync';
 
@@ -226,8 +226,9 @@ export class ClusterClient {
     const observe = this.onRequest;
     const attempt = async () => {
       const started = performance.now();
+      const request = requestScope({ agent: this.agent, timeoutMs: this.timeoutMs, signal });
       try {
-        const result = await call(requestOptions({ agent: this.agent, timeoutMs: this.timeoutMs, signal }));
+        const result = await call(request.options);
         observe?.({ verb, seconds: (performance.now() - started) / 1000, outcome: 'ok' });
         return result;
       } catch (err) {
@@ -235,6 +236,8 @@ export class ClusterClient {
         const outcome = String(error.failure.code ?? error.failure.reason);
         observe?.({ verb, seconds: (performance.now() - started) / 1000, outcome });
         throw error;
+      } finally {
+        request.end();
       }
     };
     return this.limiter.run(() => withRetry(attempt, this.retry, signal));

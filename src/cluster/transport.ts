@@ -34,17 +34,47 @@ export interface RequestSettings {
   readonly signal?: AbortSignal | undefined;
 }
 
-export function requestOptions({ agent, timeoutMs, signal }: RequestSettings): ConfigurationOptions {
-  const timeout = AbortSignal.timeout(timeoutMs);
+function withAgent(agent: HttpAgent | HttpsAgent, signal: AbortSignal): ConfigurationOptions {
   const middleware: ObservableMiddleware = {
     pre: (context: RequestContext) => {
       context.setAgent(agent);
-      context.setSignal(signal ? AbortSignal.any([timeout, signal]) : timeout);
+      context.setSignal(signal);
       return new Observable(Promise.resolve(context));
     },
     post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
   };
   return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+}
+
+export function requestOptions({ agent, timeoutMs, signal }: RequestSettings): ConfigurationOptions {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return withAgent(agent, signal ? AbortSignal.any([timeout, signal]) : timeout);
+}
+
+/**
+ * Options for one request that the caller ends when it settles: its timer and its listener on the
+ * caller's signal go at once. Thousands of short requests then leave no pending timers behind, and
+ * cost less than a timeout signal combined with AbortSignal.any per request.
+ */
+export function requestScope({ agent, timeoutMs, signal }: RequestSettings): {
+  options: ConfigurationOptions;
+  end: () => void;
+} {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The request timed out', 'TimeoutError')),
+    timeoutMs,
+  ).unref();
+  const follow = () => controller.abort(signal?.reason);
+  if (signal?.aborted) follow();
+  else signal?.addEventListener('abort', follow, { once: true });
+  return {
+    options: withAgent(agent, controller.signal),
+    end: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', follow);
+    },
+  };
 }
 
 /**

@@ -160,6 +160,25 @@ describe('ClusterClient', () => {
       expect(samples.every((s) => s.seconds >= 0 && s.seconds < 5)).toBe(true);
     });
 
+    it('times out a request that outlasts timeoutMs, as a retryable Timeout', async () => {
+      kube.faults.setLatency(300);
+      const slow = new ClusterClient(settings, { retry: { ...RETRY, attempts: 2 }, timeoutMs: 50 });
+      clients.push(slow);
+      const [entry] = await slow.apply([vpc('slow-1')]);
+      expect(entry?.action).toBe('FAILED');
+      expect(entry?.error?.failure.reason).toBe('Timeout');
+      expect(entry?.error?.handling).toBe('retry');
+    });
+
+    it("stops at the caller's abort a request that would otherwise succeed", async () => {
+      kube.faults.setLatency(300); // well within the client's timeoutMs
+      const controller = new AbortController();
+      const applying = client().apply([vpc('aborted-1')], { signal: controller.signal });
+      setTimeout(() => controller.abort(), 20);
+      const [entry] = await applying;
+      expect(entry?.action).toBe('FAILED');
+    });
+
     it('gives up on a server that keeps failing, with a retryable error', async () => {
       kube.faults.failRequests({ status: 500 });
       const [entry] = await client().apply([vpc('never-1')]);
