@@ -20,6 +20,11 @@ export interface ReferenceRow {
 export const nameKey = (fabricId: string, kind: string, name: string): string =>
   `${fabricId}\u0000${kind}\u0000${name}`;
 const splitKey = (key: string) => key.split('\u0000') as [string, string, string];
+const pushTo = <T>(map: Map<string, T[]>, key: string, value: T) => {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+};
 
 export function createGraphLoaders(em: EntityManager) {
   const knex = em.getConnection().getKnex();
@@ -46,7 +51,7 @@ export function createGraphLoaders(em: EntityManager) {
         targetKind: r['target_kind']!,
         targetName: r['target_name']!,
       };
-      bySource.set(ref.sourceId, [...(bySource.get(ref.sourceId) ?? []), ref]);
+      pushTo(bySource, ref.sourceId, ref);
     }
     return sourceIds.map((id) => bySource.get(id) ?? []);
   });
@@ -65,13 +70,13 @@ export function createGraphLoaders(em: EntityManager) {
       .whereIn(['rr.fabric_id', 'rr.target_kind', 'rr.target_name'], keys.map(splitKey))
       .orderBy(['r.kind', 'r.name']);
     const byTarget = new Map<string, IncomingReference[]>();
+    // A record referencing several targets of the batch (an eslag connection's two leaves) is mapped once.
+    const mapped = new Map<unknown, ResourceRecord>();
     for (const { ref_edge, ref_field, ref_target_kind, ref_target_name, ...row } of rows) {
-      const record = em.map(ResourceRecord, row);
+      const record = mapped.get(row['id']) ?? em.map(ResourceRecord, row);
+      mapped.set(row['id'], record);
       const key = nameKey(record.fabric.id, String(ref_target_kind), String(ref_target_name));
-      byTarget.set(key, [
-        ...(byTarget.get(key) ?? []),
-        { edge: String(ref_edge), field: String(ref_field), record },
-      ]);
+      pushTo(byTarget, key, { edge: String(ref_edge), field: String(ref_field), record });
     }
     return keys.map((key) => byTarget.get(key) ?? []);
   });
