@@ -1,0 +1,332 @@
+/**
+ * The product end to end at full size: a generated 10,000-object fabric in a Git repository served
+ * over HTTP with basic auth, fabric-sync as its own server process (as deployed), and the test
+ * kube-apiserver in a process of its own. Measures
+ * - commit → IN_SYNC: reconcileFabric of the whole fabric (fetch, parse, validate, persist, apply,
+ *   drift) until the operation ends and the fabric is IN_SYNC; target ≤ 30 s;
+ * - GraphQL throughput (autocannon, 50 connections) of the fabric list with nested record counts,
+ *   next to graphql-js executing the same query on the same schema against in-memory data; target ≥ 50%;
+ * - 50 clients sending that query back to back while a reconcile of a 1% change runs: p50/p99, errors.
+ * Run: node --import tsx bench/end-to-end.ts [objects]; writes bench/results/end-to-end.{json,md}.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildSchema, execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { Manifest } from '../src/domain/manifest.js';
+import type { GraphQLResult } from '../test/support/app.js';
+import { createTestDatabase } from '../test/support/database.js';
+import { startGitServer } from '../test/support/git-server.js';
+import { fabricFiles, generateFabric, shapeFor } from '../test/support/fixtures/index.js';
+import { FABRICS_QUERY, GIT_USER, queryLoad, type LoadResult } from '../test/e2e-scale/support.js';
+import { startExternalKube } from './external-kube.js';
+import { writeReport, type Row } from './report.js';
+
+/** The part of autocannon's API used here (the package ships no types). */
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const size = Number(process.argv[2] ?? 10_000);
+const CLIENTS = 50;
+const THROUGHPUT_SECONDS = 10;
+const DIR = 'fabrics/bench';
+const ADMIN = `fst_bench_${randomBytes(16).toString('hex')}`;
+// Replicas use PostgreSQL session locks, which the embedded database cannot give a second process.
+process.env['DATABASE_URL'] ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+interface Server {
+  readonly url: string;
+  readonly process: ChildProcess;
+  gql<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  stop(): Promise<void>;
+}
+
+async function startServer(databaseUrl: string): Promise<Server> {
+  const [port, dataDir] = await Promise.all([freePort(), mkdtemp(path.join(tmpdir(), 'bench-e2e-'))]);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      FABRIC_SYNC_DATA_DIR: dataDir,
+      FABRIC_SYNC_SECRET_KEYS: randomBytes(32).toString('hex'),
+      FABRIC_SYNC_ADMIN_TOKEN: ADMIN,
+      FABRIC_SYNC_GIT_ALLOW_SCHEMES: 'http',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const ready = () =>
+    fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+  while (!(await ready())) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    url,
+    process: child,
+    async gql<T>(query: string, variables: Record<string, unknown> = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>) };
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function must<T>(result: Promise<GraphQLResult<T>>): Promise<T> {
+  const { data, errors } = await result;
+  if (errors?.length || !data) throw new Error(`GraphQL errors: ${JSON.stringify(errors)}`);
+  return data;
+}
+
+interface Reconciled {
+  readonly ms: number;
+  readonly syncStatus: string;
+  readonly stages: Record<string, number>;
+}
+
+/** reconcileFabric, polled until the operation ends; the time until the fabric is IN_SYNC. */
+async function reconcile(server: Server, fabricId: string): Promise<Reconciled> {
+  const start = performance.now();
+  const { reconcileFabric } = await must(
+    server.gql<{ reconcileFabric: { id: string } }>(
+      `mutation($f: ID!) { reconcileFabric(fabricId: $f) { id } }`,
+      {
+        f: fabricId,
+      },
+    ),
+  );
+  for (;;) {
+    const { operation } = await must(
+      server.gql<{
+        operation: {
+          status: string;
+          message: string | null;
+          fabric: { syncStatus: string };
+          stages: { name: string; startedAt: string | null; finishedAt: string | null }[];
+        };
+      }>(
+        `query($id: ID!) { operation(id: $id) { status message fabric { syncStatus } stages { name startedAt finishedAt } } }`,
+        { id: reconcileFabric.id },
+      ),
+    );
+    if (!['RUNNING', 'QUEUED'].includes(operation.status)) {
+      const ms = performance.now() - start;
+      if (operation.status !== 'SUCCEEDED')
+        throw new Error(`reconcile ${operation.status}: ${operation.message}`);
+      const timed = operation.stages.filter((s) => s.startedAt && s.finishedAt);
+      return {
+        ms,
+        syncStatus: operation.fabric.syncStatus,
+        stages: Object.fromEntries(
+          timed.map((s) => [s.name, Date.parse(s.finishedAt!) - Date.parse(s.startedAt!)]),
+        ),
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * The peer: graphql-js executing the same query on the same schema against in-memory data shaped
+ * like the database's (every record of every fabric in an array; counts and pages computed per request).
+ */
+async function bareGraphqlJs(fabrics: { name: string; records: Manifest[] }[]): Promise<number> {
+  const schema: GraphQLSchema = buildSchema(await readFile('schema.graphql', 'utf8'));
+  const record = (m: Manifest) => ({ kind: m.kind, name: m.metadata.name, state: 'IN_SYNC' });
+  const rootValue = {
+    fabrics: ({ first }: { first: number }) => ({
+      totalCount: fabrics.length,
+      nodes: fabrics.slice(0, first).map((f) => ({
+        name: f.name,
+        syncStatus: 'IN_SYNC',
+        recordCounts: () => {
+          const counts = new Map<string, number>();
+          for (const r of f.records) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+          return [...counts].map(([kind, count]) => ({ kind, count }));
+        },
+        records: (args: { first: number }) => ({
+          totalCount: f.records.length,
+          nodes: f.records.slice(0, args.first).map((m) => ({ ...record(m), __typename: m.kind })),
+        }),
+      })),
+    }),
+  };
+  const document: DocumentNode = parse(FABRICS_QUERY);
+  const typeResolver = (value: { __typename: string }) => value.__typename;
+  const deadline = performance.now() + THROUGHPUT_SECONDS * 1000;
+  let executions = 0;
+  while (performance.now() < deadline) {
+    const result = await execute({ schema, document, rootValue, typeResolver });
+    if (result.errors) throw new Error(`graphql-js: ${JSON.stringify(result.errors)}`);
+    executions += 1;
+  }
+  return executions / THROUGHPUT_SECONDS;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+const manifests = generateFabric(shapeFor(size));
+console.log(`fabric of ${manifests.length} objects`);
+const files = fabricFiles(manifests, { files: 50, dir: DIR });
+const [db, git, kube] = await Promise.all([
+  createTestDatabase(),
+  startGitServer({ users: [GIT_USER] }),
+  startExternalKube(),
+]);
+const server = await startServer(db.url);
+try {
+  const repo = await git.createRepo('bench', files);
+  const { createRepository } = await must(
+    server.gql<{ createRepository: { id: string } }>(
+      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
+      {
+        i: {
+          name: 'bench',
+          url: repo.httpUrl,
+          auth: { kind: 'BASIC', username: GIT_USER.username, secret: GIT_USER.password },
+        },
+      },
+    ),
+  );
+  const { createFabric } = await must(
+    server.gql<{ createFabric: { id: string } }>(
+      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
+      {
+        i: {
+          name: 'bench',
+          repositoryId: createRepository.id,
+          directory: DIR,
+          autoApply: true,
+          prune: true,
+          cluster: { server: kube.url, token: kube.token, caCert: kube.caPem },
+        },
+      },
+    ),
+  );
+  const fabricId = createFabric.id;
+
+  const cold = await reconcile(server, fabricId);
+  console.log('commit → IN_SYNC', cold);
+
+  const ours = await autocannon({
+    url: `${server.url}/graphql`,
+    connections: CLIENTS,
+    duration: THROUGHPUT_SECONDS,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+    body: JSON.stringify({ query: FABRICS_QUERY }),
+  });
+  console.log('autocannon', ours.requests.average, 'req/s');
+  const peer = await bareGraphqlJs([{ name: 'bench', records: manifests }]);
+  console.log('graphql-js', peer, 'executions/s');
+
+  // A 1% change (server descriptions), reconciled while 50 clients query back to back.
+  const servers = new Set(manifests.filter((m) => m.kind === 'Server').slice(0, Math.ceil(size / 100)));
+  const changed = manifests.map((m) =>
+    servers.has(m) ? { ...m, spec: { description: `${m.spec?.['description'] as string}, moved` } } : m,
+  );
+  await repo.push(fabricFiles(changed, { files: 50, dir: DIR }), `change ${servers.size} servers`);
+  const during = reconcile(server, fabricId);
+  const load: LoadResult = await queryLoad((query) => server.gql(query), CLIENTS, during);
+  const underLoad = await during;
+  console.log('during reconcile', { requests: load.requests, errors: load.errors.length, ...underLoad });
+
+  const seconds = (ms: number) => ms / 1000;
+  const rows: Row[] = [
+    {
+      metric: `commit → IN_SYNC, ${manifests.length} objects (reconcileFabric: git sync, apply, drift)`,
+      value: seconds(cold.ms),
+      unit: 's',
+      target: '≤ 30 s',
+      pass: cold.ms <= 30_000 && cold.syncStatus === 'IN_SYNC',
+      note: `stage ms ${JSON.stringify(cold.stages)}`,
+    },
+    {
+      metric: `GraphQL fabric list with nested record counts, autocannon ${CLIENTS} connections`,
+      value: ours.requests.average,
+      unit: 'req/s',
+      peer: 'graphql-js execute, same schema and query, in-memory data',
+      peerValue: peer,
+      target: '≥ 50% of graphql-js',
+      pass: ours.requests.average >= 0.5 * peer && ours.errors === 0 && ours.non2xx === 0,
+      note: `p50 ${ours.latency.p50} ms, p99 ${ours.latency.p99} ms, ${ours.errors} errors, ${ours.non2xx} non-2xx`,
+    },
+    {
+      metric: `${CLIENTS} clients querying during a reconcile of ${servers.size} changed objects: p50`,
+      value: percentile(load.latencies, 50),
+      unit: 'ms',
+    },
+    {
+      metric: `${CLIENTS} clients querying during a reconcile: p99`,
+      value: percentile(load.latencies, 99),
+      unit: 'ms',
+    },
+    {
+      metric: `${CLIENTS} clients querying during a reconcile: failed requests (of ${load.requests})`,
+      value: load.errors.length,
+      unit: 'errors',
+      target: '0',
+      pass: load.errors.length === 0,
+      note: load.errors[0]?.slice(0, 200) ?? '',
+    },
+    {
+      metric: 'that reconcile, commit → IN_SYNC under the query load',
+      value: seconds(underLoad.ms),
+      unit: 's',
+      note: `stage ms ${JSON.stringify(underLoad.stages)}`,
+    },
+  ];
+  await writeReport('end-to-end', `End to end: ${manifests.length}-object fabric (issue 10)`, rows, {
+    objects: String(manifests.length),
+    server: 'fabric-sync in its own process; test kube-apiserver in its own process',
+    database: 'PostgreSQL server (DATABASE_URL)',
+  });
+} finally {
+  await server.stop();
+  await kube.stop();
+  await git.close();
+  await db.close();
+}
