@@ -9,7 +9,7 @@ import { normalizeDirectory } from '../domain/paths.js';
 import { checkUrl } from './url-policy.js';
 import { GitError } from './git-error.js';
 import { KeyedLock } from './keyed-lock.js';
-import { readManifests } from './read-manifests.js';
+import { listDirectory, readManifests, type DirectoryListing } from './read-manifests.js';
 import { redactorFor, type Redact } from './redact.js';
 import { checkBranch, checkCommit } from './refs.js';
 import { fetchBranch, remoteTip } from './fetch-branch.js';
@@ -34,6 +34,14 @@ export interface GitSourceOptions {
 
 /** Tree ids remembered (a commit's tree never changes), so an unchanged branch is checked without git. */
 const MAX_REMEMBERED_TREES = 1024;
+/** Listings made for a tree id, kept for the read that usually follows (a sync's PARSE). */
+const MAX_REMEMBERED_LISTINGS = 8;
+
+/** Sets key in a map that forgets its oldest entry beyond max. */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  if (map.size >= max) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
 /** Idle keep-alive connections close after this, well before servers usually drop them. */
 const KEEP_ALIVE_MS = 4_000;
 
@@ -42,6 +50,7 @@ export class GitSource {
   private readonly timeoutMs: number;
   private readonly agents: HttpAgents;
   private readonly trees = new Map<string, string | null>();
+  private readonly listings = new Map<string, DirectoryListing>();
 
   constructor(private readonly options: GitSourceOptions) {
     this.timeoutMs = options.timeoutMs ?? 60_000;
@@ -82,19 +91,10 @@ export class GitSource {
     const key = `${checkCommit(commit)}:${path}`;
     const known = this.trees.get(key);
     if (known !== undefined) return known;
-    const tree = await this.readTreeHash(this.git(repo), commit, path);
-    if (this.trees.size >= MAX_REMEMBERED_TREES) this.trees.delete(this.trees.keys().next().value!);
-    this.trees.set(key, tree);
-    return tree;
-  }
-
-  private async readTreeHash(git: RepoGit, commit: string, path: string): Promise<string | null> {
-    if (path === '')
-      return (await git.local(['rev-parse', '--verify', `${commit}^{tree}`])).stdout.toString('utf8').trim();
-    const { stdout } = await git.local(['ls-tree', '-z', '--full-tree', commit, '--', path]);
-    const [info = ''] = stdout.toString('utf8').split('\t');
-    const [, type, oid] = info.split(' ');
-    return type === 'tree' && oid ? oid : null;
+    const listing = await listDirectory(this.git(repo), commit, path);
+    remember(this.trees, key, listing.tree, MAX_REMEMBERED_TREES);
+    remember(this.listings, key, listing, MAX_REMEMBERED_LISTINGS);
+    return listing.tree;
   }
 
   /** Streams the `*.yaml`/`*.yml` files under dir at commit; throws SourceFileError before reading if any is unsafe. */
@@ -105,10 +105,9 @@ export class GitSource {
     options: ReadOptions = {},
   ): AsyncIterable<ManifestFile> {
     const excludeDirs = (options.excludeDirs ?? []).map((d) => normalizeDirectory(d));
-    return readManifests(this.git(repo), checkCommit(commit), normalizeDirectory(dir), {
-      ...options,
-      excludeDirs,
-    });
+    const path = normalizeDirectory(dir);
+    const listing = this.listings.get(`${checkCommit(commit)}:${path}`);
+    return readManifests(this.git(repo), commit, path, { ...options, excludeDirs }, listing);
   }
 
   /** Commits `files` on top of baseCommit and pushes to targetBranch, never forcing; CONFLICT when the branch moved. */

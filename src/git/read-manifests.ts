@@ -17,20 +17,30 @@ interface TreeEntry {
   readonly path: string;
 }
 
+/** A directory at a commit: its tree id (null when it does not exist) and everything below it. */
+export interface DirectoryListing {
+  readonly tree: string | null;
+  readonly entries: readonly TreeEntry[];
+}
+
 type Problem = { file: string; message: string };
 
 const YAML_FILE = /\.ya?ml$/i;
 const SYMLINK_MODE = '120000';
+const TREE_MODE = '040000';
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_MAX_FILES = 10_000;
 
+/** Streams the directory's YAML files; `listing` is listDirectory's answer when the caller has it already. */
 export async function* readManifests(
   git: RepoGit,
   commit: string,
   dir: string,
   options: ReadOptions = {},
+  listing?: DirectoryListing,
 ): AsyncGenerator<ManifestFile> {
-  const wanted = await planRead(git, commit, dir, options);
+  const { entries } = listing ?? (await listDirectory(git, commit, dir));
+  const wanted = await planRead(git, entries, dir, options);
   let index = 0;
   for await (const blob of catFileBatch(
     git,
@@ -44,7 +54,7 @@ export async function* readManifests(
 /** The files to read, after every safety check has passed for the whole directory. */
 async function planRead(
   git: RepoGit,
-  commit: string,
+  listed: readonly TreeEntry[],
   dir: string,
   {
     excludeDirs = [],
@@ -53,9 +63,7 @@ async function planRead(
     include = () => true,
   }: ReadOptions,
 ): Promise<TreeEntry[]> {
-  const entries = (await listTree(git, commit, dir)).filter(
-    (e) => !excludeDirs.some((x) => isWithin(e.path, x)),
-  );
+  const entries = listed.filter((e) => !excludeDirs.some((x) => isWithin(e.path, x)));
   const files = entries.filter(
     (e) => e.mode !== SYMLINK_MODE && e.mode.startsWith('100') && YAML_FILE.test(e.path),
   );
@@ -71,11 +79,23 @@ async function planRead(
   return files.filter((f) => include({ path: f.path, oid: f.oid }));
 }
 
-/** `git ls-tree -r --long`: every blob and symlink under dir, with sizes, without reading contents. */
-async function listTree(git: RepoGit, commit: string, dir: string): Promise<TreeEntry[]> {
-  const args = ['ls-tree', '-r', '-z', '--long', '--full-tree', commit, ...(dir ? ['--', `${dir}/`] : [])];
+/**
+ * `git ls-tree -r -t --long`: every blob, symlink and tree under dir, with sizes, without reading
+ * contents; -t also lists dir itself, so its tree id comes with the same process.
+ */
+export async function listDirectory(git: RepoGit, commit: string, dir: string): Promise<DirectoryListing> {
+  const args = [
+    'ls-tree',
+    '-r',
+    '-t',
+    '-z',
+    '--long',
+    '--full-tree',
+    commit,
+    ...(dir ? ['--', `${dir}/`] : []),
+  ];
   const { stdout } = await git.local(args);
-  return stdout
+  const entries = stdout
     .toString('utf8')
     .split('\0')
     .filter(Boolean)
@@ -84,6 +104,16 @@ async function listTree(git: RepoGit, commit: string, dir: string): Promise<Tree
       const [mode = '', , oid = '', size = '0'] = line.slice(0, tab).split(/\s+/);
       return { mode, oid, size: Number(size) || 0, path: line.slice(tab + 1) };
     });
+  if (dir === '') {
+    const root = await git.local(['rev-parse', '--verify', `${commit}^{tree}`]);
+    return { tree: root.stdout.toString('utf8').trim(), entries };
+  }
+  const self = entries.find((e) => e.path === dir);
+  const tree = self?.mode === TREE_MODE ? self.oid : null;
+  return {
+    tree,
+    entries: tree === null ? [] : entries.filter((e) => isWithin(e.path, dir) && e.path !== dir),
+  };
 }
 
 /** A symlink is refused when its target lies outside dir; inside, it is skipped (its target is read itself). */
