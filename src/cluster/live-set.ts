@@ -3,6 +3,7 @@ import { KINDS, formatRef, type ObjectRef } from '../domain/kinds.js';
 import { FABRIC_NAMESPACE, type Manifest } from '../domain/manifest.js';
 import type { ClusterClient } from './cluster-client.js';
 import { isOwnedBy } from './ownership.js';
+import { callScope } from './transport.js';
 
 export const refOf = (m: Manifest): ObjectRef => ({
   kind: m.kind,
@@ -28,7 +29,11 @@ export class LiveSet {
 }
 
 /** Lists every kind at once; the first failure rejects, so an unreachable cluster fails fast. */
-export async function listLiveSet(client: ClusterClient, signal?: AbortSignal): Promise<LiveSet> {
-  const lists = await Promise.all(KINDS.map((k) => client.list(k.kind, { ...(signal ? { signal } : {}) })));
-  return new LiveSet(lists.flat());
+export async function listLiveSet(client: ClusterClient, caller?: AbortSignal): Promise<LiveSet> {
+  const { signal, end } = callScope(caller); // one listener on the caller's signal, not one per kind
+  try {
+    return new LiveSet((await Promise.all(KINDS.map((k) => client.list(k.kind, { signal })))).flat());
+  } finally {
+    end();
+  }
 }
