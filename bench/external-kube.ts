@@ -16,6 +16,8 @@ export interface ExternalKube {
   readonly caPem: string;
   readonly token: string;
   readonly kubeconfig: string;
+  /** The server process, whose CPU time /proc/<pid>/stat tells. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -24,12 +26,28 @@ interface KubeconfigFile {
   users: { user: { token: string } }[];
 }
 
+/** BENCH_KUBE_PROFILE_DIR=DIR writes the server's CPU profile there (NODE_OPTIONS refuses --cpu-prof). */
+const profileArgs = () => {
+  const dir = process.env['BENCH_KUBE_PROFILE_DIR'];
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+};
+
 export async function startExternalKube(): Promise<ExternalKube> {
   const dir = await mkdtemp(path.join(tmpdir(), 'external-kube-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, '--port', '0', '--kubeconfig', kubeconfig, '--emulate-fabric-webhooks'],
+    [
+      ...profileArgs(),
+      '--import',
+      'tsx',
+      CLI,
+      '--port',
+      '0',
+      '--kubeconfig',
+      kubeconfig,
+      '--emulate-fabric-webhooks',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -43,6 +61,7 @@ export async function startExternalKube(): Promise<ExternalKube> {
     caPem: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
     token: config.users[0]!.user.token,
     kubeconfig,
+    pid: child.pid!,
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
