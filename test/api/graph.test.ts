@@ -188,3 +188,36 @@ describe('statement counts as the fabric grows 10×', () => {
     expect(one).toBe(6);
   });
 });
+
+describe('a walk over 1,000 VPCs', () => {
+  // Every VPC at once through IPv4Namespace.vpcs (a plain list edge, not a page of 500).
+  const ALL_VPCS = `query($f: ID!) {
+    records(fabricId: $f, kind: IPv4Namespace) { nodes { ... on IPv4Namespace {
+      vpcs { name attachments { name connection { name switches { name } servers { name } } } }
+    } } }
+  }`;
+  type AllVpcs = {
+    records: { nodes: { vpcs: { attachments: { connection: { switches: unknown[] } | null }[] }[] }[] };
+  };
+
+  it('issues as many statements as a walk over 100', async () => {
+    const shape = { seed: 7, leafPairs: 2, serversPerPair: 50, subnetsPerVpc: 1, vpcs: 100 };
+    const hundred = await syncedFabric('graph-vpcs-100', generateFabric(shape));
+    const thousand = await syncedFabric(
+      'graph-vpcs-1000',
+      generateFabric({ ...shape, leafPairs: 20, vpcs: 1000 }),
+    );
+    const walked: Record<string, { vpcs: number; attachments: number }> = {};
+    const count = (id: string) =>
+      statementsOf(t, async () => {
+        const [namespace] = dataOf(await t.gql<AllVpcs>(ALL_VPCS, { f: id })).records.nodes;
+        const attachments = namespace!.vpcs.flatMap((v) => v.attachments);
+        expect(attachments.every((a) => (a.connection?.switches.length ?? 0) > 0)).toBe(true);
+        walked[id] = { vpcs: namespace!.vpcs.length, attachments: attachments.length };
+      });
+    const [one, ten] = [await count(hundred), await count(thousand)];
+    expect(walked[hundred]).toEqual({ vpcs: 100, attachments: 100 });
+    expect(walked[thousand]).toEqual({ vpcs: 1000, attachments: 1000 });
+    expect(ten).toBe(one);
+  });
+});
