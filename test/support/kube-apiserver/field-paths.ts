@@ -2,7 +2,6 @@
  * Field paths for server-side apply ownership: leaves are scalars, whole lists (all lists are
  * atomic in these CRDs) and empty objects; objects and maps are granular (contract §3.6).
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from './types.js';
 
 export type FieldPath = readonly string[];
@@ -47,7 +46,25 @@ export function valueAt(obj: unknown, path: FieldPath): unknown {
   return node;
 }
 
-export const sameValue = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
+/** Equality of JSON data as it would serialize: a member holding undefined counts as absent. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => sameValue(v, b[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let members = 0;
+  for (const key of Object.keys(x)) {
+    if (x[key] === undefined) continue;
+    members += 1;
+    if (!sameValue(x[key], y[key])) return false;
+  }
+  for (const key of Object.keys(y)) if (y[key] !== undefined) members -= 1;
+  return members === 0;
+}
 
 /** Removes the field at `path`, then parents left empty that `keep` does not contain. */
 export function removePath(

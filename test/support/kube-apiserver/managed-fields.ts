@@ -113,9 +113,13 @@ export function planApply(
   const isMine = (e: ManagedFieldsEntry) => sameWriter(e, w, 'Apply');
   const others = owners.filter((o) => !isMine(o.entry));
   // Conflicts come from fields the merge would change, so an applied `{}` over a filled object is no change.
-  const changedKeys = [...applied.keys()].filter(
-    (k) => !sameValue(valueAt(merged, parsePathKey(k)), valueAt(live, parsePathKey(k))),
-  );
+  // Only other managers' fields can conflict or change hands: with none, there is nothing to compare.
+  const changedKeys =
+    others.length === 0
+      ? []
+      : [...applied.keys()].filter(
+          (k) => !sameValue(valueAt(merged, parsePathKey(k)), valueAt(live, parsePathKey(k))),
+        );
   const conflicts = others.flatMap((o) =>
     changedKeys.flatMap((k) =>
       [...o.paths].some((p) => overlaps(p, k)) ? [{ owner: o.entry, path: parsePathKey(k) }] : [],

@@ -18,7 +18,7 @@ import { normalizeShape, schemaCauses } from './schema-step.js';
 import { crdNameCauses } from './crd-controller.js';
 import { CRDS } from './registry.js';
 import { alreadyExists, invalidObject } from './status.js';
-import type { KubeObject, ResourceType } from './types.js';
+import type { KubeObject, ManagedFieldsEntry, ResourceType } from './types.js';
 import { typeKey } from './types.js';
 
 export interface WriteRequest {
@@ -55,19 +55,19 @@ function shape(
   return existing?.['status'] !== undefined ? { ...rest, status: existing['status'] } : rest;
 }
 
+const untimed = (entries: readonly ManagedFieldsEntry[] | undefined) =>
+  entries?.map(({ time: _t, ...e }) => e);
+
 /** Equal apart from resourceVersion and managedFields timestamps: a write that stores nothing. */
 function isNoop(existing: KubeObject, next: KubeObject): boolean {
-  const comparable = (o: KubeObject) => ({
-    ...o,
-    metadata: {
-      ...o.metadata,
-      resourceVersion: undefined,
-      managedFields: o.metadata?.managedFields?.map(({ time: _t, ...e }) => e),
-    },
-  });
-  return sameValue(
-    JSON.parse(JSON.stringify(comparable(existing))),
-    JSON.parse(JSON.stringify(comparable(next))),
+  const { metadata: before = {}, ...restBefore } = existing;
+  const { metadata: after = {}, ...restAfter } = next;
+  const { resourceVersion: _rb, managedFields: fieldsBefore, ...metaBefore } = before;
+  const { resourceVersion: _ra, managedFields: fieldsAfter, ...metaAfter } = after;
+  return (
+    sameValue(restBefore, restAfter) &&
+    sameValue(metaBefore, metaAfter) &&
+    sameValue(untimed(fieldsBefore), untimed(fieldsAfter))
   );
 }
 
