@@ -2,7 +2,7 @@
  * Set-based record writes: a whole git sync lands in one transaction of a few multi-row
  * statements (chunked to stay under PostgreSQL's parameter limit), never a round trip per row.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import {
@@ -36,6 +36,25 @@ const chunks = <T>(items: readonly T[]): T[][] => {
   for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
   return out;
 };
+
+/**
+ * What differingRecords compares: identity, content hash and place of a desired row, as the
+ * database computes it for a stored one (md5 only tells rows apart here; it guards no secret).
+ */
+export const rowDigest = (r: DesiredRecord): string =>
+  createHash('md5')
+    .update(
+      [
+        r.kind,
+        r.namespace,
+        r.name,
+        r.canonicalHash,
+        r.source.file,
+        r.source.documentIndex,
+        r.source.line,
+      ].join('\n'),
+    )
+    .digest('hex');
 
 export class RecordStore {
   constructor(private readonly orm: MikroORM) {}
@@ -71,38 +90,34 @@ export class RecordStore {
 
   /**
    * Compares the desired rows with the stored ones inside PostgreSQL, so only what differs crosses
-   * the wire: stored records whose hash or place differs or that are no longer desired, and the
-   * keys (recordKey) of desired rows that have no record yet. `desiredJson` is a JSON array of
-   * `{kind, namespace, name, hash, file, doc, line}`.
+   * the wire. Each desired row is sent as its rowDigest; the stored rows whose digest is not among
+   * them come back (changed, moved or no longer desired), and so do the desired digests that match
+   * no stored row (new, changed or moved).
    */
   async differingRecords(
     fabricId: string,
-    desiredJson: string,
-  ): Promise<{ differing: ExistingRecord[]; missingKeys: string[] }> {
+    digests: readonly string[],
+  ): Promise<{ differing: ExistingRecord[]; unmatched: string[] }> {
     const { rows } = await this.knex.raw<{ rows: Record<string, string | number | null>[] }>(
-      `select r.id, r.kind, r.namespace, r.name, r.canonical_hash, r.source_file, r.source_document,
-              r.source_line, d.kind as new_kind, d.namespace as new_namespace, d.name as new_name
-       from json_to_recordset(?::json)
-              as d(kind text, namespace text, name text, hash text, file text, doc int, line int)
-       full join (select id, kind, namespace, name, canonical_hash, source_file, source_document, source_line
-                  from record where fabric_id = ?) r
-         on r.kind = d.kind and r.namespace = d.namespace and r.name = d.name
-       where r.id is null or d.kind is null or r.canonical_hash <> d.hash
-          or r.source_file is distinct from d.file or r.source_document is distinct from d.doc
-          or r.source_line is distinct from d.line`,
-      [desiredJson, fabricId],
+      `with d as (select unnest(?::text[]) as digest),
+            r as (select id, kind, namespace, name, canonical_hash, source_file, source_document, source_line,
+                         md5(concat_ws(E'\\n', kind, namespace, name, canonical_hash, coalesce(source_file, ''),
+                                       coalesce(source_document, -1), coalesce(source_line, -1))) as digest
+                  from record where fabric_id = ?)
+       select id, kind, namespace, name, canonical_hash, source_file, source_document, source_line,
+              null as unmatched
+       from r where not exists (select 1 from d where d.digest = r.digest)
+       union all
+       select null, null, null, null, null, null, null, null, d.digest
+       from d where not exists (select 1 from r where r.digest = d.digest)`,
+      // An array literal: hex digests need no quoting, and knex would spread a JS array into a list.
+      [`{${digests.join(',')}}`, fabricId],
     );
     const differing: ExistingRecord[] = [];
-    const missingKeys: string[] = [];
+    const unmatched: string[] = [];
     for (const r of rows) {
       if (r['id'] === null) {
-        missingKeys.push(
-          recordKey({
-            kind: `${r['new_kind']}`,
-            namespace: `${r['new_namespace']}`,
-            name: `${r['new_name']}`,
-          }),
-        );
+        unmatched.push(r['unmatched'] as string);
         continue;
       }
       differing.push({
@@ -116,7 +131,7 @@ export class RecordStore {
         sourceLine: r['source_line'] as number | null,
       });
     }
-    return { differing, missingKeys };
+    return { differing, unmatched };
   }
 
   /** Applies the plan and the fabric's new counts and synced commit atomically: all or nothing. */

@@ -22,9 +22,9 @@ export interface FileRecords {
     readonly key: string;
     readonly record: DesiredRecord;
     readonly manifest: Manifest;
+    /** rowDigest of the record: what the database compares. */
+    readonly digest: string;
   }[];
-  /** `{kind, namespace, name, hash, file, doc, line}` per row, comma-separated: a slice of the JSON array PERSIST sends. */
-  readonly json: string;
 }
 
 export class ParseCache {

@@ -1,7 +1,7 @@
 /**
  * PERSIST: one transaction makes the fabric's records equal the directory (creates, updates,
- * deletes). The database compares the desired rows with its own and returns only what differs,
- * so a one-file commit neither loads nor rewrites the fabric's other records.
+ * deletes). The database compares a digest of each desired row with its own rows and returns
+ * only what differs, so a one-file commit neither loads nor rewrites the fabric's other records.
  */
 import { canonicalHash } from '../../domain/canonical.js';
 import { FABRIC_NAMESPACE } from '../../domain/manifest.js';
@@ -13,7 +13,7 @@ import {
 } from '../../domain/record-plan.js';
 import { referencesOf } from '../../domain/references.js';
 import type { SourcedManifest } from '../../domain/validation-types.js';
-import type { ReferenceRow } from '../../store/record-store.js';
+import { rowDigest, type ReferenceRow } from '../../store/record-store.js';
 import { throwIfCancelled, type StageResult } from '../stage.js';
 import { required, type GitSyncContext } from './context.js';
 import type { FileRecords, ParsedFile } from './parse-cache.js';
@@ -22,21 +22,19 @@ export async function persistRecords(ctx: GitSyncContext, signal: AbortSignal): 
   const commit = required(ctx.commit, 'commit');
   const files = [...required(ctx.files, 'files').values()].map(recordsOf);
   const { records } = ctx.deps;
-  const json = `[${files
-    .map((f) => f.json)
-    .filter(Boolean)
-    .join(',')}]`;
-  const { differing, missingKeys } = await records.differingRecords(ctx.op.fabricId, json);
-  const wanted = new Set([...missingKeys, ...differing.map(recordKey)]);
+  const digests = files.flatMap((f) => f.rows.map((row) => row.digest));
+  const { differing, unmatched } = await records.differingRecords(ctx.op.fabricId, digests);
+  const differingKeys = new Set(differing.map(recordKey));
+  const unmatchedDigests = new Set(unmatched);
   const desired: DesiredRecord[] = [];
   const manifests = new Map<string, SourcedManifest['manifest']>();
   const kindCounts: Record<string, number> = {};
   let total = 0;
   for (const { rows } of files) {
-    for (const { key, record, manifest } of rows) {
+    for (const { key, record, manifest, digest } of rows) {
       kindCounts[record.kind] = (kindCounts[record.kind] ?? 0) + 1;
       total += 1;
-      if (!wanted.has(key)) continue;
+      if (!unmatchedDigests.has(digest) && !differingKeys.has(key)) continue;
       desired.push({ ...record, source: { ...record.source, commit } });
       manifests.set(key, manifest);
     }
@@ -77,24 +75,12 @@ function recordsOf(file: ParsedFile): FileRecords {
 }
 
 function fileRecords(manifests: readonly SourcedManifest[]): FileRecords {
-  const rows = manifests.map((item) => {
-    const record = toDesired(item, canonicalHash(item.manifest));
-    return { key: recordKey(record), record, manifest: item.manifest };
-  });
-  const json = rows
-    .map(({ record: r }) =>
-      JSON.stringify({
-        kind: r.kind,
-        namespace: r.namespace,
-        name: r.name,
-        hash: r.canonicalHash,
-        file: r.source.file,
-        doc: r.source.documentIndex,
-        line: r.source.line,
-      }),
-    )
-    .join(',');
-  return { rows, json };
+  return {
+    rows: manifests.map((item) => {
+      const record = toDesired(item, canonicalHash(item.manifest));
+      return { key: recordKey(record), record, manifest: item.manifest, digest: rowDigest(record) };
+    }),
+  };
 }
 
 /** The record as desired, its source commit still unset (added when the row is written). */
