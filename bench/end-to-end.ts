@@ -9,19 +9,15 @@
  * - 50 clients sending that query back to back while a reconcile of a 1% change runs: p50/p99, errors.
  * Run: node --import tsx bench/end-to-end.ts [objects]; writes bench/results/end-to-end.{json,md}.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { buildSchema, execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Manifest } from '../src/domain/manifest.js';
 import type { GraphQLResult } from '../test/support/app.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { startGitServer } from '../test/support/git-server.js';
 import { fabricFiles, generateFabric, shapeFor } from '../test/support/fixtures/index.js';
+import { newIdentity, startServerProcess, type ServerProcess } from '../test/e2e-scale/server-process.js';
 import { FABRICS_QUERY, GIT_USER, queryLoad, type LoadResult } from '../test/e2e-scale/support.js';
 import { startExternalKube } from './external-kube.js';
 import { writeReport, type Row } from './report.js';
@@ -47,70 +43,8 @@ const size = Number(process.argv[2] ?? 10_000);
 const CLIENTS = 50;
 const THROUGHPUT_SECONDS = 10;
 const DIR = 'fabrics/bench';
-const ADMIN = `fst_bench_${randomBytes(16).toString('hex')}`;
 // Replicas use PostgreSQL session locks, which the embedded database cannot give a second process.
 process.env['DATABASE_URL'] ??= 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-interface Server {
-  readonly url: string;
-  readonly process: ChildProcess;
-  gql<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
-  stop(): Promise<void>;
-}
-
-async function startServer(databaseUrl: string): Promise<Server> {
-  const [port, dataDir] = await Promise.all([freePort(), mkdtemp(path.join(tmpdir(), 'bench-e2e-'))]);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      FABRIC_SYNC_DATA_DIR: dataDir,
-      FABRIC_SYNC_SECRET_KEYS: randomBytes(32).toString('hex'),
-      FABRIC_SYNC_ADMIN_TOKEN: ADMIN,
-      FABRIC_SYNC_GIT_ALLOW_SCHEMES: 'http',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const ready = () =>
-    fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-  while (!(await ready())) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    process: child,
-    async gql<T>(query: string, variables: Record<string, unknown> = {}) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>) };
-    },
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function must<T>(result: Promise<GraphQLResult<T>>): Promise<T> {
   const { data, errors } = await result;
@@ -125,7 +59,7 @@ interface Reconciled {
 }
 
 /** reconcileFabric, polled until the operation ends; the time until the fabric is IN_SYNC. */
-async function reconcile(server: Server, fabricId: string): Promise<Reconciled> {
+async function reconcile(server: ServerProcess, fabricId: string): Promise<Reconciled> {
   const start = performance.now();
   const { reconcileFabric } = await must(
     server.gql<{ reconcileFabric: { id: string } }>(
@@ -216,7 +150,8 @@ const [db, git, kube] = await Promise.all([
   startGitServer({ users: [GIT_USER] }),
   startExternalKube(),
 ]);
-const server = await startServer(db.url);
+const identity = newIdentity(db.url);
+const server = await startServerProcess(identity);
 try {
   const repo = await git.createRepo('bench', files);
   const { createRepository } = await must(
@@ -256,7 +191,7 @@ try {
     connections: CLIENTS,
     duration: THROUGHPUT_SECONDS,
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${identity.adminToken}` },
     body: JSON.stringify({ query: FABRICS_QUERY }),
   });
   console.log('autocannon', ours.requests.average, 'req/s');
@@ -270,7 +205,7 @@ try {
   );
   await repo.push(fabricFiles(changed, { files: 50, dir: DIR }), `change ${servers.size} servers`);
   const during = reconcile(server, fabricId);
-  const load: LoadResult = await queryLoad((query) => server.gql(query), CLIENTS, during);
+  const load: LoadResult = await queryLoad((q) => server.gql(q), CLIENTS, during);
   const underLoad = await during;
   console.log('during reconcile', { requests: load.requests, errors: load.errors.length, ...underLoad });
 

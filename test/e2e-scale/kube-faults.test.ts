@@ -37,7 +37,11 @@ describe('Kubernetes faults during apply', () => {
   beforeAll(async () => {
     stack = await startStack();
     repo = await stack.git.createRepo('faults', fabricFiles(manifests, { files: 10, dir: DIR }));
-    fabricId = await createFabric(stack, { name: 'faults', repo, directory: DIR });
+    fabricId = await createFabric((q, v) => stack.t.gql(q, v), stack.kube, {
+      name: 'faults',
+      repo,
+      directory: DIR,
+    });
   }, 120_000);
   afterEach(() => stack.kube.faults.clear());
   afterAll(() => stack?.close());

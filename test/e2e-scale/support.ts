@@ -8,7 +8,13 @@ import { parseAllDocuments } from 'yaml';
 import { canonicalHash } from '../../src/domain/canonical.js';
 import { formatRef } from '../../src/domain/kinds.js';
 import { FABRIC_NAMESPACE, type Manifest } from '../../src/domain/manifest.js';
-import { dataOf, startTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
+import {
+  dataOf,
+  startTestApp,
+  type GraphQLResult,
+  type TestApp,
+  type TestAppOptions,
+} from '../support/app.js';
 import { git as gitCli } from '../support/git-cli.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
@@ -56,12 +62,17 @@ export interface FabricOptions {
   readonly password?: string;
 }
 
+/** A GraphQL client as the admin: the in-process app's or a server process's. */
+export type Gql = <T = Record<string, unknown>>(
+  query: string,
+  variables?: Record<string, unknown>,
+) => Promise<GraphQLResult<T>>;
+
 /** A repository with basic auth and a fabric on the test cluster that auto-applies; returns the fabric id. */
-export async function createFabric(stack: Stack, options: FabricOptions): Promise<string> {
-  const { t, kube } = stack;
+export async function createFabric(gql: Gql, kube: KubeApiServer, options: FabricOptions): Promise<string> {
   const { name, repo, directory, prune = true, password = GIT_USER.password } = options;
   const { createRepository } = dataOf(
-    await t.gql<{ createRepository: { id: string } }>(
+    await gql<{ createRepository: { id: string } }>(
       `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
       {
         i: {
@@ -73,7 +84,7 @@ export async function createFabric(stack: Stack, options: FabricOptions): Promis
     ),
   );
   const { createFabric } = dataOf(
-    await t.gql<{ createFabric: { id: string } }>(
+    await gql<{ createFabric: { id: string } }>(
       `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
       {
         i: {
@@ -218,11 +229,7 @@ export interface LoadResult {
 }
 
 /** `clients` concurrent clients sending FABRICS_QUERY through `gql` back to back until `until` settles. */
-export async function queryLoad(
-  gql: TestApp['gql'],
-  clients: number,
-  until: Promise<unknown>,
-): Promise<LoadResult> {
+export async function queryLoad(gql: Gql, clients: number, until: Promise<unknown>): Promise<LoadResult> {
   let done = false;
   const stop = () => void (done = true);
   until.then(stop, stop);
