@@ -100,13 +100,15 @@ export function deleteBlockers<T extends Named>(
 ): DeleteBlocker<T>[] {
   const blockers = new Map<string, DeleteBlocker<T>>();
   for (const row of [...direct].sort(byRecordThenField)) {
-    const phrase = isEdge(row.edge) ? DELETE_REFUSED_WHILE[row.edge] : undefined;
-    if (!phrase || row.targetKind !== root.kind || row.targetName !== root.name) continue;
+    const { edge } = row;
+    if (!isEdge(edge) || row.targetKind !== root.kind || row.targetName !== root.name) continue;
+    const phrase = DELETE_REFUSED_WHILE[edge];
+    if (!phrase) continue;
     const key = keyOf(row.source);
     if (blockers.has(key)) continue;
     blockers.set(key, {
       record: row.source,
-      edge: row.edge as EdgeName,
+      edge,
       field: row.field,
       reason: `the webhook refuses deleting ${root.kind} ${root.name} while ${phrase}: ${row.source.kind} ${row.source.name} (${row.field})`,
     });
@@ -121,7 +123,6 @@ export function deleteBlockers<T extends Named>(
 export class ImpactWalk<T extends Named> {
   private readonly found = new Map<string, Impacted<T>>();
   private level: Impacted<T>[];
-  private readonly rootHop: ImpactHop;
   truncated = false;
 
   constructor(
@@ -129,8 +130,8 @@ export class ImpactWalk<T extends Named> {
     readonly maxDepth: number,
     private readonly limit = MAX_IMPACT_RECORDS,
   ) {
-    this.rootHop = { kind: root.kind, name: root.name, relation: 'ROOT', edge: null, field: null };
-    this.level = [{ record: root, depth: 0, path: [this.rootHop] }];
+    const hop: ImpactHop = { kind: root.kind, name: root.name, relation: 'ROOT', edge: null, field: null };
+    this.level = [{ record: root, depth: 0, path: [hop] }];
     this.found.set(keyOf(root), this.level[0]!);
   }
 
@@ -147,12 +148,8 @@ export class ImpactWalk<T extends Named> {
     for (const row of [...rows].sort(byRecordThenField)) {
       const parent = parents.get(`${row.targetKind}/${row.targetName}`);
       if (!parent || !isEdge(row.edge)) continue;
-      const hop: ImpactHop = {
-        ...this.hopOf(row.source),
-        relation: 'DEPENDS_ON',
-        edge: row.edge,
-        field: row.field,
-      };
+      const { kind, name } = row.source;
+      const hop: ImpactHop = { kind, name, relation: 'DEPENDS_ON', edge: row.edge, field: row.field };
       const entry = this.add(row.source, parent, hop);
       if (entry) next.push(entry);
     }
@@ -174,17 +171,13 @@ export class ImpactWalk<T extends Named> {
     for (const { joiner, edge, field, target } of sorted) {
       const parent = this.found.get(keyOf(joiner));
       if (!parent || !isEdge(edge) || parent.depth >= this.maxDepth) continue;
-      this.add(target, parent, { ...this.hopOf(target), relation: 'LOSES', edge, field });
+      this.add(target, parent, { kind: target.kind, name: target.name, relation: 'LOSES', edge, field });
     }
   }
 
   /** Every impacted record (the root left out), nearest first. */
   entries(): Impacted<T>[] {
     return [...this.found.values()].filter((e) => e.depth > 0).sort((a, b) => a.depth - b.depth);
-  }
-
-  private hopOf(record: T): Pick<ImpactHop, 'kind' | 'name'> {
-    return { kind: record.kind, name: record.name };
   }
 
   private add(record: T, parent: Impacted<T>, hop: ImpactHop): Impacted<T> | undefined {
