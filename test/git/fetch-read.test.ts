@@ -2,8 +2,15 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitSource, SourceFileError, type ManifestFile, type RepoAccess } from '../../src/git/index.js';
+import {
+  GitSource,
+  SourceFileError,
+  type GitRemoteSample,
+  type ManifestFile,
+  type RepoAccess,
+} from '../../src/git/index.js';
 import { cachePathFor } from '../../src/git/repo-git.js';
+import { git } from '../support/git-cli.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 
 let server: GitServer;
@@ -48,6 +55,27 @@ describe('fetch and treeHash', () => {
     expect(await source.treeHash(access(repo), third.commit, 'west')).not.toBe(
       await source.treeHash(access(repo), first.commit, 'west'),
     );
+  });
+
+  it('asks an unchanged branch for its tip only, and fetches when it moved', async () => {
+    const repo = await server.createRepo('poll', { 'a.yaml': 'a: 1\n' });
+    const calls: string[] = [];
+    const observed = new GitSource({
+      cacheDir,
+      allowedSchemes: ['http'],
+      onRemoteCall: (sample: GitRemoteSample) => calls.push(`${sample.command} ${sample.outcome}`),
+    });
+    const first = await observed.fetch(access(repo), 'main');
+    expect(calls.splice(0)).toEqual(['ls-remote ok', 'fetch ok']);
+    expect(await observed.fetch(access(repo), 'main')).toEqual(first);
+    expect(calls.splice(0)).toEqual(['ls-remote ok']);
+    const moved = await repo.push({ 'a.yaml': 'a: 2\n' }, 'move');
+    expect(await observed.fetch(access(repo), 'main')).toEqual({ commit: moved });
+    expect(calls.splice(0)).toEqual(['ls-remote ok', 'fetch ok']);
+    // A cache whose refs git packed (no loose ref file) is read through git itself.
+    await git(cachePathFor(cacheDir, repo.name), ['pack-refs', '--all']);
+    expect(await observed.fetch(access(repo), 'main')).toEqual({ commit: moved });
+    expect(calls.splice(0)).toEqual(['ls-remote ok']);
   });
 
   it('throws NOT_FOUND naming a branch that does not exist', async () => {
