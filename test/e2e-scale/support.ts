@@ -59,7 +59,8 @@ export interface FabricOptions {
   readonly repo: TestRepo;
   readonly directory: string;
   readonly prune?: boolean;
-  readonly password?: string;
+  /** Where the server reaches the repository (default: its own HTTP URL). */
+  readonly url?: string;
 }
 
 /** A GraphQL client as the admin: the in-process app's or a server process's. */
@@ -70,15 +71,15 @@ export type Gql = <T = Record<string, unknown>>(
 
 /** A repository with basic auth and a fabric on the test cluster that auto-applies; returns the fabric id. */
 export async function createFabric(gql: Gql, kube: KubeApiServer, options: FabricOptions): Promise<string> {
-  const { name, repo, directory, prune = true, password = GIT_USER.password } = options;
+  const { name, repo, directory, prune = true, url = repo.httpUrl } = options;
   const { createRepository } = dataOf(
     await gql<{ createRepository: { id: string } }>(
       `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
       {
         i: {
           name: `${name}-repo`,
-          url: repo.httpUrl,
-          auth: { kind: 'BASIC', username: GIT_USER.username, secret: password },
+          url,
+          auth: { kind: 'BASIC', username: GIT_USER.username, secret: GIT_USER.password },
         },
       },
     ),
