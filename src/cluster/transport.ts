@@ -12,6 +12,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import { nodeHttpLibrary } from './http-library.js';
 import type { ClusterSettings } from './settings.js';
 
 export function keepAliveAgent(
@@ -43,7 +44,7 @@ function withAgent(agent: HttpAgent | HttpsAgent, signal: AbortSignal): Configur
     },
     post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
   };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+  return { middleware: [middleware], middlewareMergeStrategy: 'append', httpApi: nodeHttpLibrary };
 }
 
 export function requestOptions({ agent, timeoutMs, signal }: RequestSettings): ConfigurationOptions {
