@@ -43,7 +43,8 @@ export async function httpRefTip(git: RepoGit, ref: string): Promise<{ tip?: str
     return undefined;
   }
   const status = response.statusCode ?? 0;
-  const type = response.headers['content-type'] ?? '';
+  // As git compares it: without parameters such as a charset.
+  const type = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if ((status >= 300 && status < 400) || (status === 200 && type !== ADVERTISEMENT)) {
     response.destroy();
     return undefined;
@@ -92,6 +93,7 @@ class AdvertisementError extends Error {}
 async function findRef(response: IncomingMessage, ref: string): Promise<{ tip?: string }> {
   let buffered: Buffer = Buffer.alloc(0);
   let serviceSeen = false;
+  let refs = 0;
   let tip: string | undefined;
   let drained = 0;
   for await (const chunk of response as AsyncIterable<Buffer>) {
@@ -107,8 +109,10 @@ async function findRef(response: IncomingMessage, ref: string): Promise<{ tip?: 
     buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
     let offset = 0;
     while (tip === undefined && buffered.length - offset >= 4) {
-      const length = Number.parseInt(buffered.toString('latin1', offset, offset + 4), 16);
-      if (Number.isNaN(length) || (length > 0 && length < 4)) throw new AdvertisementError('bad pkt-line');
+      const hex = buffered.toString('latin1', offset, offset + 4);
+      const length = Number.parseInt(hex, 16);
+      if (!/^[0-9a-f]{4}$/i.test(hex) || (length > 0 && length < 4))
+        throw new AdvertisementError('bad pkt-line');
       if (length === 0) {
         offset += 4;
         continue;
@@ -121,11 +125,15 @@ async function findRef(response: IncomingMessage, ref: string): Promise<{ tip?: 
         serviceSeen = true;
         continue;
       }
+      // Protocol v2 lists capabilities, not refs, and ERR carries the server's refusal: git tells those.
+      if (line === 'version 2' || line.startsWith('ERR ')) throw new AdvertisementError(line);
+      refs += 1;
       const [oid = '', name = ''] = line.split('\0', 1)[0]!.split(' ');
       if (name === ref && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid)) tip = oid;
     }
     buffered = buffered.subarray(offset);
   }
-  if (!serviceSeen) throw new AdvertisementError('empty advertisement');
+  // Even an empty repository advertises a capabilities line: no line at all is not an answer.
+  if (!serviceSeen || refs === 0) throw new AdvertisementError('empty advertisement');
   return tip === undefined ? {} : { tip };
 }

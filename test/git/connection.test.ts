@@ -225,6 +225,24 @@ describe('the tip of an http(s) remote', () => {
     }
   });
 
+  it('is left to git when the server answers with an ERR line, and git reports it', async () => {
+    const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, '0')}${line}`;
+    const refusing: Server = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-git-upload-pack-advertisement' });
+      res.end(`${pkt('# service=git-upload-pack\n')}0000${pkt('ERR access denied: repository is locked\n')}`);
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (refusing.address() as { port: number }).port;
+      const result = await source.testConnection(access(`http://127.0.0.1:${port}/locked.git`));
+      expect(result.status).toBe('AUTH_FAILED');
+      expect(result.message).toMatch(/\(git: .*access denied: repository is locked/);
+    } finally {
+      refusing.closeAllConnections();
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
+  });
+
   it('is told to the metrics hook as ls-remote, with the outcome', async () => {
     const samples: GitRemoteSample[] = [];
     const observed = new GitSource({
