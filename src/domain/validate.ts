@@ -31,7 +31,7 @@ import {
   peeringNamespaces,
 } from './rules/set-references.js';
 import { attachmentSwitchesHaveVlanNamespace, eslagSwitchesShareGroup } from './rules/set-switches.js';
-import type { DesiredSet, Finding, ObjectRule, RuleSettings, SetRule } from './rules/types.js';
+import type { DesiredSet, Finding, ObjectRule, RuleSettings, SetFinding, SetRule } from './rules/types.js';
 import { vpcRule } from './rules/vpc.js';
 import { ipv4NamespaceRule, switchRule, vlanNamespaceRule } from './rules/wiring.js';
 import type { SourcedManifest, ValidationIssue } from './validation-types.js';
@@ -177,17 +177,64 @@ function desiredSet(
   };
 }
 
+/** Which objects one set rule read last time (by kind, or ALL of them), and what it found. */
+interface RuleMemo {
+  readonly reads: ReadonlyMap<string, readonly Manifest[]>;
+  readonly findings: readonly SetFinding[];
+}
+
+const ALL = '*';
+
+const objectsRead = (set: DesiredSet, kind: string): readonly Manifest[] =>
+  kind === ALL ? set.objects : set.ofKind(kind);
+
+const sameObjects = (a: readonly Manifest[], b: readonly Manifest[]): boolean =>
+  a.length === b.length && a.every((m, i) => m === b[i]);
+
+/** The set as one rule sees it, noting in `reads` every kind the rule looks at. */
+function tracked(set: DesiredSet, reads: Map<string, readonly Manifest[]>): DesiredSet {
+  const read = (kind: string) => {
+    if (!reads.has(kind)) reads.set(kind, objectsRead(set, kind));
+  };
+  const index = new Proxy(set.index, {
+    get(target, property) {
+      if (property === 'get' || property === 'has')
+        return (kind: string) => {
+          read(kind);
+          return target[property](kind);
+        };
+      read(ALL);
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  });
+  return {
+    ...set,
+    index,
+    get objects() {
+      read(ALL);
+      return set.objects;
+    },
+    ofKind: (kind) => {
+      read(kind);
+      return set.ofKind(kind);
+    },
+  };
+}
+
 /**
  * Validates desired sets. An object's own checks (identity, schema, its kind's rules) depend only
  * on the object and the settings, so their result is remembered per parsed object: a set that
  * shares most objects with the previous one (the parse cache hands back the same objects for
- * unchanged files) re-checks only the new ones. The cross-object rules always see the whole set.
+ * unchanged files) re-checks only the new ones. A cross-object rule runs again unless every
+ * object of every kind it read last time is still the same, in the same order.
  * Parsed objects must not be mutated once validated.
  */
 export class Validator {
   private readonly settings: RuleSettings;
   private readonly checked = new WeakMap<object, Checked>();
   private readonly derivations = new WeakMap<Manifest, Map<Derive, unknown>>();
+  private readonly ruleMemos = new Map<SetRule, RuleMemo>();
 
   constructor(options: ValidateOptions = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...options };
@@ -211,9 +258,21 @@ export class Validator {
     issues.push(...duplicates(named));
     const set = desiredSet([...admitted.keys()], written, this.settings, this.derivations);
     for (const rule of SET_RULES) {
-      for (const { subject, ...finding } of rule(set)) issues.push(reporter(admitted.get(subject)!, finding));
+      for (const { subject, ...finding } of this.runRule(rule, set))
+        issues.push(reporter(admitted.get(subject)!, finding));
     }
     return issues;
+  }
+
+  private runRule(rule: SetRule, set: DesiredSet): readonly SetFinding[] {
+    const memo = this.ruleMemos.get(rule);
+    const unchanged = (reads: RuleMemo['reads']) =>
+      [...reads].every(([kind, objects]) => sameObjects(objects, objectsRead(set, kind)));
+    if (memo && unchanged(memo.reads)) return memo.findings;
+    const reads = new Map<string, readonly Manifest[]>();
+    const findings = rule(tracked(set, reads));
+    this.ruleMemos.set(rule, { reads, findings });
+    return findings;
   }
 
   private check(manifest: Manifest): Checked {

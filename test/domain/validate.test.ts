@@ -162,6 +162,45 @@ describe('a Validator kept across syncs', () => {
   });
 });
 
+describe('a Validator kept across syncs, set rules', () => {
+  /** The mini fabric with one Switch replaced by an edited copy: only the Switch kind changes. */
+  const withSwitch = (base: Manifest[], name: string, edit: (spec: Record<string, unknown>) => void) =>
+    base.map((m) => {
+      if (m.kind !== 'Switch' || m.metadata.name !== name) return m;
+      const copy = structuredClone(m);
+      edit(copy.spec!);
+      return copy;
+    });
+
+  it('runs a rule again when a kind it reads changed, even only through a lookup by name', () => {
+    const validator = new Validator();
+    const base = miniFabric();
+    const steps = [
+      base,
+      // eslag: read through the connection's switches (Connection unchanged, Switch changed).
+      withSwitch(base, 'leaf-2', (spec) => (spec['redundancy'] = { group: 'other', type: 'eslag' })),
+      base,
+      // An attachment's switch loses the VPC's VLANNamespace (VPCAttachment unchanged).
+      withSwitch(base, 'leaf-1', (spec) => (spec['vlanNamespaces'] = ['elsewhere'])),
+      base,
+    ];
+    const messages = steps.map((set) => {
+      const issues = validator.validate(sourced(set));
+      expect(issues).toEqual(validateManifests(sourced(set)));
+      return issues.map((i) => i.message);
+    });
+    expect(messages[0]).toEqual([]);
+    expect(messages[1]).toEqual(
+      expect.arrayContaining([expect.stringMatching(/must all be in one redundancy group/)]),
+    );
+    expect(messages[2]).toEqual([]);
+    expect(messages[3]).toEqual(
+      expect.arrayContaining([expect.stringMatching(/switch leaf-1 .* does not list VLANNamespace default/)]),
+    );
+    expect(messages[4]).toEqual([]);
+  });
+});
+
 describe.skipIf(!HAS_SHARED)('validateManifests on the samples', () => {
   it.each(['lab-ci_env-ci-1_wiring.251b76f.yaml', 'lab-ci_env-ci-1_wiring.95ca77d.yaml'])(
     '%s: only the known-invalid static ExternalAttachment is reported, with file and line',
