@@ -1,6 +1,7 @@
 /**
  * What the watch reads and writes: fabrics to watch, the records its events concern, their live
- * state as one set-based UPDATE per batch of events, and the fabric's watch status.
+ * state as one set-based UPDATE per batch of events (of any number of fabrics), and the fabrics'
+ * watch status.
  */
 import type { Knex } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -16,6 +17,7 @@ export interface WatchedFabric {
 
 export interface WatchedRecord {
   readonly id: string;
+  readonly fabricId: string;
   readonly ref: ObjectRef;
   readonly canonicalHash: string;
   readonly state: RecordState;
@@ -69,21 +71,21 @@ export class WatchStore {
     }));
   }
 
-  /** The fabric's records among `refs`. */
-  async recordsAt(fabricId: string, refs: readonly ObjectRef[]): Promise<WatchedRecord[]> {
+  /** The records at these fabrics' refs, read together whatever the number of fabrics. */
+  async recordsAt(keys: readonly { fabricId: string; ref: ObjectRef }[]): Promise<WatchedRecord[]> {
     const found: WatchedRecord[] = [];
-    for (let i = 0; i < refs.length; i += CHUNK) {
-      const part = refs.slice(i, i + CHUNK);
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      const part = keys.slice(i, i + CHUNK);
       const rows: Record<string, string>[] = await this.knex('record')
-        .select('id', 'kind', 'namespace', 'name', 'canonical_hash', 'state')
-        .where('fabric_id', fabricId)
+        .select('id', 'fabric_id', 'kind', 'namespace', 'name', 'canonical_hash', 'state')
         .whereIn(
-          ['kind', 'namespace', 'name'],
-          part.map((r) => [r.kind, r.namespace, r.name]),
+          ['fabric_id', 'kind', 'namespace', 'name'],
+          part.map(({ fabricId, ref }) => [fabricId, ref.kind, ref.namespace, ref.name]),
         );
       for (const row of rows)
         found.push({
           id: String(row['id']),
+          fabricId: String(row['fabric_id']),
           ref: { kind: String(row['kind']), namespace: String(row['namespace']), name: String(row['name']) },
           canonicalHash: String(row['canonical_hash']),
           state: row['state'] as RecordState,
@@ -92,11 +94,25 @@ export class WatchStore {
     return found;
   }
 
-  /** The records' new live state and the time of the fabric's last watch event, together. */
-  async writeLive(fabricId: string, observations: readonly Observation[], at: Date): Promise<void> {
+  /**
+   * The records' new live state and the fabrics' last watch event times, in one transaction: one
+   * UPDATE for the records, one for the fabrics, however many fabrics the batch spans.
+   */
+  async writeLive(
+    observations: readonly Observation[],
+    lastEventAt: ReadonlyMap<string, Date>,
+  ): Promise<void> {
+    if (observations.length === 0 && lastEventAt.size === 0) return;
     await this.knex.transaction(async (trx) => {
-      if (observations.length > 0) await writeObservations(trx, observations, at);
-      await trx('fabric').where('id', fabricId).update({ last_watch_event_at: at });
+      if (observations.length > 0) await writeObservations(trx, observations);
+      if (lastEventAt.size === 0) return;
+      const stamps = [...lastEventAt];
+      await trx.raw(
+        `update fabric set last_watch_event_at = v.at
+           from (values ${stamps.map(() => '(?::uuid, ?::timestamptz)').join(', ')}) as v(id, at)
+          where fabric.id = v.id`,
+        stamps.flatMap(([id, at]) => [id, at]),
+      );
     });
   }
 }

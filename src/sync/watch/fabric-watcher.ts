@@ -1,33 +1,25 @@
 /**
  * One fabric's watches: a kind watch per kind, one shared source (the fabric's own settings), events
- * coalesced into batches that update the records' live state set-based and are then published, and
- * the folded watch status.
+ * handed to the replica's LiveWriter (which updates the records' live state set-based, together
+ * with other fabrics' events, and then publishes them), and the folded watch status.
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import { refOf } from '../../cluster/index.js';
-import {
-  WatchSource,
-  isExpired,
-  watchKind,
-  type WatchEvent,
-  type WatchSourceOptions,
-} from '../../cluster/watch.js';
-import { KIND_NAMES, formatRef } from '../../domain/kinds.js';
+import { WatchSource, isExpired, watchKind, type WatchSourceOptions } from '../../cluster/watch.js';
+import { KIND_NAMES } from '../../domain/kinds.js';
 import type { Manifest } from '../../domain/manifest.js';
 import type { FabricWatch } from '../../domain/states.js';
 import type { EventBus } from '../../events/index.js';
 import type { RetryPolicy } from '../../cluster/index.js';
 import type { WatchStore } from '../../store/watch-store.js';
-import { Batcher } from './batcher.js';
-import { liveChanges } from './live-changes.js';
+import type { Lane, LiveWriter } from './live-writer.js';
 import type { WatchTarget } from './target.js';
 import { WatchStatus } from './watch-status.js';
 
 export interface WatchTuning {
   readonly source?: WatchSourceOptions;
   readonly backoff?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
-  /** Events arriving within this many ms are written as one batch. */
+  /** Events arriving within this many ms are written as one batch (by the replica's LiveWriter). */
   readonly coalesceMs?: number;
   /** Wait before retrying a batch whose write failed. */
   readonly retryMs?: number;
@@ -35,6 +27,8 @@ export interface WatchTuning {
 
 export interface FabricWatcherDeps {
   readonly store: WatchStore;
+  /** The replica's writer of watch events, shared by all its fabrics. */
+  readonly writer: LiveWriter;
   readonly events: Pick<EventBus, 'publish'>;
   readonly log: Logger;
   readonly tuning?: WatchTuning;
@@ -51,25 +45,19 @@ export class FabricWatcher {
   private readonly abort = new AbortController();
   private readonly source: WatchSource;
   private readonly status: WatchStatus;
-  private readonly batcher: Batcher<WatchEvent>;
+  private readonly lane: Lane;
   private loops: Promise<void>[] = [];
 
   constructor(
     readonly target: WatchTarget,
     private readonly deps: FabricWatcherDeps,
   ) {
-    const { tuning = {}, log } = deps;
+    const { tuning = {} } = deps;
     // Twelve kind watches and their requests listen on this one signal.
     setMaxListeners(64, this.abort.signal);
     this.source = new WatchSource(target.settings, tuning.source);
     this.status = new WatchStatus(target.fabricId, target.watchStatus, KIND_NAMES, deps);
-    this.batcher = new Batcher({
-      handle: (batch) => this.write(batch),
-      onError: (err, size) =>
-        log.error({ err, fabricId: target.fabricId, events: size }, 'could not write watch events; retrying'),
-      ...(tuning.coalesceMs !== undefined ? { delayMs: tuning.coalesceMs } : {}),
-      ...(tuning.retryMs !== undefined ? { retryMs: tuning.retryMs } : {}),
-    });
+    this.lane = deps.writer.lane(target.fabricId, target.fabricName);
   }
 
   get watchStatus(): FabricWatch {
@@ -91,7 +79,7 @@ export class FabricWatcher {
           source: this.source,
           kind,
           seed: known.get(kind) ?? [],
-          onEvent: (event) => this.batcher.push(event),
+          onEvent: (event) => this.deps.writer.push(this.lane, event),
           onStatus: (status) => {
             if (status.state === 'RETRYING')
               this.deps.onReconnect?.(isExpired(status.error) ? 'expired' : 'error');
@@ -106,7 +94,7 @@ export class FabricWatcher {
 
   /** Resolves once every event received so far is written and published, and the status with it. */
   async idle(): Promise<void> {
-    await this.batcher.idle();
+    await this.deps.writer.flush(this.lane);
     await this.status.settled();
   }
 
@@ -114,19 +102,16 @@ export class FabricWatcher {
     this.abort.abort();
     await Promise.all(this.loops);
     this.source.close();
-    if (disowned) return this.batcher.discard(); // the new owner's relist reports these again
-    await this.batcher.close();
+    const { writer } = this.deps;
+    if (disowned) {
+      writer.drop(this.lane); // the new owner's relist reports these again
+      return writer.flush(this.lane).catch(() => undefined); // a batch being written finishes first
+    }
+    await writer.flush(this.lane).catch((err: unknown) => {
+      writer.drop(this.lane); // one try, as at any stop: a later owner's relist reports them again
+      throw err;
+    });
     this.status.end();
     await this.status.settled();
-  }
-
-  private async write(batch: WatchEvent[]): Promise<void> {
-    const { fabricId, fabricName } = this.target;
-    const refs = new Map(batch.map((e) => refOf(e.object)).map((ref) => [formatRef(ref), ref]));
-    const records = await this.deps.store.recordsAt(fabricId, [...refs.values()]);
-    const at = new Date();
-    const changes = liveChanges({ id: fabricId, name: fabricName }, batch, records, at);
-    await this.deps.store.writeLive(fabricId, changes.observations, at);
-    for (const event of changes.events) await this.deps.events.publish('recordEvents', fabricId, event);
   }
 }

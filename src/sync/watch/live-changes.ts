@@ -1,7 +1,7 @@
 /**
  * What a batch of watch events means for a fabric's records, as data (no I/O): each record's new
  * live facts and state, decided incrementally by comparing canonical hashes (no full drift check),
- * and the recordEvents to publish, in the events' order.
+ * and the recordEvents to publish, in the events' order (one slot per watch event).
  *
  * Which objects matter: those carrying this fabric's ownership label and those named like one of
  * its records (an operator may have created or relabelled one by hand). Everything else in the
@@ -18,7 +18,8 @@ import type { WatchedRecord } from '../../store/watch-store.js';
 export interface LiveChanges {
   /** At most one per record: the last event wins. */
   readonly observations: Observation[];
-  readonly events: RecordEvent[];
+  /** One per watch event, at its index: null when the event concerns nothing of this fabric. */
+  readonly events: (RecordEvent | null)[];
 }
 
 /**
@@ -49,7 +50,7 @@ export function liveChanges(
 ): LiveChanges {
   const byRef = new Map(records.map((r) => [formatRef(r.ref), { ...r }]));
   const observations = new Map<string, Observation>();
-  const events: RecordEvent[] = [];
+  const events: (RecordEvent | null)[] = [];
   for (const event of batch) {
     const ref = refOf(event.object);
     const record = byRef.get(formatRef(ref));
@@ -70,7 +71,7 @@ export function liveChanges(
       events.push({ ...base, recordId: record.id, state: record.state });
     } else if (isOwnedBy(event.object, fabric.name)) {
       events.push(event.type === 'DELETED' ? base : { ...base, state: 'ORPHANED' });
-    }
+    } else events.push(null);
   }
   return { observations: [...observations.values()], events };
 }

@@ -19,6 +19,7 @@ import {
   type StopOptions,
   type WatchTuning,
 } from './fabric-watcher.js';
+import { LiveWriter } from './live-writer.js';
 import { loadWatchTarget } from './target.js';
 
 export interface WatchSupervisorOptions {
@@ -46,6 +47,8 @@ export class WatchSupervisor {
   /** One chain of work per fabric, so a refresh and a rescan never act on a fabric at once. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly store: WatchStore;
+  /** One per run (start → stop): every owned fabric's events are written through it. */
+  private writer: LiveWriter | undefined;
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> = Promise.resolve();
   private stopped = true;
@@ -57,7 +60,14 @@ export class WatchSupervisor {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    const { rescanMs = 5_000, log } = this.options;
+    const { rescanMs = 5_000, log, events, tuning = {} } = this.options;
+    this.writer = new LiveWriter({
+      store: this.store,
+      events,
+      log,
+      ...(tuning.coalesceMs !== undefined ? { coalesceMs: tuning.coalesceMs } : {}),
+      ...(tuning.retryMs !== undefined ? { retryMs: tuning.retryMs } : {}),
+    });
     const rescan = () => {
       this.scanning = this.scan().catch((err: unknown) =>
         log.error({ err }, 'watch rescan failed; retrying at the next rescan'),
@@ -75,6 +85,11 @@ export class WatchSupervisor {
     await this.scanning;
     await Promise.all([...this.chains.values()]);
     await Promise.all([...this.owned.keys()].map((id) => this.serial(id, () => this.disown(id))));
+    await this.writer
+      ?.close()
+      .catch((err: unknown) =>
+        this.options.log.error({ err }, 'could not store the last watch event times at stop'),
+      );
   }
 
   /** Call when a fabric was created, deleted or its cluster settings changed; never rejects. */
@@ -141,9 +156,10 @@ export class WatchSupervisor {
   private async launch(fabricId: string): Promise<FabricWatcher | undefined> {
     const { orm, vault, events, log, tuning } = this.options;
     const target = await loadWatchTarget(orm, vault, fabricId);
-    if (!target || this.stopped) return undefined;
+    if (!target || this.stopped || !this.writer) return undefined;
     const watcher = new FabricWatcher(target, {
       store: this.store,
+      writer: this.writer,
       events,
       log,
       ...(tuning ? { tuning } : {}),
