@@ -7,10 +7,13 @@ import type { Manifest } from '../../domain/manifest.js';
 import type { ParseError } from '../../domain/parse-manifests.js';
 import type { DesiredRecord } from '../../domain/record-plan.js';
 import type { SourcedManifest } from '../../domain/validation-types.js';
+import type { DocumentsByText } from './reparse.js';
 
 export interface ParsedFile {
   readonly oid: string;
   readonly manifests: readonly SourcedManifest[];
+  /** The documents by text, for reparsing the file's next version; absent when it was parsed whole. */
+  readonly documents?: DocumentsByText | undefined;
   /** What PERSIST makes of the manifests, once per blob; filled by PERSIST. */
   records?: FileRecords;
   readonly errors: readonly ParseError[];

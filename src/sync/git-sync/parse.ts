@@ -1,9 +1,9 @@
 /** PARSE: every `*.yaml`/`*.yml` under the directory, streamed, safely parsed; unchanged blobs come from the cache. */
-import { parseManifestFile } from '../../domain/parse-manifests.js';
 import { SourceFileError } from '../../git/git-error.js';
 import { OperationFailure, throwIfCancelled, type StageResult } from '../stage.js';
 import { required, type GitSyncContext } from './context.js';
 import type { ParsedFile } from './parse-cache.js';
+import { reparseFile } from './reparse.js';
 
 export async function parseFiles(ctx: GitSyncContext, signal: AbortSignal): Promise<StageResult> {
   const fabric = required(ctx.fabric, 'fabric');
@@ -29,12 +29,13 @@ export async function parseFiles(ctx: GitSyncContext, signal: AbortSignal): Prom
     for await (const file of stream) {
       throwIfCancelled(signal);
       parsed += 1;
-      const result = parseManifestFile(file.path, file.content);
+      // A changed file keeps the parsed objects of its unchanged documents.
+      const { result, documents } = reparseFile(file.path, file.content, cached.get(file.path)?.documents);
       const manifests = result.documents.map((doc) => ({
         manifest: doc.manifest,
         source: { file: file.path, line: doc.line, documentIndex: doc.documentIndex },
       }));
-      files.set(file.path, { oid: file.oid, manifests, errors: result.errors });
+      files.set(file.path, { oid: file.oid, manifests, errors: result.errors, documents });
     }
   } catch (err) {
     if (err instanceof SourceFileError)

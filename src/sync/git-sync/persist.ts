@@ -74,10 +74,22 @@ function recordsOf(file: ParsedFile): FileRecords {
   return file.records;
 }
 
+/** Canonical hashes by parsed object: a reparsed file keeps the objects of its unchanged documents. */
+const hashes = new WeakMap<object, string>();
+
+function hashOf(manifest: SourcedManifest['manifest']): string {
+  let hash = hashes.get(manifest);
+  if (hash === undefined) {
+    hash = canonicalHash(manifest);
+    hashes.set(manifest, hash);
+  }
+  return hash;
+}
+
 function fileRecords(manifests: readonly SourcedManifest[]): FileRecords {
   return {
     rows: manifests.map((item) => {
-      const record = toDesired(item, canonicalHash(item.manifest));
+      const record = toDesired(item, hashOf(item.manifest));
       return { key: recordKey(record), record, manifest: item.manifest, digest: rowDigest(record) };
     }),
   };
