@@ -8,8 +8,11 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, parse, validate, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Authorizer } from '../security/authz.js';
+import type { ApiContext } from './context.js';
 import { limitErrors, type QueryLimits } from './limits.js';
+import { subscribeShared, type Sharing } from './shared-execution.js';
 import type { ContextFactory } from './request-context.js';
+import type { Services } from './services/index.js';
 
 export interface SubscriptionServerOptions {
   readonly server: HttpServer;
@@ -20,6 +23,32 @@ export interface SubscriptionServerOptions {
   /** Open subscriptions one token may hold across its connections on this replica. */
   readonly maxSubscriptionsPerToken?: number;
   readonly keepAliveMs?: number;
+}
+
+/**
+ * A context whose entity manager and loaders are made on first use: a subscription's own context
+ * mostly only authorizes its events, and one event's execution mostly reads the event alone, so
+ * neither should pay for an entity manager fork and a set of loaders (about 12 KB each) up front.
+ */
+function lazyContext(
+  contexts: ContextFactory,
+  auth: Authorizer,
+  services: Services,
+  closeConnection?: ApiContext['closeConnection'],
+): ApiContext {
+  let made: ApiContext | undefined;
+  const full = () => (made ??= contexts.create(auth));
+  return {
+    auth,
+    services,
+    get em() {
+      return full().em;
+    },
+    get loaders() {
+      return full().loaders;
+    },
+    ...(closeConnection ? { closeConnection } : {}),
+  };
 }
 
 type ConnectionExtra = {
@@ -51,9 +80,19 @@ export function attachSubscriptionServer({
     else openPerToken.delete(tokenOf(extra));
   };
 
+  /** Per subscription, by its context: how its events' executions are shared (shared-execution.ts). */
+  const sharings = new WeakMap<object, Sharing>();
+  // The factory keeps its services private; the first context made hands them over.
+  let services: Services | undefined;
+  const servicesFor = (auth: Authorizer) => (services ??= contexts.create(auth).services);
   const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
     {
       schema,
+      subscribe: (args) => {
+        const sharing = sharings.get(args.contextValue as object);
+        if (!sharing) throw new Error('a subscription without its sharing key: onSubscribe sets it');
+        return subscribeShared(args, sharing);
+      },
       onConnect: async (ctx) => {
         const auth = await contexts.authenticate(ctx.connectionParams?.['authorization']);
         if (!auth) {
@@ -82,10 +121,18 @@ export function attachSubscriptionServer({
           ];
         openPerToken.set(tokenOf(ctx.extra), open + 1);
         (ctx.extra.counted ??= new Set()).add(id);
-        const contextValue = {
-          ...contexts.create(auth),
-          closeConnection: (code: number, reason: string) => ctx.extra.socket.close(code, reason),
-        };
+        const contextValue = lazyContext(contexts, auth, servicesFor(auth), (code, reason) =>
+          ctx.extra.socket.close(code, reason),
+        );
+        sharings.set(contextValue, {
+          key: JSON.stringify([
+            auth.principal?.grants ?? [],
+            payload.query,
+            payload.variables ?? {},
+            payload.operationName ?? null,
+          ]),
+          context: () => lazyContext(contexts, auth, servicesFor(auth)),
+        });
         return {
           schema,
           document,

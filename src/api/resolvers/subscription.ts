@@ -15,68 +15,117 @@ import { DriftReport, Fabric, Operation } from '../../store/entities/index.js';
 import type { ApiContext } from '../context.js';
 import type { GSubscriptionResolvers } from '../generated/graphql.js';
 import { fromGlobalId } from '../ids.js';
+import { RecentCache } from '../shared-execution.js';
 import { authorizedFabricId } from './guards.js';
 
 /** WebSocket 1013 "Try Again Later": the client may reconnect and resume with `after`. */
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
 
-/** Bus envelopes the caller may still read, as an async iterable GraphQL can consume. */
-async function* authorizedEvents<T extends TopicName>(
+const DONE = { done: true, value: undefined } as const;
+
+/**
+ * Bus envelopes the caller may still read, as an async iterator GraphQL can consume. Iterator
+ * objects rather than async generators, here and in mapEvents: a generator waiting for the next event
+ * would hold an unsubscribe (`return()`) until that event came, keeping the bus subscription open.
+ */
+function authorizedEvents<T extends TopicName>(
   ctx: ApiContext,
   topic: T,
   scopeId: string,
   after: string | undefined,
-): AsyncGenerator<Envelope<T>> {
+): AsyncIterableIterator<Envelope<T>> {
   const subscription = ctx.services.events.subscribe(topic, scopeId, after === undefined ? {} : { after });
-  try {
-    for await (const envelope of subscription) {
-      if (!ctx.auth.can('read', envelope.payload.fabricId)) return;
-      yield envelope;
-    }
-  } catch (err) {
-    // Buffering without bound would let one slow client exhaust memory: drop it with a reason it can act on.
-    if (err instanceof SlowConsumerError)
-      ctx.closeConnection?.(SLOW_CONSUMER_CLOSE_CODE, 'slow consumer: resubscribe with after');
-    if (err instanceof SlowConsumerError || err instanceof EventsExpiredError)
-      throw new GraphQLError(err.message, {
-        extensions: { code: err instanceof SlowConsumerError ? 'SLOW_CONSUMER' : 'EVENTS_EXPIRED' },
-      });
-    throw err;
-  } finally {
-    await subscription.return?.();
-  }
+  const end = async () => {
+    await subscription.return();
+    return DONE;
+  };
+  const iterator: AsyncIterableIterator<Envelope<T>> = {
+    next: async () => {
+      try {
+        const item = await subscription.next();
+        return item.done || ctx.auth.can('read', item.value.payload.fabricId) ? item : await end();
+      } catch (err) {
+        await end();
+        // Buffering without bound would let one slow client exhaust memory: drop it with a reason it can act on.
+        if (err instanceof SlowConsumerError)
+          ctx.closeConnection?.(SLOW_CONSUMER_CLOSE_CODE, 'slow consumer: resubscribe with after');
+        if (err instanceof SlowConsumerError || err instanceof EventsExpiredError)
+          throw new GraphQLError(err.message, {
+            extensions: { code: err instanceof SlowConsumerError ? 'SLOW_CONSUMER' : 'EVENTS_EXPIRED' },
+          });
+        throw err;
+      }
+    },
+    return: end,
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
-async function* mapEvents<T, U>(
-  source: AsyncIterable<T>,
+/** Maps each item, skipping those mapped to null; ends after an item `last` accepts. */
+function mapEvents<T, U>(
+  source: AsyncIterableIterator<T>,
   map: (item: T) => Promise<U | null>,
-): AsyncGenerator<U> {
-  for await (const item of source) {
-    const mapped = await map(item);
-    if (mapped !== null) yield mapped;
-  }
+  last: (item: T) => boolean = () => false,
+): AsyncIterableIterator<U> {
+  let ended = false;
+  const end = async () => {
+    ended = true;
+    await source.return?.();
+    return DONE;
+  };
+  const iterator: AsyncIterableIterator<U> = {
+    next: async () => {
+      while (!ended) {
+        const item = await source.next();
+        if (item.done) return DONE;
+        const mapped = await map(item.value);
+        if (last(item.value)) await end();
+        if (mapped !== null) return { done: false, value: mapped };
+      }
+      return DONE;
+    },
+    return: end,
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
+
+/**
+ * One root value (and entity load) per event on this replica, whatever the number of its local
+ * subscribers: they all receive the same frozen envelope, which keys it. The shared root value is
+ * what lets shared-execution.ts execute an event once for all subscribers owed the same result.
+ */
+const shared = new RecentCache<object, Promise<unknown>>(1000);
+const once = <V>(key: object, make: () => Promise<V>): Promise<V> =>
+  (shared.get(key) as Promise<V> | undefined) ?? (shared.set(key, make()) as Promise<V>);
 
 export const Subscription: GSubscriptionResolvers<ApiContext> = {
   operationProgress: {
-    subscribe: async function* (_p, { operationId, after }, ctx) {
+    subscribe: async (_p, { operationId, after }, ctx) => {
       const id = fromGlobalId(operationId, 'Operation', 'operationId');
       const op = await ctx.em.findOne(Operation, id);
       if (!op || !ctx.auth.can('read', op.fabric.id))
         throw new GraphQLError(`operation ${operationId} not found`, { extensions: { code: 'NOT_FOUND' } });
       // Without `after`, replay what is kept so a late subscriber still sees every stage.
-      for await (const envelope of authorizedEvents(ctx, 'operationProgress', id, after ?? FROM_OLDEST)) {
-        yield { operationProgress: { eventId: envelope.id, event: envelope.payload } };
-        if (isTerminal(envelope.payload.status)) return;
-      }
+      return mapEvents(
+        authorizedEvents(ctx, 'operationProgress', id, after ?? FROM_OLDEST),
+        (envelope) =>
+          once(envelope, async () => ({
+            operationProgress: { eventId: envelope.id, event: envelope.payload },
+          })),
+        (envelope) => isTerminal(envelope.payload.status),
+      );
     },
   },
   fabricStatus: {
     subscribe: (_p, { fabricId }, ctx) => {
       const id = authorizedFabricId(ctx, fabricId, 'read');
-      return mapEvents(authorizedEvents(ctx, 'fabricStatus', id, undefined), async () => {
-        const fabric = await ctx.em.fork().findOne(Fabric, id);
-        return fabric ? { fabricStatus: fabric } : null;
+      return mapEvents(authorizedEvents(ctx, 'fabricStatus', id, undefined), async (envelope) => {
+        return once(envelope, async () => {
+          const fabric = await ctx.em.fork().findOne(Fabric, id);
+          return fabric ? { fabricStatus: fabric } : null;
+        });
       });
     },
   },
@@ -86,7 +135,7 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
       const wanted = kinds?.length ? new Set<string>(kinds) : null;
       return mapEvents(authorizedEvents(ctx, 'recordEvents', id, after ?? undefined), async (envelope) =>
         !wanted || wanted.has(envelope.payload.kind)
-          ? { recordEvents: { eventId: envelope.id, event: envelope.payload } }
+          ? once(envelope, async () => ({ recordEvents: { eventId: envelope.id, event: envelope.payload } }))
           : null,
       );
     },
@@ -95,8 +144,10 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
     subscribe: (_p, { fabricId }, ctx) => {
       const id = authorizedFabricId(ctx, fabricId, 'read');
       return mapEvents(authorizedEvents(ctx, 'driftReports', id, undefined), async (envelope) => {
-        const report = await ctx.em.fork().findOne(DriftReport, envelope.payload.reportId);
-        return report ? { driftReports: report } : null;
+        return once(envelope, async () => {
+          const report = await ctx.em.fork().findOne(DriftReport, envelope.payload.reportId);
+          return report ? { driftReports: report } : null;
+        });
       });
     },
   },
@@ -105,7 +156,7 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
 export const OperationEvent = {
   eventId: (view: { eventId: string }) => view.eventId,
   operation: async (view: { event: { operationId: string } }, _a: unknown, ctx: ApiContext) =>
-    ctx.em.fork().findOneOrFail(Operation, view.event.operationId),
+    once(view.event, () => ctx.em.fork().findOneOrFail(Operation, view.event.operationId)),
   status: (view: { event: { status: string } }) => view.event.status,
   stage: (view: {
     event: {
