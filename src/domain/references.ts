@@ -4,6 +4,7 @@
  * (REFERENCE §1.2, §1.5) count as references too: a VPC without ipv4Namespace needs `default`.
  */
 import { connectionEndpoints, parsePortRef } from './connection-endpoints.js';
+import { attachmentSubnet } from './member-edges.js';
 import { EDGES, type EdgeDef, type EdgeName } from './reference-edges.js';
 import { isJsonObject, type JsonObject, type JsonValue, type Manifest } from './manifest.js';
 
@@ -68,11 +69,8 @@ const EXTRACTORS: Readonly<Record<string, Extractor>> = {
     }
   },
   VPCAttachment(spec, emit) {
-    const subnet = str(spec['subnet']);
-    if (subnet) {
-      const [vpc = '', name] = subnet.split('/', 2);
-      emit('attachmentVpc', 'spec.subnet', vpc, { subnet: name || 'default' });
-    }
+    const subnet = attachmentSubnet(spec['subnet']);
+    if (subnet) emit('attachmentVpc', 'spec.subnet', subnet.vpc, { subnet: subnet.subnet });
     const connection = str(spec['connection']);
     if (connection) emit('attachmentConnection', 'spec.connection', connection);
   },
