@@ -124,6 +124,33 @@ const IMPACT = `query($id: ID!) {
   }
 }`;
 
+/**
+ * One query per edge issue 11 adds, from every record that has it: one root list and one edge each,
+ * so each hop is one batch for all records (several edges side by side may share batches or not,
+ * depending on when their statements return).
+ */
+const DERIVED_WALKS = Object.fromEntries(
+  (
+    [
+      ['Switch', 'attachments { name }'],
+      ['Switch', 'servers { name }'],
+      ['Switch', 'redundancyPeers { name }'],
+      ['Server', 'attachments { name }'],
+      ['Server', 'vpcs { name }'],
+      ['VPCAttachment', 'subnet { name attachments { name } }'],
+      ['VPCAttachment', 'switches { name }'],
+      ['VPCAttachment', 'servers { name }'],
+      ['VPC', 'servers { name }'],
+      ['VPC', 'subnets { name attachments { name } }'],
+      ['ExternalAttachment', 'switch { name }'],
+      ['Connection', 'endpoints { switch { record { name } port } server { record { name } port } }'],
+    ] as const
+  ).map(([kind, edge]) => [
+    `${kind}.${edge.split(' ')[0]}`,
+    `query($f: ID!) { records(fabricId: $f, kind: ${kind}, first: 500) { nodes { ... on ${kind} { ${edge} } } } }`,
+  ]),
+);
+
 /** The global id of record `kind/name` of a fabric. */
 async function recordId(fabricId: string, kind: string, name: string): Promise<string> {
   const data = dataOf(
@@ -155,6 +182,39 @@ describe('statement counts as the fabric grows 10×', () => {
     const [one, ten] = [await count(small), await count(large)];
     expect(vpcs[large]).toBeGreaterThan(vpcs[small]! * 4);
     expect(ten).toBe(one);
+  });
+
+  it('stay constant for each derived edge, subnet and connection port edge', async () => {
+    const answered: Record<string, number> = {};
+    const count = async (id: string) => {
+      const counts: Record<string, number> = {};
+      for (const [edge, query] of Object.entries(DERIVED_WALKS))
+        counts[edge] = await statementsOf(t, async () => {
+          const data = dataOf(await t.gql<{ records: { nodes: unknown[] } }>(query, { f: id }));
+          answered[id] = (answered[id] ?? 0) + JSON.stringify(data).length;
+        });
+      return counts;
+    };
+    const [one, ten] = [await count(small), await count(large)];
+    expect(answered[large]).toBeGreaterThan(answered[small]! * 5);
+    expect(ten).toEqual(one);
+    // The fabric and the page; then per hop back one statement (references joined to their
+    // records), per hop out one for the references and one for the records they name (when a
+    // further hop out or the answer needs them).
+    expect(one).toEqual({
+      'Switch.attachments': 4,
+      'Switch.servers': 5,
+      'Switch.redundancyPeers': 4,
+      'Server.attachments': 4,
+      'Server.vpcs': 6,
+      'VPCAttachment.subnet': 5,
+      'VPCAttachment.switches': 6,
+      'VPCAttachment.servers': 6,
+      'VPC.servers': 7,
+      'VPC.subnets': 3,
+      'ExternalAttachment.switch': 6,
+      'Connection.endpoints': 3,
+    });
   });
 
   it('stay constant for the topology, at two statements', async () => {

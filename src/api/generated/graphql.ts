@@ -5,6 +5,8 @@ import type { Page as PageModel } from '../pagination.js';
 import type { OperationEventView as OperationEventViewModel, RecordEventView as RecordEventViewModel, CreatedApiTokenView as CreatedApiTokenViewModel, KindCountView as KindCountViewModel, FabricConnectionTestView as FabricConnectionTestViewModel, StageCountView as StageCountViewModel, DriftCountView as DriftCountViewModel } from '../views.js';
 import type { Principal as PrincipalModel } from '../../security/authz.js';
 import type { WriteResult as WriteResultModel } from '../../sync/write-back/index.js';
+import type { VpcSubnetView as VpcSubnetViewModel } from '../resolvers/record.js';
+import type { EndpointView as EndpointViewModel, PortView as PortViewModel } from '../resolvers/graph.js';
 import type { ApiContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -83,6 +85,8 @@ export type GConnection = GNode & GRecord & {
   annotations: Scalars['JSON']['output'];
   attachments: Array<GVpcAttachment>;
   canonicalHash: Scalars['String']['output'];
+  /** Each switch or server port the links name, in spec order (gateway ends are not devices). */
+  endpoints: Array<GConnectionEndpoint>;
   externalAttachments: Array<GExternalAttachment>;
   fabric: GFabric;
   id: Scalars['ID']['output'];
@@ -102,6 +106,17 @@ export type GConnection = GNode & GRecord & {
   updatedAt: Scalars['DateTime']['output'];
   /** The VPC of a static-external connection. */
   withinVPC?: Maybe<GVpc>;
+};
+
+/** One end of a Connection's link: a switch port or a server port (exactly one is set). */
+export type GConnectionEndpoint = {
+  __typename?: 'ConnectionEndpoint';
+  /** Where the port is written, e.g. spec.eslag.links[1].switch.port. */
+  field: Scalars['String']['output'];
+  /** The link end: server, switch, spine, leaf, leaf1, leaf2, switch1 or switch2. */
+  role: Scalars['String']['output'];
+  server?: Maybe<GServerPort>;
+  switch?: Maybe<GSwitchPort>;
 };
 
 export type GCreateApiTokenInput = {
@@ -276,6 +291,8 @@ export type GExternalAttachment = GNode & GRecord & {
   spec: Scalars['JSON']['output'];
   state: GRecordState;
   stateMessage?: Maybe<Scalars['String']['output']>;
+  /** The switch of the external connection. */
+  switch?: Maybe<GSwitch>;
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -1039,6 +1056,8 @@ export type GRole =
 export type GServer = GNode & GRecord & {
   __typename?: 'Server';
   annotations: Scalars['JSON']['output'];
+  /** VPCAttachments on this server's connections. */
+  attachments: Array<GVpcAttachment>;
   canonicalHash: Scalars['String']['output'];
   connections: Array<GConnection>;
   description?: Maybe<Scalars['String']['output']>;
@@ -1055,6 +1074,16 @@ export type GServer = GNode & GRecord & {
   state: GRecordState;
   stateMessage?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  /** VPCs this server is attached to. */
+  vpcs: Array<GVpc>;
+};
+
+export type GServerPort = {
+  __typename?: 'ServerPort';
+  /** The port as written, e.g. server-1/enp2s1. */
+  port: Scalars['String']['output'];
+  /** The server, or null when the port names no existing server. */
+  record?: Maybe<GServer>;
 };
 
 export type GSeverity =
@@ -1135,6 +1164,8 @@ export type GSwitch = GNode & GRecord & {
   __typename?: 'Switch';
   annotations: Scalars['JSON']['output'];
   asn?: Maybe<Scalars['Int']['output']>;
+  /** VPCAttachments on connections that include this switch. */
+  attachments: Array<GVpcAttachment>;
   canonicalHash: Scalars['String']['output'];
   connections: Array<GConnection>;
   description?: Maybe<Scalars['String']['output']>;
@@ -1152,7 +1183,11 @@ export type GSwitch = GNode & GRecord & {
   protocolIP?: Maybe<Scalars['String']['output']>;
   redundancy?: Maybe<GSwitchRedundancy>;
   redundancyGroup?: Maybe<GSwitchGroup>;
+  /** The other switches of this switch's redundancy group (its ESLAG or MCLAG peers). */
+  redundancyPeers: Array<GSwitch>;
   role?: Maybe<Scalars['String']['output']>;
+  /** Servers connected to this switch. */
+  servers: Array<GServer>;
   source?: Maybe<GRecordSource>;
   spec: Scalars['JSON']['output'];
   state: GRecordState;
@@ -1182,6 +1217,14 @@ export type GSwitchGroup = GNode & GRecord & {
   stateMessage?: Maybe<Scalars['String']['output']>;
   switches: Array<GSwitch>;
   updatedAt: Scalars['DateTime']['output'];
+};
+
+export type GSwitchPort = {
+  __typename?: 'SwitchPort';
+  /** The port as written, e.g. leaf-01/E1/5. */
+  port: Scalars['String']['output'];
+  /** The switch, or null when the port names no existing switch. */
+  record?: Maybe<GSwitch>;
 };
 
 export type GSwitchRedundancy = {
@@ -1322,6 +1365,8 @@ export type GVpc = GNode & GRecord & {
   peerings: Array<GVpcPeering>;
   relayVPCs: Array<GVpc>;
   relayedBy: Array<GVpc>;
+  /** Servers on the connections this VPC's subnets are attached to. */
+  servers: Array<GServer>;
   source?: Maybe<GRecordSource>;
   spec: Scalars['JSON']['output'];
   state: GRecordState;
@@ -1348,11 +1393,17 @@ export type GVpcAttachment = GNode & GRecord & {
   name: Scalars['String']['output'];
   namespace: Scalars['String']['output'];
   nativeVLAN?: Maybe<Scalars['Boolean']['output']>;
+  /** Servers of the connection. */
+  servers: Array<GServer>;
   source?: Maybe<GRecordSource>;
   spec: Scalars['JSON']['output'];
   state: GRecordState;
   stateMessage?: Maybe<Scalars['String']['output']>;
+  /** The VPC subnet `subnetName` names; null when the VPC or the subnet does not exist. */
+  subnet?: Maybe<GVpcSubnet>;
   subnetName?: Maybe<Scalars['String']['output']>;
+  /** Switches of the connection. */
+  switches: Array<GSwitch>;
   updatedAt: Scalars['DateTime']['output'];
   vpc?: Maybe<GVpc>;
 };
@@ -1396,11 +1447,14 @@ export type GVpcPeering = GNode & GRecord & {
 
 export type GVpcSubnet = {
   __typename?: 'VPCSubnet';
+  /** VPCAttachments that attach this subnet. */
+  attachments: Array<GVpcAttachment>;
   cidr?: Maybe<Scalars['String']['output']>;
   dhcp?: Maybe<Scalars['JSON']['output']>;
   gateway?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
   vlan?: Maybe<Scalars['Int']['output']>;
+  vpc: GVpc;
 };
 
 /** Who the caller is. */
@@ -1551,6 +1605,7 @@ export type GResolversTypes = {
   ClusterSettings: ResolverTypeWrapper<FabricModel>;
   CommitAuthorInput: GCommitAuthorInput;
   Connection: ResolverTypeWrapper<ResourceRecordModel>;
+  ConnectionEndpoint: ResolverTypeWrapper<EndpointViewModel>;
   CreateApiTokenInput: GCreateApiTokenInput;
   CreateFabricInput: GCreateFabricInput;
   CreateRepositoryInput: GCreateRepositoryInput;
@@ -1624,6 +1679,7 @@ export type GResolversTypes = {
   RepositoryFilter: GRepositoryFilter;
   Role: GRole;
   Server: ResolverTypeWrapper<ResourceRecordModel>;
+  ServerPort: ResolverTypeWrapper<PortViewModel>;
   Severity: GSeverity;
   Stage: ResolverTypeWrapper<StageRecordModel>;
   StageCount: ResolverTypeWrapper<StageCountViewModel>;
@@ -1633,6 +1689,7 @@ export type GResolversTypes = {
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Switch: ResolverTypeWrapper<ResourceRecordModel>;
   SwitchGroup: ResolverTypeWrapper<ResourceRecordModel>;
+  SwitchPort: ResolverTypeWrapper<PortViewModel>;
   SwitchRedundancy: ResolverTypeWrapper<GSwitchRedundancy>;
   Topology: ResolverTypeWrapper<Omit<GTopology, 'fabric'> & { fabric: GResolversTypes['Fabric'] }>;
   TopologyLink: ResolverTypeWrapper<GTopologyLink>;
@@ -1647,7 +1704,7 @@ export type GResolversTypes = {
   VPCAttachment: ResolverTypeWrapper<ResourceRecordModel>;
   VPCMembership: ResolverTypeWrapper<GVpcMembership>;
   VPCPeering: ResolverTypeWrapper<ResourceRecordModel>;
-  VPCSubnet: ResolverTypeWrapper<GVpcSubnet>;
+  VPCSubnet: ResolverTypeWrapper<VpcSubnetViewModel>;
   Viewer: ResolverTypeWrapper<PrincipalModel>;
   WriteOptions: GWriteOptions;
   WriteResult: ResolverTypeWrapper<WriteResultModel>;
@@ -1663,6 +1720,7 @@ export type GResolversParentTypes = {
   ClusterSettings: FabricModel;
   CommitAuthorInput: GCommitAuthorInput;
   Connection: ResourceRecordModel;
+  ConnectionEndpoint: EndpointViewModel;
   CreateApiTokenInput: GCreateApiTokenInput;
   CreateFabricInput: GCreateFabricInput;
   CreateRepositoryInput: GCreateRepositoryInput;
@@ -1721,12 +1779,14 @@ export type GResolversParentTypes = {
   RepositoryAuthInput: GRepositoryAuthInput;
   RepositoryFilter: GRepositoryFilter;
   Server: ResourceRecordModel;
+  ServerPort: PortViewModel;
   Stage: StageRecordModel;
   StageCount: StageCountViewModel;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   Switch: ResourceRecordModel;
   SwitchGroup: ResourceRecordModel;
+  SwitchPort: PortViewModel;
   SwitchRedundancy: GSwitchRedundancy;
   Topology: Omit<GTopology, 'fabric'> & { fabric: GResolversParentTypes['Fabric'] };
   TopologyLink: GTopologyLink;
@@ -1740,7 +1800,7 @@ export type GResolversParentTypes = {
   VPCAttachment: ResourceRecordModel;
   VPCMembership: GVpcMembership;
   VPCPeering: ResourceRecordModel;
-  VPCSubnet: GVpcSubnet;
+  VPCSubnet: VpcSubnetViewModel;
   Viewer: PrincipalModel;
   WriteOptions: GWriteOptions;
   WriteResult: WriteResultModel;
@@ -1780,6 +1840,7 @@ export type GConnectionResolvers<ContextType = ApiContext, ParentType extends GR
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   attachments?: Resolver<Array<GResolversTypes['VPCAttachment']>, ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  endpoints?: Resolver<Array<GResolversTypes['ConnectionEndpoint']>, ParentType, ContextType>;
   externalAttachments?: Resolver<Array<GResolversTypes['ExternalAttachment']>, ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
@@ -1798,6 +1859,13 @@ export type GConnectionResolvers<ContextType = ApiContext, ParentType extends GR
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
   withinVPC?: Resolver<Maybe<GResolversTypes['VPC']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type GConnectionEndpointResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['ConnectionEndpoint'] = GResolversParentTypes['ConnectionEndpoint']> = {
+  field?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  server?: Resolver<Maybe<GResolversTypes['ServerPort']>, ParentType, ContextType>;
+  switch?: Resolver<Maybe<GResolversTypes['SwitchPort']>, ParentType, ContextType>;
 };
 
 export type GCreatedApiTokenResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['CreatedApiToken'] = GResolversParentTypes['CreatedApiToken']> = {
@@ -1919,6 +1987,7 @@ export type GExternalAttachmentResolvers<ContextType = ApiContext, ParentType ex
   spec?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  switch?: Resolver<Maybe<GResolversTypes['Switch']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2228,6 +2297,7 @@ export type GRecordSourceResolvers<ContextType = ApiContext, ParentType extends 
 
 export type GServerResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Server'] = GResolversParentTypes['Server']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
+  attachments?: Resolver<Array<GResolversTypes['VPCAttachment']>, ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   connections?: Resolver<Array<GResolversTypes['Connection']>, ParentType, ContextType>;
   description?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
@@ -2244,7 +2314,13 @@ export type GServerResolvers<ContextType = ApiContext, ParentType extends GResol
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
+  vpcs?: Resolver<Array<GResolversTypes['VPC']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type GServerPortResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['ServerPort'] = GResolversParentTypes['ServerPort']> = {
+  port?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  record?: Resolver<Maybe<GResolversTypes['Server']>, ParentType, ContextType>;
 };
 
 export type GStageResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Stage'] = GResolversParentTypes['Stage']> = {
@@ -2271,6 +2347,7 @@ export type GSubscriptionResolvers<ContextType = ApiContext, ParentType extends 
 export type GSwitchResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Switch'] = GResolversParentTypes['Switch']> = {
   annotations?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   asn?: Resolver<Maybe<GResolversTypes['Int']>, ParentType, ContextType>;
+  attachments?: Resolver<Array<GResolversTypes['VPCAttachment']>, ParentType, ContextType>;
   canonicalHash?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   connections?: Resolver<Array<GResolversTypes['Connection']>, ParentType, ContextType>;
   description?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
@@ -2288,7 +2365,9 @@ export type GSwitchResolvers<ContextType = ApiContext, ParentType extends GResol
   protocolIP?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   redundancy?: Resolver<Maybe<GResolversTypes['SwitchRedundancy']>, ParentType, ContextType>;
   redundancyGroup?: Resolver<Maybe<GResolversTypes['SwitchGroup']>, ParentType, ContextType>;
+  redundancyPeers?: Resolver<Array<GResolversTypes['Switch']>, ParentType, ContextType>;
   role?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  servers?: Resolver<Array<GResolversTypes['Server']>, ParentType, ContextType>;
   source?: Resolver<Maybe<GResolversTypes['RecordSource']>, ParentType, ContextType>;
   spec?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
@@ -2318,6 +2397,11 @@ export type GSwitchGroupResolvers<ContextType = ApiContext, ParentType extends G
   switches?: Resolver<Array<GResolversTypes['Switch']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type GSwitchPortResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['SwitchPort'] = GResolversParentTypes['SwitchPort']> = {
+  port?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  record?: Resolver<Maybe<GResolversTypes['Switch']>, ParentType, ContextType>;
 };
 
 export type GSwitchRedundancyResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['SwitchRedundancy'] = GResolversParentTypes['SwitchRedundancy']> = {
@@ -2400,6 +2484,7 @@ export type GVpcResolvers<ContextType = ApiContext, ParentType extends GResolver
   peerings?: Resolver<Array<GResolversTypes['VPCPeering']>, ParentType, ContextType>;
   relayVPCs?: Resolver<Array<GResolversTypes['VPC']>, ParentType, ContextType>;
   relayedBy?: Resolver<Array<GResolversTypes['VPC']>, ParentType, ContextType>;
+  servers?: Resolver<Array<GResolversTypes['Server']>, ParentType, ContextType>;
   source?: Resolver<Maybe<GResolversTypes['RecordSource']>, ParentType, ContextType>;
   spec?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
@@ -2425,11 +2510,14 @@ export type GVpcAttachmentResolvers<ContextType = ApiContext, ParentType extends
   name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   nativeVLAN?: Resolver<Maybe<GResolversTypes['Boolean']>, ParentType, ContextType>;
+  servers?: Resolver<Array<GResolversTypes['Server']>, ParentType, ContextType>;
   source?: Resolver<Maybe<GResolversTypes['RecordSource']>, ParentType, ContextType>;
   spec?: Resolver<GResolversTypes['JSON'], ParentType, ContextType>;
   state?: Resolver<GResolversTypes['RecordState'], ParentType, ContextType>;
   stateMessage?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  subnet?: Resolver<Maybe<GResolversTypes['VPCSubnet']>, ParentType, ContextType>;
   subnetName?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  switches?: Resolver<Array<GResolversTypes['Switch']>, ParentType, ContextType>;
   updatedAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
   vpc?: Resolver<Maybe<GResolversTypes['VPC']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2467,11 +2555,13 @@ export type GVpcPeeringResolvers<ContextType = ApiContext, ParentType extends GR
 };
 
 export type GVpcSubnetResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['VPCSubnet'] = GResolversParentTypes['VPCSubnet']> = {
+  attachments?: Resolver<Array<GResolversTypes['VPCAttachment']>, ParentType, ContextType>;
   cidr?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   dhcp?: Resolver<Maybe<GResolversTypes['JSON']>, ParentType, ContextType>;
   gateway?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   vlan?: Resolver<Maybe<GResolversTypes['Int']>, ParentType, ContextType>;
+  vpc?: Resolver<GResolversTypes['VPC'], ParentType, ContextType>;
 };
 
 export type GViewerResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Viewer'] = GResolversParentTypes['Viewer']> = {
@@ -2493,6 +2583,7 @@ export type GResolvers<ContextType = ApiContext> = {
   ApiTokenEdge?: GApiTokenEdgeResolvers<ContextType>;
   ClusterSettings?: GClusterSettingsResolvers<ContextType>;
   Connection?: GConnectionResolvers<ContextType>;
+  ConnectionEndpoint?: GConnectionEndpointResolvers<ContextType>;
   CreatedApiToken?: GCreatedApiTokenResolvers<ContextType>;
   DanglingReference?: GDanglingReferenceResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -2537,11 +2628,13 @@ export type GResolvers<ContextType = ApiContext> = {
   RecordEvent?: GRecordEventResolvers<ContextType>;
   RecordSource?: GRecordSourceResolvers<ContextType>;
   Server?: GServerResolvers<ContextType>;
+  ServerPort?: GServerPortResolvers<ContextType>;
   Stage?: GStageResolvers<ContextType>;
   StageCount?: GStageCountResolvers<ContextType>;
   Subscription?: GSubscriptionResolvers<ContextType>;
   Switch?: GSwitchResolvers<ContextType>;
   SwitchGroup?: GSwitchGroupResolvers<ContextType>;
+  SwitchPort?: GSwitchPortResolvers<ContextType>;
   SwitchRedundancy?: GSwitchRedundancyResolvers<ContextType>;
   Topology?: GTopologyResolvers<ContextType>;
   TopologyLink?: GTopologyLinkResolvers<ContextType>;

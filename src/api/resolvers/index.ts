@@ -6,7 +6,7 @@ import { Mutation } from './mutation.js';
 import { Difference, DriftReport, Operation, Stage } from './operation.js';
 import { Query } from './query.js';
 import { kindTypes, LiveState, Record, RecordSource } from './record.js';
-import { edgeResolvers } from './graph.js';
+import { edgeResolvers, partResolvers } from './graph.js';
 import { DateTime, JSON } from './scalars.js';
 import { OperationEvent, RecordEvent, Subscription } from './subscription.js';
 import { WriteResult } from './write-back.js';
@@ -53,6 +53,7 @@ export const resolvers = {
   RecordSource,
   LiveState,
   ...withEdges(kindTypes),
+  ...partResolvers,
   Operation,
   Stage,
   DriftReport,

@@ -16,6 +16,22 @@ const strings = (v: JsonValue | undefined): string[] =>
 const obj = (v: JsonValue | undefined): JsonObject => (isJsonObject(v) ? v : {});
 const spec = (r: ResourceRecord) => r.spec;
 
+/** A VPC's subnets as the VPCSubnet type shows them, each with its VPC (for its attachments). */
+export const vpcSubnets = (vpc: ResourceRecord) =>
+  Object.entries(obj(spec(vpc)['subnets'])).map(([name, value]) => {
+    const subnet = obj(value);
+    return {
+      name,
+      cidr: str(subnet['subnet']),
+      gateway: str(subnet['gateway']),
+      vlan: int(subnet['vlan']),
+      dhcp: subnet['dhcp'] ?? null,
+      vpc,
+    };
+  });
+
+export type VpcSubnetView = ReturnType<typeof vpcSubnets>[number];
+
 /** Fields every kind type shares. */
 const common = {
   id: (r: ResourceRecord) => toGlobalId('Record', r.id),
@@ -90,17 +106,7 @@ export const kindTypes = {
     mode: (r: ResourceRecord) => str(spec(r)['mode']),
     ipv4NamespaceName: (r: ResourceRecord) => str(spec(r)['ipv4Namespace']),
     vlanNamespaceName: (r: ResourceRecord) => str(spec(r)['vlanNamespace']),
-    subnets: (r: ResourceRecord) =>
-      Object.entries(obj(spec(r)['subnets'])).map(([name, value]) => {
-        const subnet = obj(value);
-        return {
-          name,
-          cidr: str(subnet['subnet']),
-          gateway: str(subnet['gateway']),
-          vlan: int(subnet['vlan']),
-          dhcp: subnet['dhcp'] ?? null,
-        };
-      }),
+    subnets: vpcSubnets,
   },
   ExternalAttachment: {
     ...common,
