@@ -49,6 +49,13 @@ const FIELD_COSTS: Readonly<Record<string, { readonly cost?: number; readonly fa
   'TopologyNode.groups': { fanOut: 1 },
   'TopologyLink.ports': { fanOut: 1 },
   'VPCMembership.nodes': { fanOut: 1 },
+  // A connection names one server and at most four switches (ESLAG, REFERENCE §2.8); a switch has
+  // at most three redundancy peers. Every other plain list counts as ten.
+  'Connection.switches': { fanOut: 4 },
+  'Connection.servers': { fanOut: 1 },
+  'VPCAttachment.switches': { fanOut: 4 },
+  'VPCAttachment.servers': { fanOut: 1 },
+  'Switch.redundancyPeers': { fanOut: 3 },
   'Impact.impacted': { fanOut: MAX_IMPACT_RECORDS },
   'Impact.deleteBlockers': { fanOut: MAX_IMPACT_RECORDS },
 };
