@@ -150,6 +150,21 @@ describe('server-side apply (§9 29-34)', () => {
     expect(forced.status.message).toContain('force: Forbidden: may not be specified for non-apply patch');
   });
 
+  it('leaves the stored object untouched by a dry-run apply that releases fields', async () => {
+    const subnets = {
+      a: { subnet: '10.0.2.0/24', vlan: 1002 },
+      b: { subnet: '10.0.3.0/24', vlan: 1003 },
+    };
+    await apply('a36', vpc('a36', { spec: { subnets } }), 'hh');
+    const probe = await raw(kube, `${C}/a36?fieldManager=hh&dryRun=All`, {
+      method: 'PATCH',
+      body: vpc('a36', { spec: { subnets: { a: subnets.a } } }),
+      contentType: 'application/apply-patch+yaml',
+    });
+    expect(probe.json.spec.subnets.b).toBeUndefined(); // released in the would-be result
+    expect((await raw(kube, `${C}/a36`)).json.spec.subnets.b).toEqual(subnets.b);
+  });
+
   it('keeps the RV for a no-op dry-run apply, which makes it a drift probe', async () => {
     const stored = await apply('a35', vpc('a35'), 'hh');
     const probe = await raw(kube, `${C}/a35?fieldManager=hh&dryRun=All`, {

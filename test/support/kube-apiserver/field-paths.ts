@@ -66,20 +66,24 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return members === 0;
 }
 
-/** Removes the field at `path`, then parents left empty that `keep` does not contain. */
+/**
+ * Removes the field at `path`, then parents left empty that `keep` does not contain. Objects on
+ * the way are copied before they change (`obj` itself excepted), so subtrees `obj` shares with the
+ * stored object or the request body are never edited.
+ */
 export function removePath(
   obj: Record<string, unknown>,
   path: FieldPath,
   keep: (p: FieldPath) => boolean,
 ): void {
   const parents: Record<string, unknown>[] = [];
-  let node: unknown = obj;
+  let node: Record<string, unknown> = obj;
   for (const seg of path.slice(0, -1)) {
-    if (!isPlainObject(node)) return;
+    const child = node[seg];
+    if (!isPlainObject(child)) return;
     parents.push(node);
-    node = node[seg];
+    node = node[seg] = { ...child };
   }
-  if (!isPlainObject(node)) return;
   delete node[path[path.length - 1]!];
   for (let depth = path.length - 1; depth > 0; depth -= 1) {
     const parent = parents[depth - 1]!;
@@ -89,9 +93,12 @@ export function removePath(
   }
 }
 
-/** Deep merge for apply: objects merge key by key, everything else (lists too) is replaced. */
+/**
+ * Deep merge for apply: objects merge key by key, everything else (lists too) is replaced. The
+ * result shares unchanged subtrees with both inputs; edit it only through removePath.
+ */
 export function mergeApplied(live: unknown, applied: unknown): unknown {
-  if (!isPlainObject(live) || !isPlainObject(applied)) return structuredClone(applied);
+  if (!isPlainObject(live) || !isPlainObject(applied)) return applied;
   const out: Record<string, unknown> = { ...live };
   for (const [k, v] of Object.entries(applied)) out[k] = mergeApplied(live[k], v);
   return out;
