@@ -14,6 +14,9 @@ import {
   type RequestContext,
 } from '@kubernetes/client-node';
 
+/** Names this client in the API server's audit log (node-fetch sent its own name). */
+const USER_AGENT = 'fabric-sync';
+
 /** As fetch rejects an aborted call: a timeout keeps its TimeoutError, anything else is an AbortError. */
 function abortError(reason: unknown): Error {
   if (reason instanceof Error && reason.name === 'TimeoutError') return reason;
@@ -37,6 +40,7 @@ function exchange(context: RequestContext): Promise<ResponseContext> {
     if (body !== undefined && typeof body !== 'string')
       return reject(new Error('only string request bodies are supported'));
     const headers = {
+      'User-Agent': USER_AGENT,
       ...context.getHeaders(),
       ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}),
     };
