@@ -196,13 +196,18 @@ function tracked(set: DesiredSet, reads: Map<string, readonly Manifest[]>): Desi
   const read = (kind: string) => {
     if (!reads.has(kind)) reads.set(kind, objectsRead(set, kind));
   };
+  const get = (kind: string) => {
+    read(kind);
+    return set.index.get(kind);
+  };
+  const has = (kind: string) => {
+    read(kind);
+    return set.index.has(kind);
+  };
   const index = new Proxy(set.index, {
     get(target, property) {
-      if (property === 'get' || property === 'has')
-        return (kind: string) => {
-          read(kind);
-          return target[property](kind);
-        };
+      if (property === 'get') return get;
+      if (property === 'has') return has;
       read(ALL);
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as () => unknown).bind(target) : value;

@@ -52,6 +52,30 @@ export function reparseFile(path: string, content: string, previous?: DocumentsB
   if (Buffer.byteLength(content, 'utf8') > DEFAULT_PARSE_LIMITS.maxBytes) return whole();
   const pieces = piecesOf(content);
   if (!pieces || pieces.length > DEFAULT_PARSE_LIMITS.maxDocuments) return whole();
+  return previous ? byDocument(path, content, pieces, previous) : remembered(path, content, pieces);
+}
+
+/** A file seen for the first time is parsed whole (one parser for all its documents), then remembered by document. */
+function remembered(path: string, content: string, pieces: readonly Piece[]): Reparsed {
+  const result = parseManifestFile(path, content);
+  if (result.errors.length > 0) return { result };
+  const documents = new Map<string, ParsedDocument | null>();
+  const byIndex = new Map(result.documents.map((d) => [d.documentIndex, d]));
+  for (const [index, { text, lineOffset }] of pieces.entries()) {
+    const parsed = byIndex.get(index);
+    if (!documents.has(text))
+      documents.set(text, parsed ? { ...parsed, documentIndex: 0, line: parsed.line - lineOffset } : null);
+  }
+  return { result, documents };
+}
+
+/** A changed file: each document taken from the previous version when its text is the same, else parsed alone. */
+function byDocument(
+  path: string,
+  content: string,
+  pieces: readonly Piece[],
+  previous: DocumentsByText,
+): Reparsed {
   const unused = new Map(previous);
   const documents = new Map<string, ParsedDocument | null>();
   const result: ParseResult = { documents: [], errors: [] };
@@ -61,7 +85,8 @@ export function reparseFile(path: string, content: string, previous?: DocumentsB
     if (parsed !== undefined) unused.delete(text);
     else {
       const alone = parseManifestFile(path, text);
-      if (alone.errors.length > 0 || alone.documents.length > 1) return whole();
+      if (alone.errors.length > 0 || alone.documents.length > 1)
+        return { result: parseManifestFile(path, content) };
       parsed = alone.documents[0] ?? null;
     }
     if (!documents.has(text)) documents.set(text, parsed);
