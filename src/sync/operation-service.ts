@@ -100,23 +100,39 @@ export class OperationService {
     return this.load(operationId);
   }
 
-  /** Fails operations whose process stopped heart-beating (crash, SIGKILL, lost node). */
+  /**
+   * Fails operations whose process is gone (crash, SIGKILL, lost node): with `fabricId`, the caller
+   * holds that fabric's lock, so every operation still RUNNING there is stale. Without, an operation
+   * is stale when its heartbeat stopped, or at once when no session holds its fabric's lock (the
+   * process died and PostgreSQL released the lock), so a restart fails its own orphans immediately.
+   */
   async failStale(fabricId?: string): Promise<number> {
-    const cutoff = new Date(Date.now() - this.staleAfterMs);
     const em = this.options.orm.em.fork();
-    const where = fabricId
-      ? { fabric: fabricId, status: { $in: ['RUNNING', 'QUEUED'] as const } }
-      : { status: { $in: ['RUNNING', 'QUEUED'] as const }, heartbeatAt: { $lt: cutoff } };
-    const stale = await em.find(Operation, where);
-    for (const op of stale) {
-      const handle = new OperationHandle(op, this.options.orm, this.options.events);
-      const since = op.heartbeatAt?.toISOString() ?? 'its start';
-      await handle.finish(
-        'FAILED',
-        `the process running this operation stopped (last heartbeat ${since}); start it again`,
-      );
+    const active = { status: { $in: ['RUNNING', 'QUEUED'] as const } };
+    const candidates = await em.find(Operation, fabricId ? { ...active, fabric: fabricId } : active);
+    const cutoff = Date.now() - this.staleAfterMs;
+    let failed = 0;
+    for (const op of candidates) {
+      if (!fabricId && this.running.has(op.fabric.id)) continue;
+      const silent = (op.heartbeatAt?.getTime() ?? 0) < cutoff;
+      const lease =
+        fabricId || silent ? null : await this.options.locks.tryAcquire(`operation:${op.fabric.id}`);
+      if (!fabricId && !silent && !lease) continue; // its process is alive and holds the lock
+      try {
+        // Read again under the lock: the owner may have finished it and let go since the list was read.
+        const current = lease ? await this.options.orm.em.fork().findOne(Operation, op.id) : op;
+        if (current?.status !== 'RUNNING' && current?.status !== 'QUEUED') continue;
+        const since = current.heartbeatAt?.toISOString() ?? 'its start';
+        await new OperationHandle(current, this.options.orm, this.options.events).finish(
+          'FAILED',
+          `the process running this operation stopped (last heartbeat ${since}); start it again`,
+        );
+        failed += 1;
+      } finally {
+        await lease?.release();
+      }
     }
-    return stale.length;
+    return failed;
   }
 
   /** Waits for every operation running in this process (shutdown, tests). */

@@ -2,7 +2,7 @@
  * Issue 10's PostgreSQL and process faults: the connection running PERSIST is killed with
  * pg_terminate_backend at its last statement (the database then holds the old commit's records or
  * the new one's, never a mix); a server process is SIGKILLed mid-apply and restarted (the stale
- * RUNNING operation is failed with a clear message and the next reconcile completes).
+ * RUNNING operation is failed by the restart with a clear message and the next reconcile completes).
  * Both need a PostgreSQL server (backends to terminate; session locks across processes), as in CI.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,6 +151,16 @@ describe.skipIf(!process.env['DATABASE_URL'])('server process SIGKILLed mid-appl
 
       server = await startServerProcess(id);
       const restarted = server.gql.bind(server);
+      // The restart itself fails the orphan: no session holds its fabric's lock any more.
+      const { operation: orphan } = dataOf(
+        await restarted<{ operation: { status: string } }>(
+          `query($id: ID!) { operation(id: $id) { status } }`,
+          {
+            id: reconcileFabric.id,
+          },
+        ),
+      );
+      expect(orphan.status).toBe('FAILED');
       const { reconcileFabric: next } = dataOf(
         await restarted<{ reconcileFabric: { id: string } }>(
           `mutation($f: ID!) { reconcileFabric(fabricId: $f) { id } }`,
