@@ -4,26 +4,14 @@
  * VPCSubnet.attachments, ExternalAttachment.switch, Connection.endpoints) on a generated fabric,
  * each checked both ways against what the manifests say, and what a reference naming nothing gives.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fromGlobalId } from '../../src/api/ids.js';
 import type { Manifest } from '../../src/domain/manifest.js';
-import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+import { dataOf } from '../support/app.js';
 import { generateFabric } from '../support/fixtures/index.js';
-import { startGitServer, type GitServer } from '../support/git-server.js';
-import { syncedFabric } from './graph-fabric.js';
+import { UNLIMITED_COST, syncedFabric, useGraphStack } from './graph-fabric.js';
 
-let t: TestApp;
-let git: GitServer;
-beforeAll(async () => {
-  [t, git] = await Promise.all([
-    startTestApp({ env: { FABRIC_SYNC_MAX_QUERY_COST: '10000000', FABRIC_SYNC_RESCAN_SECONDS: '0' } }),
-    startGitServer(),
-  ]);
-});
-afterAll(async () => {
-  await t?.close();
-  await git?.close();
-});
+const stack = useGraphStack(UNLIMITED_COST);
 
 interface Named {
   name: string;
@@ -124,8 +112,8 @@ describe('derived and part edges on a generated fabric', () => {
   const o = oracle(manifests);
   let view: EdgesView;
   beforeAll(async () => {
-    const fabricId = await syncedFabric(t, git, 'edges-gen', manifests);
-    view = dataOf(await t.gql<EdgesView>(EDGES, { f: fabricId }));
+    const fabricId = await syncedFabric(stack.t, stack.git, 'edges-gen', manifests);
+    view = dataOf(await stack.t.gql<EdgesView>(EDGES, { f: fabricId }));
   });
 
   it('Switch.attachments and VPCAttachment.switches: attachments on connections that include the switch', () => {
@@ -260,9 +248,9 @@ describe('references that name nothing', () => {
   const manifests = generateFabric({ seed: 4, serversPerPair: 2, vpcs: 1, subnetsPerVpc: 1, externals: 1 });
   let fabricId: string;
   beforeAll(async () => {
-    fabricId = await syncedFabric(t, git, 'edges-dangling', manifests);
+    fabricId = await syncedFabric(stack.t, stack.git, 'edges-dangling', manifests);
     // Records the git sync would not accept, made by hand: a server gone, a VPC without its subnet.
-    const db = t.db.orm.em.getConnection();
+    const db = stack.t.db.orm.em.getConnection();
     const id = fromGlobalId(fabricId, 'Fabric', 'fabricId');
     await db.execute(`delete from record where fabric_id = ? and kind = 'Server' and name = 'server-1'`, [
       id,
@@ -275,7 +263,7 @@ describe('references that name nothing', () => {
 
   it('resolve to null or are left out, and the missing records are listed as dangling', async () => {
     const data = dataOf(
-      await t.gql<{
+      await stack.t.gql<{
         fabric: { danglingReferences: { kind: string; name: string; field: string; targetName: string }[] };
         connections: { nodes: (Named & { endpoints: { server: PortEnd | null }[] })[] };
         attachments: { nodes: (Named & { subnet: Named | null; servers: Named[]; vpc: Named | null })[] };

@@ -4,26 +4,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dataOf } from '../support/app.js';
 import { generateFabric } from '../support/fixtures/index.js';
-import { startGitServer, type GitServer } from '../support/git-server.js';
-import { syncedFabric } from './graph-fabric.js';
+import { recordId, syncedFabric, useGraphStack } from './graph-fabric.js';
 
 const SAMPLES = path.resolve(process.cwd(), '../shared/hedgehog/samples');
 
-let t: TestApp;
-let git: GitServer;
-beforeAll(async () => {
-  [t, git] = await Promise.all([
-    startTestApp({ env: { FABRIC_SYNC_RESCAN_SECONDS: '0' } }),
-    startGitServer(),
-  ]);
-});
-afterAll(async () => {
-  await t?.close();
-  await git?.close();
-});
+const stack = useGraphStack();
 
 interface ImpactView {
   impact: {
@@ -50,19 +38,9 @@ const IMPACT = `query($id: ID!, $depth: Int) {
   }
 }`;
 
-async function recordId(fabricId: string, kind: string, name: string): Promise<string> {
-  const data = dataOf(
-    await t.gql<{ records: { nodes: { id: string }[] } }>(
-      `query($f: ID!, $k: Kind, $n: String) { records(fabricId: $f, kind: $k, filter: { name: $n }) { nodes { id } } }`,
-      { f: fabricId, k: kind, n: name },
-    ),
-  );
-  return data.records.nodes[0]!.id;
-}
-
 async function impactOf(fabricId: string, kind: string, name: string, depth?: number) {
-  const id = await recordId(fabricId, kind, name);
-  return dataOf(await t.gql<ImpactView>(IMPACT, { id, ...(depth ? { depth } : {}) })).impact!;
+  const id = await recordId(stack.t, fabricId, kind, name);
+  return dataOf(await stack.t.gql<ImpactView>(IMPACT, { id, ...(depth ? { depth } : {}) })).impact!;
 }
 
 /** `Kind/name → Kind/name → ⇢Kind/name` (⇢: loses an attachment or peering). */
@@ -72,7 +50,7 @@ const pathText = (hops: readonly Hop[]) =>
 describe('on a generated fabric', () => {
   let fabricId: string;
   beforeAll(async () => {
-    fabricId = await syncedFabric(t, git, 'impact-gen', generateFabric({ seed: 3 }));
+    fabricId = await syncedFabric(stack.t, stack.git, 'impact-gen', generateFabric({ seed: 3 }));
   });
 
   // Each level in kind and name order; a record that loses an attachment comes after all dependents.
@@ -145,30 +123,32 @@ describe('on a generated fabric', () => {
   });
 
   it('refuses a depth outside 1–10 with BAD_USER_INPUT', async () => {
-    const id = await recordId(fabricId, 'Switch', 'spine-01');
+    const id = await recordId(stack.t, fabricId, 'Switch', 'spine-01');
     for (const depth of [0, 11, -1]) {
-      const result = await t.gql(IMPACT, { id, depth });
+      const result = await stack.t.gql(IMPACT, { id, depth });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'depth' });
     }
-    expect(dataOf(await t.gql<ImpactView>(IMPACT, { id, depth: 10 })).impact?.root.name).toBe('spine-01');
+    expect(dataOf(await stack.t.gql<ImpactView>(IMPACT, { id, depth: 10 })).impact?.root.name).toBe(
+      'spine-01',
+    );
   });
 
   it('prices impact as its largest answer: nesting edges under every impacted record is refused', async () => {
-    const id = await recordId(fabricId, 'Switch', 'spine-01');
+    const id = await recordId(stack.t, fabricId, 'Switch', 'spine-01');
     const nested = `query($id: ID!) { impact(recordId: $id) { impacted { record { ... on Connection {
       attachments { vpc { attachments { connection { name } } } } } } } } }`;
-    expect((await t.gql(nested, { id })).errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
-    expect((await t.gql(IMPACT, { id })).errors).toBeUndefined();
+    expect((await stack.t.gql(nested, { id })).errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect((await stack.t.gql(IMPACT, { id })).errors).toBeUndefined();
   });
 
   it('answers null for a record that does not exist', async () => {
     const missing = Buffer.from('Record:00000000-0000-4000-8000-000000000000').toString('base64url');
-    expect(dataOf(await t.gql<ImpactView>(IMPACT, { id: missing })).impact).toBeNull();
+    expect(dataOf(await stack.t.gql<ImpactView>(IMPACT, { id: missing })).impact).toBeNull();
   });
 
   it('draws its topology: every switch and server, one link per device pair, every attachment', async () => {
     const data = dataOf(
-      await t.gql<{
+      await stack.t.gql<{
         topology: {
           fabric: { name: string };
           nodes: { id: string; kind: string; name: string; role: string | null; group: string | null }[];
@@ -240,7 +220,7 @@ describe.skipIf(!existsSync(SAMPLES))('on the lab-ci wiring sample', () => {
       /(\n  name: ds3000-03--static-ext\n(?:[\s\S]*?\n)?spec:\n)/,
       '$1  switch: {}\n  neighbor: {}\n',
     );
-    fabricId = await syncedFabric(t, git, 'impact-lab', { 'wiring.yaml': wiring });
+    fabricId = await syncedFabric(stack.t, stack.git, 'impact-lab', { 'wiring.yaml': wiring });
   });
 
   it('walks a leaf to its external connection’s attachments and the Externals that lose them', async () => {
@@ -277,7 +257,7 @@ describe.skipIf(!existsSync(SAMPLES))('on the lab-ci wiring sample', () => {
 
   it('draws the lab: 6 switches, 8 servers, and an ESLAG server on both leaves of its pair', async () => {
     const data = dataOf(
-      await t.gql<{
+      await stack.t.gql<{
         topology: {
           nodes: { id: string; kind: string; name: string }[];
           links: { connectionName: string; source: string; target: string | null }[];

@@ -3,29 +3,22 @@
  * reverse-reference index, and the edge walk, topology and impact queries at a constant number of
  * statements as the fabric grows 10×.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/domain/manifest.js';
-import { dataOf, startTestApp, type TestApp } from '../support/app.js';
-import { startGitServer, type GitServer } from '../support/git-server.js';
+import { dataOf } from '../support/app.js';
 import { generateFabric, shapeFor } from '../support/fixtures/index.js';
-import { statementsOf, syncedFabric as syncFabric } from './graph-fabric.js';
+import {
+  UNLIMITED_COST,
+  recordId,
+  statementsOf,
+  syncedFabric as syncFabric,
+  useGraphStack,
+} from './graph-fabric.js';
 
-let t: TestApp;
-let git: GitServer;
-beforeAll(async () => {
-  // Deep graph walks are what this API is for; the default cost limit is for untrusted clients.
-  // An API-only replica (no background scans), so the statement counts are the query's own.
-  [t, git] = await Promise.all([
-    startTestApp({ env: { FABRIC_SYNC_MAX_QUERY_COST: '10000000', FABRIC_SYNC_RESCAN_SECONDS: '0' } }),
-    startGitServer(),
-  ]);
-});
-afterAll(async () => {
-  await t?.close();
-  await git?.close();
-});
+const stack = useGraphStack(UNLIMITED_COST);
 
-const syncedFabric = (name: string, manifests: readonly Manifest[]) => syncFabric(t, git, name, manifests);
+const syncedFabric = (name: string, manifests: readonly Manifest[]) =>
+  syncFabric(stack.t, stack.git, name, manifests);
 
 const WALK = `query($f: ID!) {
   records(fabricId: $f, kind: VPC, first: 500) {
@@ -58,7 +51,7 @@ describe('reference edges', () => {
   });
 
   it('follows every attachment of every VPC to its connection, switches and servers', async () => {
-    const data = dataOf(await t.gql<Walk>(WALK, { f: fabricId }));
+    const data = dataOf(await stack.t.gql<Walk>(WALK, { f: fabricId }));
     const vpcs = small.filter((m) => m.kind === 'VPC');
     expect(data.records.nodes.map((n) => n.name).sort()).toEqual(vpcs.map((v) => v.metadata.name).sort());
     for (const vpc of data.records.nodes) {
@@ -79,7 +72,7 @@ describe('reference edges', () => {
   it('walks the same edges backwards', async () => {
     const connection = small.find((m) => m.kind === 'VPCAttachment')!.spec!['connection'] as string;
     const data = dataOf(
-      await t.gql<{
+      await stack.t.gql<{
         records: {
           nodes: {
             name: string;
@@ -100,7 +93,7 @@ describe('reference edges', () => {
 
   it('lists no dangling references for a fabric the sync accepted', async () => {
     const data = dataOf(
-      await t.gql<{ fabric: { danglingReferences: unknown[] } }>(
+      await stack.t.gql<{ fabric: { danglingReferences: unknown[] } }>(
         `query($f: ID) { fabric(id: $f) { danglingReferences { kind name field targetKind targetName } } }`,
         { f: fabricId },
       ),
@@ -151,17 +144,6 @@ const DERIVED_WALKS = Object.fromEntries(
   ]),
 );
 
-/** The global id of record `kind/name` of a fabric. */
-async function recordId(fabricId: string, kind: string, name: string): Promise<string> {
-  const data = dataOf(
-    await t.gql<{ records: { nodes: { id: string }[] } }>(
-      `query($f: ID!, $k: Kind, $n: String) { records(fabricId: $f, kind: $k, filter: { name: $n }) { nodes { id } } }`,
-      { f: fabricId, k: kind, n: name },
-    ),
-  );
-  return data.records.nodes[0]!.id;
-}
-
 describe('statement counts as the fabric grows 10×', () => {
   const smallFabric = generateFabric({ seed: 5 });
   const largeFabric = generateFabric(shapeFor(smallFabric.length * 10, 5));
@@ -176,8 +158,8 @@ describe('statement counts as the fabric grows 10×', () => {
   it('stay constant for the walk VPC → attachments → connection → switches', async () => {
     const vpcs: Record<string, number> = {};
     const count = (id: string) =>
-      statementsOf(t, async () => {
-        vpcs[id] = dataOf(await t.gql<Walk>(WALK, { f: id })).records.nodes.length;
+      statementsOf(stack.t, async () => {
+        vpcs[id] = dataOf(await stack.t.gql<Walk>(WALK, { f: id })).records.nodes.length;
       });
     const [one, ten] = [await count(small), await count(large)];
     expect(vpcs[large]).toBeGreaterThan(vpcs[small]! * 4);
@@ -189,8 +171,8 @@ describe('statement counts as the fabric grows 10×', () => {
     const count = async (id: string) => {
       const counts: Record<string, number> = {};
       for (const [edge, query] of Object.entries(DERIVED_WALKS))
-        counts[edge] = await statementsOf(t, async () => {
-          const data = dataOf(await t.gql<{ records: { nodes: unknown[] } }>(query, { f: id }));
+        counts[edge] = await statementsOf(stack.t, async () => {
+          const data = dataOf(await stack.t.gql<{ records: { nodes: unknown[] } }>(query, { f: id }));
           answered[id] = (answered[id] ?? 0) + JSON.stringify(data).length;
         });
       return counts;
@@ -220,9 +202,9 @@ describe('statement counts as the fabric grows 10×', () => {
   it('stay constant for the topology, at two statements', async () => {
     const sizes: Record<string, number> = {};
     const count = (id: string) =>
-      statementsOf(t, async () => {
+      statementsOf(stack.t, async () => {
         const data = dataOf(
-          await t.gql<{ topology: { nodes: unknown[]; links: unknown[] } }>(TOPOLOGY, { f: id }),
+          await stack.t.gql<{ topology: { nodes: unknown[]; links: unknown[] } }>(TOPOLOGY, { f: id }),
         );
         sizes[id] = data.topology.links.length;
       });
@@ -235,9 +217,9 @@ describe('statement counts as the fabric grows 10×', () => {
   it('stay constant for the impact of a leaf: one statement per level, never per record', async () => {
     const sizes: Record<string, number> = {};
     const count = async (id: string) => {
-      const leaf = await recordId(id, 'Switch', 'leaf-01');
-      return statementsOf(t, async () => {
-        const data = dataOf(await t.gql<{ impact: { impacted: unknown[] } }>(IMPACT, { id: leaf }));
+      const leaf = await recordId(stack.t, id, 'Switch', 'leaf-01');
+      return statementsOf(stack.t, async () => {
+        const data = dataOf(await stack.t.gql<{ impact: { impacted: unknown[] } }>(IMPACT, { id: leaf }));
         sizes[id] = data.impact.impacted.length;
       });
     };
@@ -269,8 +251,8 @@ describe('a walk over 1,000 VPCs', () => {
     );
     const walked: Record<string, { vpcs: number; attachments: number }> = {};
     const count = (id: string) =>
-      statementsOf(t, async () => {
-        const [namespace] = dataOf(await t.gql<AllVpcs>(ALL_VPCS, { f: id })).records.nodes;
+      statementsOf(stack.t, async () => {
+        const [namespace] = dataOf(await stack.t.gql<AllVpcs>(ALL_VPCS, { f: id })).records.nodes;
         const attachments = namespace!.vpcs.flatMap((v) => v.attachments);
         expect(attachments.every((a) => (a.connection?.switches.length ?? 0) > 0)).toBe(true);
         walked[id] = { vpcs: namespace!.vpcs.length, attachments: attachments.length };
