@@ -1,6 +1,7 @@
 /**
  * One kind's watch loop against the test kube-apiserver: it follows every change, and after a cut
- * stream, a forced 410, a server restart and a silent stream its view equals the cluster again.
+ * stream, a forced 410, a server restart and a silent stream its view equals the cluster again;
+ * a stream to a server its CA did not sign is refused.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +14,7 @@ import {
 import { ClusterError } from '../../src/cluster/index.js';
 import type { Manifest } from '../../src/domain/manifest.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
+import { generateTls } from '../support/kube-apiserver/tls.js';
 import { kubeApi } from '../sync/harness.js';
 import { gvr } from '../sync/live.js';
 import { Signals } from './support.js';
@@ -212,5 +214,28 @@ describe('watchKind', () => {
     await create('after-idle', 1000);
     await w.events.next((e) => e.object.metadata.name === 'after-idle', 'a create after the reopen');
     expect(w.view).toEqual(await clusterView());
+  });
+
+  it('verifies the server against the fabric’s own CA, although streams share TLS contexts per CA', async () => {
+    const good = sourceFor();
+    const stranger = new WatchSource({
+      server: kube.url,
+      token: kube.token,
+      caPem: (await generateTls()).caPem,
+      namespace: 'default',
+      insecureSkipTlsVerify: false,
+    });
+    const { resourceVersion } = await good.list(KIND, new AbortController().signal);
+    const opened: string[] = [];
+    const refused = stranger.stream(
+      KIND,
+      resourceVersion,
+      { onOpen: () => opened.push('stranger'), onEvent: () => undefined },
+      new AbortController().signal,
+    );
+    await expect(refused).rejects.toBeInstanceOf(ClusterError);
+    await expect(refused).rejects.toThrow(/certificate/i);
+    expect(opened).toEqual([]);
+    stranger.close();
   });
 });
