@@ -131,6 +131,12 @@ export async function serveBench(): Promise<void> {
       if (m.reset) {
         loop.reset();
         memory('phase starts');
+        // With BENCH_SERVER_FLAGS=--expose-gc: how much of that heap is live.
+        const gc = (globalThis as { gc?: () => void }).gc;
+        if (gc) {
+          gc();
+          memory('phase starts, after a full GC');
+        }
       }
     }
     if (m.type === 'stop')
