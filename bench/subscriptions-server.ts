@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadConfig } from '../src/config.js';
@@ -89,6 +91,32 @@ function rawBroadcast(
   };
 }
 
+/**
+ * BENCH_ALLOC_PROFILE=<file>: samples every allocation of the first phase, collected or not (what
+ * makes the garbage), and writes the profile there when the second phase starts.
+ */
+async function allocationProfiler(file: string | undefined) {
+  if (!file) return { phaseStarts: async () => undefined };
+  const session = new Session();
+  session.connect();
+  let phase = 0;
+  return {
+    phaseStarts: async () => {
+      phase++;
+      if (phase === 1)
+        await session.post('HeapProfiler.startSampling', {
+          samplingInterval: 64 * 1024,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      if (phase === 2) {
+        const { profile } = await session.post('HeapProfiler.stopSampling');
+        await writeFile(file, JSON.stringify(profile));
+      }
+    },
+  };
+}
+
 export async function serveBench(): Promise<void> {
   const seeded = JSON.parse(env(SERVER_ENV.fabrics)) as SeededFabric[];
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-subscriptions-'));
@@ -116,6 +144,7 @@ export async function serveBench(): Promise<void> {
   await new Promise((resolve) => raw.wss.once('listening', resolve));
   const address = raw.wss.address() as { port: number };
   const send = (m: ServerMessage) => process.send?.(m);
+  const allocations = await allocationProfiler(process.env['BENCH_ALLOC_PROFILE']);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   process.on('message', (m: ServerCommand) => {
@@ -129,6 +158,7 @@ export async function serveBench(): Promise<void> {
         loopMax: loop.max / 1e6,
       });
       if (m.reset) {
+        void allocations.phaseStarts();
         loop.reset();
         memory('phase starts');
         // With BENCH_SERVER_FLAGS=--expose-gc: how much of that heap is live.

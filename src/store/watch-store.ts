@@ -95,24 +95,25 @@ export class WatchStore {
   }
 
   /**
-   * The records' new live state and the fabrics' last watch event times, in one transaction: one
-   * UPDATE for the records, one for the fabrics, however many fabrics the batch spans.
+   * The records' new live state and the fabrics' last watch event times: one UPDATE each, however
+   * many fabrics the batch spans, side by side and outside a transaction (a transaction costs two
+   * more round trips and a knex object per batch; a retried batch writes both again, idempotently).
    */
   async writeLive(
     observations: readonly Observation[],
     lastEventAt: ReadonlyMap<string, Date>,
   ): Promise<void> {
-    if (observations.length === 0 && lastEventAt.size === 0) return;
-    await this.knex.transaction(async (trx) => {
-      if (observations.length > 0) await writeObservations(trx, observations);
-      if (lastEventAt.size === 0) return;
-      const stamps = [...lastEventAt];
-      await trx.raw(
-        `update fabric set last_watch_event_at = v.at
-           from (values ${stamps.map(() => '(?::uuid, ?::timestamptz)').join(', ')}) as v(id, at)
-          where fabric.id = v.id`,
-        stamps.flatMap(([id, at]) => [id, at]),
-      );
-    });
+    const stamps = [...lastEventAt];
+    await Promise.all([
+      observations.length > 0 ? writeObservations(this.knex, observations) : undefined,
+      stamps.length > 0
+        ? this.knex.raw(
+            `update fabric set last_watch_event_at = v.at
+               from (values ${stamps.map(() => '(?::uuid, ?::timestamptz)').join(', ')}) as v(id, at)
+              where fabric.id = v.id`,
+            stamps.flatMap(([id, at]) => [id, at]),
+          )
+        : undefined,
+    ]);
   }
 }
