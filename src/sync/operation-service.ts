@@ -4,16 +4,21 @@
  * left RUNNING.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { notFound } from '../domain/errors.js';
-import type { OperationTrigger, OperationType, StageName } from '../domain/states.js';
+import { isTerminal, type OperationTrigger, type OperationType, type StageName } from '../domain/states.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Redactor } from '../security/redactor.js';
 import type { AdvisoryLocks, Lease } from '../store/advisory-locks.js';
 import { Fabric, Operation } from '../store/entities/index.js';
 import { OperationHandle } from './operation-handle.js';
 import type { RunOptions } from './runner.js';
+
+/** How long (attempts × pause) a start waits for a fabric's lock to change hands. */
+const LOCK_HANDOVER_ATTEMPTS = 40;
+const LOCK_HANDOVER_PAUSE_MS = 50;
 
 export interface OperationRequest {
   readonly fabricId: string;
@@ -63,7 +68,13 @@ export class OperationService {
   /** Returns at once with the new operation, or with the one already running for the fabric. */
   async start(request: OperationRequest): Promise<Operation> {
     const joined = this.running.get(request.fabricId);
-    if (joined) return this.load(await joined.operationId);
+    if (joined) {
+      const op = await this.load(await joined.operationId);
+      if (!isTerminal(op.status)) return op;
+      // It has just ended and is letting go of the lock: start anew once it has.
+      await joined.finished;
+      return this.start(request);
+    }
     const slot: Running = {
       operationId: this.begin(
         request,
@@ -145,13 +156,13 @@ export class OperationService {
     request: OperationRequest,
     started: (controller: AbortController, finished: Promise<void>) => void,
   ): Promise<string> {
-    const { orm, locks } = this.options;
+    const { orm } = this.options;
     const pipeline = this.options.pipelines[request.type];
     if (!pipeline) throw new Error(`no pipeline for ${request.type}`);
     if (!(await orm.em.fork().count(Fabric, { id: request.fabricId })))
       throw notFound('fabric', request.fabricId);
-    const lease = await locks.tryAcquire(`operation:${request.fabricId}`);
-    if (!lease) return this.activeElsewhere(request.fabricId);
+    const lease = await this.acquireOrJoin(request.fabricId);
+    if (typeof lease === 'string') return lease;
     try {
       // We hold the fabric's lock, so any operation still marked RUNNING lost its process.
       await this.failStale(request.fabricId);
@@ -241,19 +252,29 @@ export class OperationService {
     return op;
   }
 
-  /** Another replica holds the fabric's lock: its operation is the one to join. */
-  private async activeElsewhere(fabricId: string): Promise<string> {
-    const active = await this.options.orm.em
-      .fork()
-      .findOne(
-        Operation,
-        { fabric: fabricId, status: { $in: ['RUNNING', 'QUEUED'] } },
-        { orderBy: { createdAt: 'desc' } },
-      );
-    if (active) return active.id;
-    throw new Error(
-      `fabric ${fabricId} is locked by another replica that has not recorded its operation yet; retry`,
-    );
+  /**
+   * The fabric's lock, or the id of the operation whose holder runs it (to join). The holder may be
+   * between recording its operation's end and letting go of the lock, or between taking it and
+   * recording a new one: both last milliseconds, so look again for a moment before giving up.
+   */
+  private async acquireOrJoin(fabricId: string): Promise<Lease | string> {
+    for (let attempt = 0; ; attempt++) {
+      const lease = await this.options.locks.tryAcquire(`operation:${fabricId}`);
+      if (lease) return lease;
+      const active = await this.options.orm.em
+        .fork()
+        .findOne(
+          Operation,
+          { fabric: fabricId, status: { $in: ['RUNNING', 'QUEUED'] } },
+          { orderBy: { createdAt: 'desc' } },
+        );
+      if (active) return active.id;
+      if (attempt === LOCK_HANDOVER_ATTEMPTS)
+        throw new Error(
+          `fabric ${fabricId} is locked by another replica that has not recorded its operation yet; retry`,
+        );
+      await sleep(LOCK_HANDOVER_PAUSE_MS);
+    }
   }
 
   private async load(id: string): Promise<Operation> {

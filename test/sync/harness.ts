@@ -47,6 +47,7 @@ export interface SyncHarness {
   readonly kube: KubeApiServer;
   readonly deps: ReconcileDeps;
   readonly events: InProcessBus;
+  readonly operations: OperationService;
   /** client-node straight to the test server, for changes "made with kubectl". */
   readonly api: CustomObjectsApi;
   createFabric(input?: FabricInput): Promise<Fabric>;
@@ -133,6 +134,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
     kube,
     deps,
     events,
+    operations,
     api: kubeApi(kube),
     async createFabric({
       name = `f-${randomUUID().slice(0, 8)}`,
