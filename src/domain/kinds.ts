@@ -116,7 +116,9 @@ export function applyWaves<T extends ObjectRef>(refs: readonly T[]): T[][] {
   const waves = new Map<number, T[]>();
   for (const ref of [...refs].sort(byApplyOrder)) {
     const rank = applyRank(ref.kind);
-    waves.set(rank, [...(waves.get(rank) ?? []), ref]);
+    const wave = waves.get(rank);
+    if (wave) wave.push(ref);
+    else waves.set(rank, [ref]);
   }
   return [...waves.values()];
 }
