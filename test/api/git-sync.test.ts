@@ -203,20 +203,25 @@ describe('a fabric’s operations', () => {
   const PAGE = 'totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor }';
 
   it('are announced on fabricStatus when they start, whoever starts them', async () => {
-    const { fabric } = dataOf(await t.gql<{ fabric: { id: string } }>(`{ fabric(name: "east") { id } }`));
+    const { fabric } = dataOf(
+      await t.gql<{ fabric: { id: string; lastOperation: { id: string } | null } }>(
+        `{ fabric(name: "east") { id lastOperation { id } } }`,
+      ),
+    );
+    const previous = fabric.lastOperation?.id;
     const client = wsClient(t.url, t.adminToken);
     type Event = { fabricStatus: { lastOperation: { id: string; status: string } | null } };
-    let started = '';
     const open = t.app.services.events.subscriptionCount();
+    // The event may come before the mutation's answer: wait for any newer operation, compare after.
     const { done } = collect<Event>(
       client,
       `subscription($f: ID!) { fabricStatus(fabricId: $f) { lastOperation { id status } } }`,
       { f: fabric.id },
-      (e) => e.fabricStatus.lastOperation?.id === started,
+      (e) => (e.fabricStatus.lastOperation?.id ?? previous) !== previous,
     );
     await vi.waitFor(() => expect(t.app.services.events.subscriptionCount()).toBeGreaterThan(open));
     // Another client starts it: the subscriber only knows the fabric.
-    started = dataOf(
+    const started = dataOf(
       await t.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
         f: fabric.id,
       }),
