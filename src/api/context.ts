@@ -12,4 +12,6 @@ export interface ApiContext {
   readonly services: Services;
   /** Set for WebSocket operations: ends the whole connection (a slow consumer is dropped this way). */
   readonly closeConnection?: (code: number, reason: string) => void;
+  /** Set for WebSocket operations: whether the connection's token still authenticates (not revoked or expired). */
+  readonly tokenStillValid?: () => Promise<boolean>;
 }

@@ -68,7 +68,13 @@ export async function subscribeShared(
     next: async () => {
       const item = await source.next();
       if (item.done) return item;
-      return { done: false, value: await executeShared(args, sharing, item.value) };
+      try {
+        return { done: false, value: await executeShared(args, sharing, item.value) };
+      } catch (err) {
+        // graphql-ws forgets a subscription whose next() failed without calling return(): end it here.
+        await source.return?.();
+        throw err;
+      }
     },
     return: async () => {
       await source.return?.();

@@ -34,7 +34,7 @@ function lazyContext(
   contexts: ContextFactory,
   auth: Authorizer,
   services: Services,
-  closeConnection?: ApiContext['closeConnection'],
+  connection: Pick<ApiContext, 'closeConnection' | 'tokenStillValid'> = {},
 ): ApiContext {
   let made: ApiContext | undefined;
   const full = () => (made ??= contexts.create(auth));
@@ -47,7 +47,7 @@ function lazyContext(
     get loaders() {
       return full().loaders;
     },
-    ...(closeConnection ? { closeConnection } : {}),
+    ...connection,
   };
 }
 
@@ -121,9 +121,12 @@ export function attachSubscriptionServer({
           ];
         openPerToken.set(tokenOf(ctx.extra), open + 1);
         (ctx.extra.counted ??= new Set()).add(id);
-        const contextValue = lazyContext(contexts, auth, servicesFor(auth), (code, reason) =>
-          ctx.extra.socket.close(code, reason),
-        );
+        const contextValue = lazyContext(contexts, auth, servicesFor(auth), {
+          closeConnection: (code, reason) => ctx.extra.socket.close(code, reason),
+          // The token cache makes this a map lookup for most events.
+          tokenStillValid: async () =>
+            (await contexts.authenticate(ctx.connectionParams?.['authorization'])) !== null,
+        });
         sharings.set(contextValue, {
           key: JSON.stringify([
             auth.principal?.grants ?? [],

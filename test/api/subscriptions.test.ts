@@ -173,3 +173,72 @@ describe('a slow consumer', () => {
     await reader.dispose();
   }, 120_000);
 });
+
+describe('subscriptions and the token behind them', () => {
+  const FABRIC_STATUS = `subscription($f: ID!) { fabricStatus(fabricId: $f) { name repository { fabrics { name } } } }`;
+  type StatusEvent = { fabricStatus: { name: string; repository: { fabrics: { name: string }[] } | null } };
+  const publishStatus = () =>
+    t.app.services.events.publish('fabricStatus', fabricUuid, {
+      fabricId: fabricUuid,
+      message: 'test',
+      at: new Date().toISOString(),
+    });
+
+  it('stops at the next event once the token is revoked, closing the connection with 4403', async () => {
+    const { createApiToken } = dataOf(
+      await t.gql<{ createApiToken: { token: string; apiToken: { id: string } } }>(
+        `mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id } } }`,
+        { i: { name: 'revoked-while-listening', grants: [{ role: 'VIEWER', fabricId }] } },
+      ),
+    );
+    const client = wsClient(t.url, createApiToken.token);
+    const open = t.app.services.events.subscriptionCount();
+    let events = 0;
+    const listening = collect<StatusEvent>(client, FABRIC_STATUS, { f: fabricId }, () => ++events > 5);
+    await vi.waitFor(() => expect(t.app.services.events.subscriptionCount()).toBe(open + 1));
+    await publishStatus();
+    await vi.waitFor(() => expect(listening.events).toHaveLength(1));
+    dataOf(await t.gql(`mutation($id: ID!) { revokeApiToken(id: $id) }`, { id: createApiToken.apiToken.id }));
+    await publishStatus();
+    await expect(listening.done).rejects.toMatchObject({ code: 4403 });
+    expect(listening.events).toHaveLength(1);
+    await vi.waitFor(() => expect(t.app.services.events.subscriptionCount()).toBe(open));
+    await client.dispose();
+  });
+
+  it('give subscribers with different grants their own results, even for one event', async () => {
+    const { createRepository } = dataOf(
+      await t.gql<{ createRepository: { id: string } }>(
+        `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
+        { i: { name: 'shared-repo', url: 'https://git.example.com/shared.git' } },
+      ),
+    );
+    const fabricIn = async (name: string) =>
+      dataOf(
+        await t.gql<{ createFabric: { id: string } }>(
+          `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
+          { i: { name, repositoryId: createRepository.id } },
+        ),
+      ).createFabric.id;
+    const seen = await fabricIn('shared-a');
+    await fabricIn('shared-b'); // on the same repository, readable by the wide token only
+    const scopeOf = (id: string) => fromGlobalId(id, 'Fabric', 'fabricId');
+    const narrow = wsClient(t.url, await createToken('only-a', [{ role: 'VIEWER', fabricId: seen }]));
+    const wide = wsClient(t.url, await createToken('everything', [{ role: 'VIEWER' }]));
+    const open = t.app.services.events.subscriptionCount();
+    const [fromNarrow, fromWide] = [narrow, wide].map((client) =>
+      collect<StatusEvent>(client, FABRIC_STATUS, { f: seen }, () => true),
+    );
+    await vi.waitFor(() => expect(t.app.services.events.subscriptionCount()).toBe(open + 2));
+    await t.app.services.events.publish('fabricStatus', scopeOf(seen), {
+      fabricId: scopeOf(seen),
+      message: 'test',
+      at: new Date().toISOString(),
+    });
+    const names = async (events: Promise<StatusEvent[]>) =>
+      (await events)[0]?.fabricStatus.repository?.fabrics.map((f) => f.name);
+    expect(await names(fromNarrow!.done)).toEqual(['shared-a']);
+    expect(await names(fromWide!.done)).toEqual(['shared-a', 'shared-b']);
+    await Promise.all([narrow.dispose(), wide.dispose()]);
+  });
+});

@@ -1,8 +1,10 @@
 /**
- * Subscriptions: authorized when they start and again for every event (a revoked grant stops the
- * flow), filtered by topic and scope on the bus before any GraphQL work, resumable with `after`.
+ * Subscriptions: authorized when they start and again for every event (a revoked or expired token
+ * closes the connection), filtered by topic and scope on the bus before any GraphQL work, resumable
+ * with `after`.
  */
 import { GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { isTerminal } from '../../domain/states.js';
 import {
   EventsExpiredError,
@@ -43,7 +45,12 @@ function authorizedEvents<T extends TopicName>(
     next: async () => {
       try {
         const item = await subscription.next();
-        return item.done || ctx.auth.can('read', item.value.payload.fabricId) ? item : await end();
+        if (item.done) return item;
+        if (ctx.tokenStillValid && !(await ctx.tokenStillValid())) {
+          ctx.closeConnection?.(CloseCode.Forbidden, 'the token was revoked or has expired');
+          return await end();
+        }
+        return ctx.auth.can('read', item.value.payload.fabricId) ? item : await end();
       } catch (err) {
         await end();
         // Buffering without bound would let one slow client exhaust memory: drop it with a reason it can act on.
@@ -79,7 +86,14 @@ function mapEvents<T, U>(
       while (!ended) {
         const item = await source.next();
         if (item.done) return DONE;
-        const mapped = await map(item.value);
+        let mapped: U | null;
+        try {
+          mapped = await map(item.value);
+        } catch (err) {
+          // graphql-ws forgets a subscription whose next() failed without calling return(): end it here.
+          await end();
+          throw err;
+        }
         if (last(item.value)) await end();
         if (mapped !== null) return { done: false, value: mapped };
       }
