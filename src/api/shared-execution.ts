@@ -35,7 +35,7 @@ export class RecentCache<K, V> {
 }
 
 /** Every local subscriber of one event takes it well within this; later ones execute it again. */
-const SHARE_MS = 1000;
+export const SHARE_MS = 1000;
 const results = new RecentCache<object, Map<string, Promise<ExecutionResult>>>(SHARE_MS);
 
 export interface Sharing {

@@ -17,7 +17,7 @@ import { DriftReport, Fabric, Operation } from '../../store/entities/index.js';
 import type { ApiContext } from '../context.js';
 import type { GSubscriptionResolvers } from '../generated/graphql.js';
 import { fromGlobalId } from '../ids.js';
-import { RecentCache } from '../shared-execution.js';
+import { RecentCache, SHARE_MS } from '../shared-execution.js';
 import { authorizedFabricId } from './guards.js';
 
 /** WebSocket 1013 "Try Again Later": the client may reconnect and resume with `after`. */
@@ -110,7 +110,7 @@ function mapEvents<T, U>(
  * subscribers: they all receive the same frozen envelope, which keys it. The shared root value is
  * what lets shared-execution.ts execute an event once for all subscribers owed the same result.
  */
-const shared = new RecentCache<object, Promise<unknown>>(1000);
+const shared = new RecentCache<object, Promise<unknown>>(SHARE_MS);
 const once = <V>(key: object, make: () => Promise<V>): Promise<V> =>
   (shared.get(key) as Promise<V> | undefined) ?? (shared.set(key, make()) as Promise<V>);
 

@@ -15,7 +15,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * How long a replica trusts a token it looked up, so requests do not each read api_token. A
  * revocation is immediate on the replica that revoked it and takes at most this long elsewhere.
  */
-export const TOKEN_CACHE_MS = 5_000;
+const TOKEN_CACHE_MS = 5_000;
 /** Only tokens that authenticated are cached, and at most this many, so guessing cannot fill memory. */
 const TOKEN_CACHE_ENTRIES = 10_000;
 
