@@ -17,10 +17,17 @@ const PATTERNS: readonly (readonly [RegExp, Replacer])[] = [
   ],
   [/(\bauthorization\b["']?\s*[:=]\s*["']?)[^"'\r\n,;}\\]+/gi, keepPrefix],
   [/(\bBearer\s+)[A-Za-z0-9\-._~+/]+=*/gi, keepPrefix],
+  [/(\bBasic\s+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/gi, redactBasicCredentials],
   [/\bfst_[A-Za-z0-9_-]{16,}/g, () => REDACTED],
   [/\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>\\]+)@/gi, redactUserinfo],
   [/\b([a-z_]*(?:password|passwd|passphrase|pwd|token|secret|api_?key)=)[^&\s#"',;\\]+/gi, keepPrefix],
 ];
+
+/** HTTP Basic credentials are base64 of `user:password`; prose such as "Basic auth" does not decode to that. */
+function redactBasicCredentials(match: string, prefix: string, encoded: string): string {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  return /^[^\p{Cc}\uFFFD]*:[^\p{Cc}\uFFFD]*$/u.test(decoded) ? `${prefix}${REDACTED}` : match;
+}
 
 /** `https://token@` and `scheme://user:password@` hide the credential; `ssh://git@` keeps its plain user name. */
 function redactUserinfo(_match: string, scheme: string, userinfo: string): string {

@@ -95,6 +95,12 @@ describe('Redactor: secrets recognised by shape', () => {
   it.each([
     ['a Bearer token', 'Authorization failed for Bearer abc.DEF-123_~+/=', 'abc.DEF-123'],
     ['an Authorization header value', '{"authorization":"Basic dXNlcjpwYXNzd29yZA=="}', 'dXNlcjpwYXNzd29yZA'],
+    [
+      'Basic credentials outside a header',
+      `curl -H 'X-Upstream: Basic ${Buffer.from('bob:n0t-a-known-pw').toString('base64')}' failed`,
+      Buffer.from('bob:n0t-a-known-pw').toString('base64').slice(0, 12),
+    ],
+    ['unpadded Basic credentials', 'retrying with basic Ym9iOnB3ZA;', 'Ym9iOnB3ZA'],
     ['an fst_ API token', `token fst_${'A1b2-_'.repeat(7)}x leaked`, 'A1b2-_A1b2'],
     [
       'URL user and password',
@@ -109,6 +115,11 @@ describe('Redactor: secrets recognised by shape', () => {
     const out = redactor.redact(text);
     expect(out).toContain(REDACTED);
     expect(out).not.toContain(secret);
+  });
+
+  it('keeps the word Basic in prose and challenges: only base64 of user:password is a credential', () => {
+    const text = 'the server wants Basic auth (WWW-Authenticate: Basic realm="git"); basic configuration';
+    expect(redactor.redact(text)).toBe(text);
   });
 
   it('hides a PEM private key block, even a truncated one, and keeps certificates', () => {
