@@ -95,17 +95,19 @@ export class WatchStore {
   }
 
   /**
-   * The records' new live state and the fabrics' last watch event times: one UPDATE each, however
-   * many fabrics the batch spans, side by side and outside a transaction (a transaction costs two
-   * more round trips and a knex object per batch; a retried batch writes both again, idempotently).
+   * The records' new live state, seen at the batch's time `at`, and the fabrics' last watch event
+   * times: one UPDATE each, however many fabrics the batch spans, side by side and outside a
+   * transaction (a transaction costs two more round trips and a knex object per batch; a retried
+   * batch writes both again, idempotently).
    */
   async writeLive(
     observations: readonly Observation[],
+    at: Date,
     lastEventAt: ReadonlyMap<string, Date>,
   ): Promise<void> {
     const stamps = [...lastEventAt];
     await Promise.all([
-      observations.length > 0 ? writeObservations(this.knex, observations) : undefined,
+      observations.length > 0 ? writeObservations(this.knex, observations, at) : undefined,
       stamps.length > 0
         ? this.knex.raw(
             `update fabric set last_watch_event_at = v.at

@@ -2,16 +2,20 @@
  * The replica's one writer of watch events: many fabrics' events cost one read and one write per
  * batch, each fabric's recordEvents are published in order and exactly once (a retried batch does
  * not republish), a dropped lane writes nothing more, and last event times are stored at most once a
- * second per fabric, the owed ones at close.
+ * second per fabric, the owed ones at close. On the database, a batch's rows, its fabric's last event
+ * time and its events carry the one batch time.
  */
+import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WatchEvent } from '../../src/cluster/watch.js';
 import type { ObjectRef } from '../../src/domain/kinds.js';
 import type { RecordEvent } from '../../src/events/index.js';
+import { Fabric, ResourceRecord } from '../../src/store/entities/index.js';
 import type { Observation } from '../../src/store/live-state-store.js';
-import type { WatchedRecord } from '../../src/store/watch-store.js';
+import { WatchStore, type WatchedRecord } from '../../src/store/watch-store.js';
 import { LiveWriter, STAMP_INTERVAL_MS } from '../../src/sync/watch/live-writer.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const NS = 'default';
 const added = (name: string, fabricName: string, resourceVersion: string): WatchEvent => ({
@@ -53,7 +57,11 @@ function fakeStore() {
           keys.some((k) => k.fabricId === r.fabricId && k.ref.name === r.ref.name),
         );
       },
-      writeLive: async (observations: readonly Observation[], stamps: ReadonlyMap<string, Date>) => {
+      writeLive: async (
+        observations: readonly Observation[],
+        _at: Date,
+        stamps: ReadonlyMap<string, Date>,
+      ) => {
         writes.push({ observations: [...observations], stamps: new Map(stamps) });
       },
     },
@@ -160,5 +168,56 @@ describe('LiveWriter', () => {
     await writer.close();
     expect(writes.map((w) => [...w.stamps.keys()])).toEqual([['a'], [], ['a']]);
     expect(writes[2]!.stamps.get('a')!.toISOString()).toBe(published[1]!.at); // the time of a-1's batch
+  });
+});
+
+describe('LiveWriter on the database', () => {
+  let db: TestDatabase;
+  const fabricId = randomUUID();
+  const names = ['a-0', 'a-1'];
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const knex = db.orm.em.getConnection().getKnex();
+    const now = new Date();
+    const em = db.orm.em.fork();
+    await em.persist(Object.assign(new Fabric(), { id: fabricId, name: 'fab-a' })).flush();
+    await knex('record').insert(
+      names.map((name) => ({
+        id: randomUUID(),
+        fabric_id: fabricId,
+        kind: 'VLANNamespace',
+        namespace: NS,
+        name,
+        labels: '{}',
+        annotations: '{}',
+        spec: '{}',
+        canonical_hash: 'desired',
+        state: 'APPLIED',
+        created_at: now,
+        updated_at: now,
+      })),
+    );
+  }, 60_000);
+  afterAll(() => db?.close());
+
+  it('stamps the records, the fabric’s last event time and the events with the batch’s time', async () => {
+    const { events, published } = recordingBus();
+    const batchTime = Date.parse('2026-01-02T03:04:05.678Z'); // the writer's clock, not the wall's
+    const store = new WatchStore(db.orm);
+    const writer = new LiveWriter({ store, events, log, coalesceMs: 1, now: () => batchTime });
+    const a = writer.lane(fabricId, 'fab-a');
+    names.forEach((name, i) => writer.push(a, added(name, 'fab-a', String(i + 1))));
+    await writer.flush(a);
+    await writer.close();
+
+    const at = new Date(batchTime).toISOString();
+    expect(published.map((e) => [e.name, e.at])).toEqual(names.map((name) => [name, at]));
+    const em = db.orm.em.fork();
+    const records = await em.find(ResourceRecord, { fabric: fabricId }, { orderBy: { name: 'asc' } });
+    expect(
+      records.map((r) => [r.name, r.liveUid, r.liveSeenAt?.toISOString(), r.updatedAt.toISOString()]),
+    ).toEqual(names.map((name) => [name, `uid-${name}`, at, at]));
+    const fabric = await em.findOneOrFail(Fabric, fabricId);
+    expect(fabric.lastWatchEventAt?.toISOString()).toBe(at);
   });
 });

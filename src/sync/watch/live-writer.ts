@@ -1,9 +1,9 @@
 /**
  * The one writer of watch events on a replica (architecture §7). Every watched fabric's events go into
  * one queue, so under load a batch holds many fabrics' events and costs one SELECT of their records,
- * one transaction (one UPDATE of the records, one of the fabrics' last event times), and then the
- * publishes, each fabric's in order and fabrics side by side. Per fabric, 100 fabrics would mean a
- * hundred of each for the same events.
+ * two UPDATEs side by side (the records, the fabrics' last event times), and then the publishes, each
+ * fabric's in order and fabrics side by side. Per fabric, 100 fabrics would mean a hundred of each
+ * for the same events. A batch's rows, last event times and events carry the one time of the batch.
  *
  * Each watcher writes through its own lane: `flush` waits for what it pushed, `drop` abandons what it
  * has queued (the lease was lost: the new owner's relist reports those changes again).
@@ -53,6 +53,7 @@ export interface LiveWriterDeps {
   readonly coalesceMs?: number;
   /** Wait before retrying a batch whose write failed. */
   readonly retryMs?: number;
+  /** The writer's clock, in ms: batch times and the stamp interval. */
   readonly now?: () => number;
 }
 
@@ -132,7 +133,7 @@ export class LiveWriter {
       if (ofFabric) ofFabric.push(record);
       else records.set(record.fabricId, [record]);
     }
-    const at = new Date();
+    const at = new Date(this.deps.now?.() ?? Date.now());
     const observations: Observation[] = [];
     const toPublish: { items: Pending[]; events: (RecordEvent | null)[] }[] = [];
     for (const [lane, items] of lanes) {
@@ -145,7 +146,7 @@ export class LiveWriter {
       observations.push(...changes.observations);
       toPublish.push({ items, events: changes.events });
     }
-    await store.writeLive(observations, this.stampsDue([...lanes.keys()], at));
+    await store.writeLive(observations, at, this.stampsDue([...lanes.keys()], at));
     // Fabrics side by side, each one's events in order; a failure leaves the rest for the retry.
     await Promise.all(
       toPublish.map(async ({ items, events: recordEvents }) => {
