@@ -1,6 +1,8 @@
 /**
  * APPLY: server-side apply in dependency waves (architecture §4), bounded by the cluster client's
  * concurrency. One object's failure does not stop the others; the operation then fails listing all.
+ * A failed write of record states stops it: the wave applied while that write ran is the last one,
+ * and the operation fails with the database's error.
  */
 import { withOwnership, type ChangeSetEntry } from '../../cluster/index.js';
 import { applyWaves, formatRef } from '../../domain/kinds.js';
@@ -30,6 +32,7 @@ export async function applyObjects(ctx: ApplyContext, signal: AbortSignal): Prom
   try {
     for (const wave of waves) {
       throwIfCancelled(signal);
+      await store.caughtUp(); // a failed state write applies no further wave
       const manifests = wave.map(({ record }) => withOwnership(record.manifest, fabric.name));
       const entries = await client.apply(manifests, { dryRun, knownVersions, signal });
       throwIfCancelled(signal);
