@@ -1,13 +1,15 @@
 /**
  * One ref of an http(s) remote, read with the single request `git ls-remote` starts with: the
  * smart-HTTP ref advertisement (GET info/refs?service=git-upload-pack, protocol v0). No process is
- * spawned and the connection is kept alive, so polling an unchanged branch costs one round trip.
- * Credentials go in the Authorization header git would send; failures are classified like git's.
+ * spawned and the connection is kept alive, so polling an unchanged branch costs one round trip (two
+ * when the server asks for credentials). Credentials are sent as git sends them: only after the
+ * server's Basic challenge. Failures are classified like git's.
  * Whatever only git can judge (redirects, TLS trust from the system store, a dumb server) returns
  * undefined, and the caller asks git itself.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { finished } from 'node:stream/promises';
 import { classifyHttpStatus, classifyNetworkError, noAnswer, type Failure } from './classify.js';
 import { httpLogin } from './git-env.js';
 import { GitError } from './git-error.js';
@@ -33,15 +35,16 @@ export async function httpRefTip(git: RepoGit, ref: string): Promise<{ tip?: str
   const fail = (failure: Failure) =>
     new GitError(failure.status, git.redact(`repository ${git.repo.id}: ${failure.message}`));
   const signal = AbortSignal.timeout(git.timeoutMs);
-  let response: IncomingMessage;
+  let response: IncomingMessage | undefined;
   try {
-    response = await get(git, url, signal);
+    response = await advertisement(git, url, signal);
   } catch (err) {
     if (signal.aborted) throw fail(noAnswer('the server', git.timeoutMs));
     const failure = classifyNetworkError((err as NodeJS.ErrnoException).code);
     if (failure) throw fail(failure);
     return undefined;
   }
+  if (!response) return undefined;
   const status = response.statusCode ?? 0;
   // As git compares it: without parameters such as a charset.
   const type = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -65,9 +68,36 @@ export async function httpRefTip(git: RepoGit, ref: string): Promise<{ tip?: str
   }
 }
 
-function get(git: RepoGit, url: URL, signal: AbortSignal): Promise<IncomingMessage> {
-  const https = url.protocol === 'https:';
+type Login = NonNullable<ReturnType<typeof httpLogin>>;
+
+/**
+ * The advertisement, asked for as git asks: without credentials first, so a public repository
+ * works even with stale ones and never sees them; after a 401 with a Basic challenge, once more with
+ * them on the same connection. Undefined when the challenge is one only git can answer (Negotiate…).
+ */
+async function advertisement(
+  git: RepoGit,
+  url: URL,
+  signal: AbortSignal,
+): Promise<IncomingMessage | undefined> {
+  const anonymous = await get(git, url, signal);
   const login = httpLogin(git.repo);
+  if (anonymous.statusCode !== 401 || !login) return anonymous;
+  if (!offersBasic(anonymous.headers['www-authenticate'])) {
+    anonymous.destroy();
+    return undefined;
+  }
+  // Read to the end so the socket goes back to the agent and the retry reuses it.
+  anonymous.resume();
+  await finished(anonymous);
+  return get(git, url, signal, login);
+}
+
+/** Whether a WWW-Authenticate value (several headers arrive joined by commas) offers Basic. */
+const offersBasic = (challenges: string | undefined) => /(?:^|,)\s*basic(?:\s|,|$)/i.test(challenges ?? '');
+
+function get(git: RepoGit, url: URL, signal: AbortSignal, login?: Login): Promise<IncomingMessage> {
+  const https = url.protocol === 'https:';
   const headers: Record<string, string> = {
     'user-agent': 'git/fabric-sync',
     accept: '*/*',

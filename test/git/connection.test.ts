@@ -183,7 +183,10 @@ async function recordingProxy(target: string, { redirect = false } = {}) {
 describe('the tip of an http(s) remote', () => {
   const path = () => new URL(repo.httpUrl).pathname;
 
-  it('is read with one authenticated ref request per check, over one kept-alive connection', async () => {
+  const refRequest = (credentials: 'with' | 'without') =>
+    `GET ${path()}/info/refs?service=git-upload-pack ${credentials} credentials`;
+
+  it('asks without credentials, sends them after the Basic challenge, all over one kept-alive connection', async () => {
     const proxy = await recordingProxy(server.url);
     try {
       const url = `${proxy.url}${path()}`;
@@ -198,11 +201,70 @@ describe('the tip of an http(s) remote', () => {
         const result = await source.testConnection(access(url, basic('alice', 'wonderland')), branch);
         expect(result).toMatchObject({ status: 'CONNECTED', commit: expected });
       }
-      const request = `GET ${path()}/info/refs?service=git-upload-pack with credentials`;
-      expect(proxy.requests).toEqual([request, request]);
+      const check = [refRequest('without'), refRequest('with')];
+      expect(proxy.requests).toEqual([...check, ...check]);
       expect(proxy.connections()).toBe(1);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('reports AUTH_FAILED itself, without asking git, for a refused password or no credentials', async () => {
+    const proxy = await recordingProxy(server.url);
+    try {
+      const url = `${proxy.url}${path()}`;
+      const wrong = await source.testConnection(access(url, basic('alice', 'wrong')), 'main');
+      expect(wrong.status).toBe('AUTH_FAILED');
+      expect(wrong.message).toMatch(/credentials were refused.*\(HTTP 401\)$/);
+      expect(proxy.requests).toEqual([refRequest('without'), refRequest('with')]);
+      proxy.requests.length = 0;
+      const none = await source.testConnection(access(url), 'main');
+      expect(none.status).toBe('AUTH_FAILED');
+      expect(proxy.requests).toEqual([refRequest('without')]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('reads a public repository with stale stored credentials, as git does, and never sends them', async () => {
+    const open = await startGitServer();
+    try {
+      const publicRepo = await open.createRepo('public', { 'a.yaml': 'a: 1\n' });
+      const proxy = await recordingProxy(open.url);
+      try {
+        const url = `${proxy.url}${new URL(publicRepo.httpUrl).pathname}`;
+        const result = await source.testConnection(access(url, basic('alice', 'stale-password')), 'main');
+        expect(result).toMatchObject({ status: 'CONNECTED', commit: await publicRepo.headCommit() });
+        expect(proxy.requests).toEqual([
+          `GET /public.git/info/refs?service=git-upload-pack without credentials`,
+        ]);
+      } finally {
+        await proxy.close();
+      }
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('is left to git when the server challenges with a scheme other than Basic', async () => {
+    const requests: string[] = [];
+    const negotiating: Server = createHttpServer((req, res) => {
+      requests.push(`${req.headers.authorization ? 'with' : 'without'} credentials`);
+      res.writeHead(401, { 'WWW-Authenticate': 'Negotiate' }).end();
+    });
+    await new Promise<void>((resolve) => negotiating.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (negotiating.address() as { port: number }).port;
+      const result = await source.testConnection(
+        access(`http://127.0.0.1:${port}/kerberos.git`, basic('alice', 'wonderland')),
+      );
+      expect(result.status).toBe('AUTH_FAILED');
+      expect(result.message).toMatch(/\(git: /);
+      expect(requests[0]).toBe('without credentials');
+      expect(requests.length).toBeGreaterThan(1);
+    } finally {
+      negotiating.closeAllConnections();
+      await new Promise<void>((resolve) => negotiating.close(() => resolve()));
     }
   });
 
