@@ -277,13 +277,17 @@ describe('credentials', () => {
       ),
     );
     expect(result.testRepositoryConnection.connectionStatus).toBe('AUTH_FAILED');
+    const header = Buffer.from(`${USER.username}:${wrong}`).toString('base64');
     expect(JSON.stringify(result)).not.toContain(wrong);
+    expect(JSON.stringify(result)).not.toContain(header);
     expect(t.logs.join('\n')).not.toContain(wrong);
+    expect(t.logs.join('\n')).not.toContain(header);
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(
       /fabric_sync_git_remote_duration_seconds_count\{command="ls-remote",outcome="AUTH_FAILED"\} [1-9]/,
     );
     expect(metrics).not.toContain(wrong);
+    expect(metrics).not.toContain(header);
   });
 
   it('reports CONNECTED with the right password', async () => {

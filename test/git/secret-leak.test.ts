@@ -123,7 +123,10 @@ describe('no secret leaves GitSource', () => {
     expect(messages.join('\n')).toMatch(/moved to/);
 
     const keyLines = sshd.clientKey.split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'));
-    const secrets = [PASSWORD, TOKEN, ...keyLines];
+    // The Authorization header's value: base64 of each user:password pair sent above.
+    const logins = ['alice:' + PASSWORD, 'mallory:' + PASSWORD, 'alice:' + TOKEN, 'x-access-token:' + TOKEN];
+    const headers = logins.map((login) => Buffer.from(login).toString('base64'));
+    const secrets = [PASSWORD, TOKEN, ...headers, ...keyLines];
     const files = [...(await filesUnder(cacheDir)), ...(await filesUnder(process.env['TMPDIR']!))];
     expect(files.some((f) => f.endsWith('config'))).toBe(true);
     const contents = await Promise.all(
