@@ -17,7 +17,7 @@ import type { GraphQLResult } from '../test/support/app.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { startGitServer } from '../test/support/git-server.js';
 import { fabricFiles, generateFabric, shapeFor } from '../test/support/fixtures/index.js';
-import { newIdentity, startServerProcess, type ServerProcess } from '../test/e2e-scale/server-process.js';
+import { newIdentity, startServerProcess, type ServerProcess } from '../test/support/server-process.js';
 import { FABRICS_QUERY, GIT_USER, queryLoad, type LoadResult } from '../test/e2e-scale/support.js';
 import { startExternalKube } from './external-kube.js';
 import { writeReport, type Row } from './report.js';

@@ -24,7 +24,7 @@ import {
   type Stack,
 } from './support.js';
 import { followOperation } from '../support/subscriptions.js';
-import { newIdentity, startServerProcess, type ServerProcess } from './server-process.js';
+import { newIdentity, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { startGitServer } from '../support/git-server.js';
 import { startKubeApiServer } from '../support/kube-apiserver/index.js';
 import { kubeApi } from '../sync/harness.js';

@@ -1,7 +1,8 @@
 /**
  * fabric-sync as a server process of its own (`node --import tsx src/main.ts`), as deployed: for a
- * SIGKILL and restart, and for benchmarks whose clients must not share the server's event loop.
- * Restarts on the same database need the same secret keys and admin token, so the caller keeps them.
+ * SIGKILL and restart, replicas sharing one database, and benchmarks whose clients must not share
+ * the server's event loop. Restarts and replicas on one database need the same secret keys and admin
+ * token, so the caller keeps the identity.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { GraphQLResult } from '../support/app.js';
+import type { GraphQLResult } from './app.js';
 
 export interface ServerIdentity {
   readonly databaseUrl: string;
@@ -42,7 +43,11 @@ const freePort = () =>
     });
   });
 
-export async function startServerProcess(identity: ServerIdentity): Promise<ServerProcess> {
+/** `env` adds to or overrides the process's settings (e.g. REDIS_URL for replicas). */
+export async function startServerProcess(
+  identity: ServerIdentity,
+  env: Readonly<Record<string, string>> = {},
+): Promise<ServerProcess> {
   const [port, dataDir] = await Promise.all([freePort(), mkdtemp(path.join(tmpdir(), 'e2e-server-'))]);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
@@ -55,6 +60,7 @@ export async function startServerProcess(identity: ServerIdentity): Promise<Serv
       FABRIC_SYNC_ADMIN_TOKEN: identity.adminToken,
       FABRIC_SYNC_GIT_ALLOW_SCHEMES: 'http',
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
