@@ -28,6 +28,7 @@ export {
 } from './watch/cache.js';
 export { WatchSource, type Snapshot, type WatchSourceOptions } from './watch/source.js';
 export { WatchExpiredError } from './watch/stream.js';
+export { TlsContexts } from './watch/tls-contexts.js';
 
 /** LISTING: (re)building the cache; WATCHING: a stream is open; RETRYING: waiting to reconnect. */
 export type KindWatchState = 'LISTING' | 'WATCHING' | 'RETRYING';

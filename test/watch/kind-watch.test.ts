@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   WatchExpiredError,
+  TlsContexts,
   WatchSource,
   watchKind,
   type KindWatchStatus,
@@ -50,6 +51,8 @@ describe('watchKind', () => {
   });
   afterAll(() => kube?.close());
 
+  // As on a replica: every source shares one set of TLS contexts by CA.
+  const tlsContexts = new TlsContexts();
   const sourceFor = (idleTimeoutMs = 60_000) =>
     (source = new WatchSource(
       {
@@ -59,7 +62,7 @@ describe('watchKind', () => {
         namespace: 'default',
         insecureSkipTlsVerify: false,
       },
-      { idleTimeoutMs },
+      { idleTimeoutMs, tlsContexts },
     ));
 
   /** The real source, whose next streams can be held back to let the cluster move on meanwhile. */
@@ -218,13 +221,16 @@ describe('watchKind', () => {
 
   it('verifies the server against the fabric’s own CA, although streams share TLS contexts per CA', async () => {
     const good = sourceFor();
-    const stranger = new WatchSource({
-      server: kube.url,
-      token: kube.token,
-      caPem: (await generateTls()).caPem,
-      namespace: 'default',
-      insecureSkipTlsVerify: false,
-    });
+    const stranger = new WatchSource(
+      {
+        server: kube.url,
+        token: kube.token,
+        caPem: (await generateTls()).caPem,
+        namespace: 'default',
+        insecureSkipTlsVerify: false,
+      },
+      { tlsContexts },
+    );
     const { resourceVersion } = await good.list(KIND, new AbortController().signal);
     const opened: string[] = [];
     const refused = stranger.stream(

@@ -4,7 +4,6 @@
  */
 import type { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { createSecureContext, type SecureContext } from 'node:tls';
 import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
 import { kindInfo, type KindInfo } from '../../domain/kinds.js';
 import type { Manifest } from '../../domain/manifest.js';
@@ -12,6 +11,7 @@ import { toClusterError } from '../cluster-error.js';
 import { kubeConfigFor, type ClusterSettings } from '../settings.js';
 import { keepAliveAgent, requestOptions } from '../transport.js';
 import { WatchExpiredError, openWatchStream } from './stream.js';
+import { TlsContexts } from './tls-contexts.js';
 
 export interface Snapshot {
   readonly objects: Manifest[];
@@ -28,26 +28,16 @@ export interface WatchSourceOptions {
   /** Streams are renewed about this often (times 1..2, so a fabric's kinds do not renew together). */
   readonly streamSeconds?: number;
   readonly random?: () => number;
+  /** Shared by the watches of a replica so streams to clusters with one CA share a TLS context. */
+  readonly tlsContexts?: TlsContexts;
 }
 
-/**
- * Streams to clusters with the same CA share one TLS context. Left to the agent, every connection
- * builds its own: 100 fabrics × 12 kinds would hold 1,200 (about 20 MB) and build each at a cost.
- */
-const streamContexts = new Map<string, SecureContext>();
-
-function streamAgentFor(settings: ClusterSettings): HttpAgent {
+function streamAgentFor(settings: ClusterSettings, tlsContexts: TlsContexts): HttpAgent {
   if (!settings.server.startsWith('https:')) return keepAliveAgent(settings, Infinity);
-  const key = settings.caPem ?? '';
-  let secureContext = streamContexts.get(key);
-  if (!secureContext) {
-    secureContext = createSecureContext(settings.caPem ? { ca: settings.caPem } : {});
-    streamContexts.set(key, secureContext);
-  }
   return new HttpsAgent({
     keepAlive: true,
     maxSockets: Infinity,
-    secureContext,
+    secureContext: tlsContexts.forCa(settings.caPem ?? null),
     // Explicit either way, so NODE_TLS_REJECT_UNAUTHORIZED can never turn verification off.
     rejectUnauthorized: !settings.insecureSkipTlsVerify,
   });
@@ -68,7 +58,7 @@ export class WatchSource {
   private readonly listAgent: HttpAgent;
   /** Streams get their own agent, so long-lived watches never hold the sockets lists need. */
   private readonly streamAgent: HttpAgent;
-  private readonly options: Required<WatchSourceOptions>;
+  private readonly options: Required<Omit<WatchSourceOptions, 'tlsContexts'>>;
 
   constructor(
     private readonly settings: ClusterSettings,
@@ -84,7 +74,7 @@ export class WatchSource {
     this.options = { pageSize, requestTimeoutMs, idleTimeoutMs, streamSeconds, random };
     this.objects = kubeConfigFor(settings).makeApiClient(CustomObjectsApi);
     this.listAgent = keepAliveAgent(settings, 4);
-    this.streamAgent = streamAgentFor(settings);
+    this.streamAgent = streamAgentFor(settings, options.tlsContexts ?? new TlsContexts(1));
   }
 
   /** Every object of `kind` in the namespace, page by page, at the first page's resourceVersion. */

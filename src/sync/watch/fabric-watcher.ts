@@ -5,7 +5,13 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import { WatchSource, isExpired, watchKind, type WatchSourceOptions } from '../../cluster/watch.js';
+import {
+  WatchSource,
+  isExpired,
+  watchKind,
+  type TlsContexts,
+  type WatchSourceOptions,
+} from '../../cluster/watch.js';
 import { KIND_NAMES } from '../../domain/kinds.js';
 import type { Manifest } from '../../domain/manifest.js';
 import type { FabricWatch } from '../../domain/states.js';
@@ -29,6 +35,8 @@ export interface FabricWatcherDeps {
   readonly store: WatchStore;
   /** The replica's writer of watch events, shared by all its fabrics. */
   readonly writer: LiveWriter;
+  /** The replica's TLS contexts by CA, shared by its watch streams. */
+  readonly tlsContexts: TlsContexts;
   readonly events: Pick<EventBus, 'publish'>;
   readonly log: Logger;
   readonly tuning?: WatchTuning;
@@ -55,7 +63,7 @@ export class FabricWatcher {
     const { tuning = {} } = deps;
     // Twelve kind watches and their requests listen on this one signal.
     setMaxListeners(64, this.abort.signal);
-    this.source = new WatchSource(target.settings, tuning.source);
+    this.source = new WatchSource(target.settings, { ...tuning.source, tlsContexts: deps.tlsContexts });
     this.status = new WatchStatus(target.fabricId, target.watchStatus, KIND_NAMES, deps);
     this.lane = deps.writer.lane(target.fabricId, target.fabricName);
   }

@@ -20,6 +20,7 @@ import {
   type WatchTuning,
 } from './fabric-watcher.js';
 import { LiveWriter } from './live-writer.js';
+import { TlsContexts } from '../../cluster/watch.js';
 import { loadWatchTarget } from './target.js';
 
 export interface WatchSupervisorOptions {
@@ -49,6 +50,7 @@ export class WatchSupervisor {
   private readonly store: WatchStore;
   /** One per run (start → stop): every owned fabric's events are written through it. */
   private writer: LiveWriter | undefined;
+  private readonly tlsContexts = new TlsContexts();
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> = Promise.resolve();
   private stopped = true;
@@ -160,6 +162,7 @@ export class WatchSupervisor {
     const watcher = new FabricWatcher(target, {
       store: this.store,
       writer: this.writer,
+      tlsContexts: this.tlsContexts,
       events,
       log,
       ...(tuning ? { tuning } : {}),
