@@ -14,6 +14,23 @@ const byId = <T extends { id: string }>(ids: readonly string[], rows: readonly T
   return ids.map((id) => map.get(id) ?? null);
 };
 
+/** Rows grouped by key in one pass, in row order: a filter per key would make a batch O(keys × rows). */
+const groupedBy = <T>(
+  keys: readonly string[],
+  rows: readonly T[],
+  keyOf: (row: T) => string | undefined,
+): T[][] => {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+};
+
 /** Newest row per fabric, in one query (PostgreSQL `distinct on`). */
 async function newestPerFabric<T extends { fabric: { id: string } }>(
   em: EntityManager,
@@ -70,7 +87,7 @@ export function createLoaders(em: EntityManager) {
             .whereRaw('t.fabric_id = rr.fabric_id and t.kind = rr.target_kind and t.name = rr.target_name'),
         )
         .orderBy(['s.kind', 's.name', 'rr.field']);
-      return fabricIds.map((id) => rows.filter((r) => r.fabricId === id));
+      return groupedBy(fabricIds, rows, (r) => r.fabricId);
     }),
     fabric: new DataLoader<string, Fabric | null>(async (ids) =>
       byId(ids, await em.find(Fabric, { id: { $in: [...ids] } })),
@@ -87,7 +104,7 @@ export function createLoaders(em: EntityManager) {
         { repository: { $in: [...repositoryIds] } },
         { orderBy: { name: 'asc' } },
       );
-      return repositoryIds.map((id) => fabrics.filter((f) => f.repository?.id === id));
+      return groupedBy(repositoryIds, fabrics, (f) => f.repository?.id);
     }),
     /** Whether secrets are set, without loading (or decrypting) the ciphertexts. */
     fabricTokenPresence: new DataLoader<string, boolean>(async (ids) => {
