@@ -8,6 +8,7 @@ import { diff } from '../src/domain/diff.js';
 import { normalize } from '../src/domain/normalize.js';
 import { validateManifests } from '../src/domain/validate.js';
 import { generateFabric, shapeFor } from '../test/support/fixtures/index.js';
+import { median } from './report.js';
 
 const size = Number(process.argv[2] ?? 10_000);
 const manifests = generateFabric(shapeFor(size));
@@ -25,7 +26,6 @@ function measure(label: string, run: () => unknown): void {
     const cpu = process.cpuUsage(cpuStart);
     if (i > 0) samples.push({ wall: performance.now() - start, cpu: (cpu.user + cpu.system) / 1000 });
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const wall = median(samples.map((s) => s.wall)).toFixed(0);
   const cpu = median(samples.map((s) => s.cpu)).toFixed(0);
   console.log(`${label.padEnd(34)} wall ${wall.padStart(5)} ms   cpu ${cpu.padStart(5)} ms`);

@@ -20,7 +20,7 @@ import { fabricFiles, generateFabric, shapeFor } from '../test/support/fixtures/
 import { newIdentity, startServerProcess, type ServerProcess } from '../test/support/server-process.js';
 import { FABRICS_QUERY, GIT_USER, queryLoad, type LoadResult } from '../test/e2e-scale/support.js';
 import { startExternalKube } from './external-kube.js';
-import { writeReport, type Row } from './report.js';
+import { percentile, writeReport, type Row } from './report.js';
 
 /** The part of autocannon's API used here (the package ships no types). */
 interface AutocannonResult {
@@ -137,11 +137,6 @@ async function bareGraphqlJs(fabrics: { name: string; records: Manifest[] }[]): 
   return executions / THROUGHPUT_SECONDS;
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
 const manifests = generateFabric(shapeFor(size));
 console.log(`fabric of ${manifests.length} objects`);
 const files = fabricFiles(manifests, { files: 50, dir: DIR });
@@ -231,12 +226,12 @@ try {
     },
     {
       metric: `${CLIENTS} clients querying during a reconcile of ${servers.size} changed objects: p50`,
-      value: percentile(load.latencies, 50),
+      value: percentile(load.latencies, 0.5),
       unit: 'ms',
     },
     {
       metric: `${CLIENTS} clients querying during a reconcile: p99`,
-      value: percentile(load.latencies, 99),
+      value: percentile(load.latencies, 0.99),
       unit: 'ms',
     },
     {

@@ -22,7 +22,7 @@ import { createOrm } from '../src/store/orm.js';
 import { dataOf, startTestApp, type TestApp } from '../test/support/app.js';
 import { startGitServer } from '../test/support/git-server.js';
 import { fabricFiles, generateFabric, shapeFor } from '../test/support/fixtures/index.js';
-import { writeReport, type Row } from './report.js';
+import { median, writeReport, type Row } from './report.js';
 
 const run = promisify(execFile);
 const size = Number(process.argv[2] ?? 10_000);
@@ -93,8 +93,6 @@ async function timedSync(t: TestApp, fabricId: string): Promise<{ ms: number; va
   const { ms, value: id } = await timed(() => syncAndWait(t, fabricId));
   return { ms, value: await describeSync(t, id) };
 }
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 interface Floor {
   readonly clone: number;

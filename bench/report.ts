@@ -29,6 +29,14 @@ export interface Report {
   readonly measuredAt: string;
 }
 
+/** The value at fraction `p` (0–1) of `values` in ascending order; `p = 0.5` is the median. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+}
+
+export const median = (values: readonly number[]): number => percentile(values, 0.5);
+
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 
 export function machine(): Record<string, string> {

@@ -22,7 +22,7 @@ import { wsClient } from '../test/support/subscriptions.js';
 import { generateKeyText } from '../src/security/secret-keys.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
 import { startExternalKube } from './external-kube.js';
-import { writeReport, type Row } from './report.js';
+import { percentile, writeReport, type Row } from './report.js';
 import { seedFabrics, type SeededFabric } from './subscriptions-seed.js';
 import {
   SERVER_ENV,
@@ -57,10 +57,6 @@ interface Deliveries {
 }
 
 const progress = (line: string) => process.stderr.write(`[subscriptions] ${line}\n`);
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-const sortedOf = (values: readonly number[]) => [...values].sort((a, b) => a - b);
 
 /** CPU time (user + system) of another process, ms, from /proc. */
 function cpuMsOf(pid: number): number {
@@ -288,20 +284,19 @@ async function runPhase(
     toBatch.push(d.batchedAt[i]! - sent);
     fromBatch.push(d.receivedAt[i]! - d.batchedAt[i]!);
   }
-  const [all, upstream, downstream, acks] = [total, toBatch, fromBatch, ran.acks].map(sortedOf);
   const result = {
     failedWrites: ran.failed,
     writeRate: WRITES / ran.seconds,
     delivered: d.write.length,
     expected,
-    p50: percentile(all!, 0.5),
-    p99: percentile(all!, 0.99),
-    toBatchP50: percentile(upstream!, 0.5),
-    toBatchP99: percentile(upstream!, 0.99),
-    fromBatchP50: percentile(downstream!, 0.5),
-    fromBatchP99: percentile(downstream!, 0.99),
-    ackP50: percentile(acks!, 0.5),
-    ackP99: percentile(acks!, 0.99),
+    p50: percentile(total, 0.5),
+    p99: percentile(total, 0.99),
+    toBatchP50: percentile(toBatch, 0.5),
+    toBatchP99: percentile(toBatch, 0.99),
+    fromBatchP50: percentile(fromBatch, 0.5),
+    fromBatchP99: percentile(fromBatch, 0.99),
+    ackP50: percentile(ran.acks, 0.5),
+    ackP99: percentile(ran.acks, 0.99),
     serverRssMb: Math.max(serverRss, after.rss) / 2 ** 20,
     ...load,
   };

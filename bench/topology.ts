@@ -11,13 +11,13 @@ import { dataOf, startTestApp } from '../test/support/app.js';
 import { createFabricWithRepository, runFabricOperation } from '../test/support/fabric-setup.js';
 import { fabricFiles, generateFabric, shapeFor } from '../test/support/fixtures/index.js';
 import { startGitServer } from '../test/support/git-server.js';
-import { writeReport, type Row } from './report.js';
+import { median, writeReport, type Row } from './report.js';
 
 const size = Number(process.argv[2] ?? 10_000);
 const RUNS = 15;
 
 /** Median milliseconds of `RUNS` runs after two warm-ups (the machine is shared and noisy). */
-async function median(work: () => Promise<unknown>): Promise<number> {
+async function medianTime(work: () => Promise<unknown>): Promise<number> {
   for (let i = 0; i < 2; i++) await work();
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -25,7 +25,7 @@ async function median(work: () => Promise<unknown>): Promise<number> {
     await work();
     times.push(performance.now() - start);
   }
-  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+  return median(times);
 }
 
 const TOPOLOGY = `query($f: ID!) {
@@ -62,7 +62,7 @@ try {
   t.queries.length = 0;
   await topologyOnce();
   const topologyStatements = t.queries.filter((sql) => !sql.includes('api_token')).length;
-  const topologyMs = await median(topologyOnce);
+  const topologyMs = await medianTime(topologyOnce);
   const payloadKb = JSON.stringify(answer).length / 1024;
 
   // Floor 1: the one select of the rows the topology is built from.
@@ -72,12 +72,12 @@ try {
       .where('fabric_id', dbFabricId)
       .whereIn('kind', [...TOPOLOGY_KINDS])
       .orderBy(['kind', 'name']) as Promise<TopologyRecord[]>;
-  const selectMs = await median(selectRows);
+  const selectMs = await medianTime(selectRows);
   // Floor 2: graphql-js executing the same document over the answer already in memory (no I/O),
   // serialized and parsed back as the client on the other end of the API does.
   const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
   const inMemory = buildTopology(await selectRows());
-  const executeMs = await median(async () =>
+  const executeMs = await medianTime(async () =>
     JSON.parse(
       JSON.stringify(
         await graphql({
@@ -89,7 +89,7 @@ try {
       ),
     ),
   );
-  const buildMs = await median(async () => buildTopology(await selectRows()));
+  const buildMs = await medianTime(async () => buildTopology(await selectRows()));
 
   // Impact of a spine switch: every fabric connection of it, three levels deep.
   const spine = await knex('record')
@@ -104,9 +104,9 @@ try {
   t.queries.length = 0;
   await impactOnce();
   const impactStatements = t.queries.filter((sql) => !sql.includes('api_token')).length;
-  const impactMs = await median(impactOnce);
+  const impactMs = await medianTime(impactOnce);
   // Its floor: one recursive select of the same dependents (without the records that lose joins).
-  const recursiveMs = await median(() =>
+  const recursiveMs = await medianTime(() =>
     knex.raw(
       `with recursive dep(kind, name, depth) as (
          select kind, name, 0 from record where id = ?
@@ -122,7 +122,7 @@ try {
   );
 
   // What any query pays for HTTP, the token check and Apollo: the smallest query there is.
-  const httpMs = await median(async () => dataOf(await t.gql(`{ viewer { tokenName } }`)));
+  const httpMs = await medianTime(async () => dataOf(await t.gql(`{ viewer { tokenName } }`)));
 
   const rows: Row[] = [
     {
