@@ -179,6 +179,23 @@ describe('fabric webhook emulation', () => {
       obj('Connection', { staticExternal: { link: { switch: { port: 'b/E1/2' } }, withinVPC: 'v' } }),
     );
     expect(staticExt.metadata.labels['fabric.githedgehog.com/vpc']).toBe('v');
+    const fabric = run(
+      obj('Connection', { fabric: { links: [{ spine: { port: 's-1/E1/1' }, leaf: { port: 'l-1/E1/9' } }] } }),
+    );
+    expect(fabric.metadata.labels).toEqual({
+      'fabric.githedgehog.com/connection-type': 'fabric',
+      'switch.fabric.githedgehog.com/s-1': 'true',
+      'switch.fabric.githedgehog.com/l-1': 'true',
+    });
+    const gateway = run(
+      obj('Connection', {
+        gateway: { links: [{ switch: { port: 'l-1/E1/2' }, gateway: { port: 'gw-1/enp2s1' } }] },
+      }),
+    );
+    expect(gateway.metadata.labels).toEqual({
+      'fabric.githedgehog.com/connection-type': 'gateway',
+      'switch.fabric.githedgehog.com/l-1': 'true',
+    });
     const mclag = run(
       obj('Connection', { mclag: { links: [] } }, { 'fabric.githedgehog.com/connection-type': 'mclag' }),
     );

@@ -2,6 +2,14 @@
  * Label derivation of the fabric's webhooks (../shared/hedgehog/REFERENCE.md §1.4): every label
  * whose key contains "fabric.githedgehog.com/" is removed, then labels are computed from spec.
  */
+import {
+  CONNECTION_TYPES,
+  connectionEndpoints,
+  connectionTypesOf,
+  type ConnectionType,
+} from '../../../src/domain/connection-endpoints.js';
+import type { JsonObject } from '../../../src/domain/manifest.js';
+
 type Obj = Record<string, unknown>;
 type Labels = Record<string, string>;
 
@@ -27,36 +35,19 @@ function vpcPeering(spec: Obj): Labels {
   return { [`${F}/vpc1`]: a, [`${F}/vpc2`]: b, [`vpc.${F}/${a}`]: 'true', [`vpc.${F}/${b}`]: 'true' };
 }
 
-const CONNECTION_TYPES: Record<string, string> = {
-  unbundled: 'unbundled',
-  bundled: 'bundled',
-  eslag: 'eslag',
-  fabric: 'fabric',
-  mesh: 'mesh',
-  gateway: 'gateway',
-  vpcLoopback: 'vpc-loopback',
-  external: 'external',
-  staticExternal: 'static-external',
-};
-const SWITCH_ENDS = ['switch', 'spine', 'leaf', 'leaf1', 'leaf2', 'switch1', 'switch2'];
+/** Deprecated types: the fabric only removes their labels (REFERENCE §1.4). */
+const UNLABELLED: ReadonlySet<ConnectionType> = new Set(['mclag', 'mclagDomain']);
 
+/** Type and endpoint labels, read through the domain's connection layout rather than a second copy of it. */
 function connection(spec: Obj): Labels {
-  const member = Object.keys(spec).find((k) => k in CONNECTION_TYPES && isObj(spec[k]));
-  if (!member) return {};
-  const body = spec[member] as Obj;
-  const links = [
-    ...(Array.isArray(body['links']) ? body['links'] : []),
-    ...(isObj(body['link']) ? [body['link']] : []),
-  ];
-  const labels: Labels = { [`${F}/connection-type`]: CONNECTION_TYPES[member]! };
-  for (const link of links.filter(isObj)) {
-    for (const [end, value] of Object.entries(link)) {
-      if (!isObj(value)) continue;
-      if (SWITCH_ENDS.includes(end)) labels[`switch.${F}/${deviceOf(value['port'])}`] = 'true';
-      if (end === 'server') labels[`server.${F}/${deviceOf(value['port'])}`] = 'true';
-    }
-  }
-  if (member === 'staticExternal' && str(body['withinVPC'])) labels[`${F}/vpc`] = str(body['withinVPC']);
+  const json = spec as JsonObject;
+  const type = connectionTypesOf(json).find((t) => isObj(spec[t]));
+  if (!type || UNLABELLED.has(type)) return {};
+  const body = spec[type] as Obj;
+  const labels: Labels = { [`${F}/connection-type`]: CONNECTION_TYPES[type] };
+  for (const { targetKind, value } of connectionEndpoints(json))
+    if (targetKind !== 'Gateway') labels[`${targetKind.toLowerCase()}.${F}/${deviceOf(value)}`] = 'true';
+  if (type === 'staticExternal' && str(body['withinVPC'])) labels[`${F}/vpc`] = str(body['withinVPC']);
   return labels;
 }
 
