@@ -7,6 +7,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { JsonValue } from '../domain/manifest.js';
 import type { DriftType, FabricSync, Severity } from '../domain/states.js';
+import { chunks } from './chunks.js';
 import { writeObservations, type Observation } from './live-state-store.js';
 
 export interface DifferenceRow {
@@ -32,8 +33,6 @@ export interface DriftWrite {
   readonly syncStatus: FabricSync;
 }
 
-const CHUNK = 1000;
-
 /** jsonb columns take JSON text; a bare string would otherwise be sent as SQL text, not a JSON string. */
 const json = (value: JsonValue | null) => (value === null ? null : JSON.stringify(value));
 
@@ -58,23 +57,21 @@ export class DriftStore {
         counts: JSON.stringify(input.counts),
         created_at: now,
       });
-      for (let i = 0; i < input.differences.length; i += CHUNK)
-        await trx('drift_difference').insert(
-          input.differences.slice(i, i + CHUNK).map((d, j) => ({
-            id: randomUUID(),
-            report_id: reportId,
-            record_id: d.recordId,
-            kind: d.kind,
-            namespace: d.namespace,
-            name: d.name,
-            drift_type: d.driftType,
-            path: d.path,
-            desired: json(d.desired),
-            live: json(d.live),
-            severity: d.severity,
-            position: i + j,
-          })),
-        );
+      const rows = input.differences.map((d, position) => ({
+        id: randomUUID(),
+        report_id: reportId,
+        record_id: d.recordId,
+        kind: d.kind,
+        namespace: d.namespace,
+        name: d.name,
+        drift_type: d.driftType,
+        path: d.path,
+        desired: json(d.desired),
+        live: json(d.live),
+        severity: d.severity,
+        position,
+      }));
+      for (const part of chunks(rows)) await trx('drift_difference').insert(part);
       await writeObservations(trx, input.observations, now);
       await trx('fabric')
         .where('id', input.fabricId)

@@ -11,6 +11,7 @@ import {
   type ExistingRecord,
   type RecordPlan,
 } from '../domain/record-plan.js';
+import { chunks } from './chunks.js';
 
 export interface ReferenceRow {
   readonly sourceKey: string;
@@ -28,14 +29,6 @@ export interface PlanWrite {
   readonly commit: string;
   readonly tree: string | null;
 }
-
-const CHUNK = 1000;
-
-const chunks = <T>(items: readonly T[]): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-};
 
 /**
  * What differingRecords compares: identity, content hash and place of a desired row, as the

@@ -8,6 +8,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { apiVersionOf, kindInfo, type ObjectRef } from '../domain/kinds.js';
 import type { Manifest } from '../domain/manifest.js';
 import type { FabricWatch, RecordState } from '../domain/states.js';
+import { chunks } from './chunks.js';
 import { writeObservations, type Observation } from './live-state-store.js';
 
 export interface WatchedFabric {
@@ -22,8 +23,6 @@ export interface WatchedRecord {
   readonly canonicalHash: string;
   readonly state: RecordState;
 }
-
-const CHUNK = 1000;
 
 export class WatchStore {
   constructor(private readonly orm: MikroORM) {}
@@ -74,8 +73,7 @@ export class WatchStore {
   /** The records at these fabrics' refs, read together whatever the number of fabrics. */
   async recordsAt(keys: readonly { fabricId: string; ref: ObjectRef }[]): Promise<WatchedRecord[]> {
     const found: WatchedRecord[] = [];
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      const part = keys.slice(i, i + CHUNK);
+    for (const part of chunks(keys)) {
       const rows: Record<string, string>[] = await this.knex('record')
         .select('id', 'fabric_id', 'kind', 'namespace', 'name', 'canonical_hash', 'state')
         .whereIn(
