@@ -6,9 +6,10 @@
  * New objects go to `<directory>/<plural>.yaml` (e.g. `fabrics/east/vpcs.yaml`), appended as a new
  * document; the file is created when it does not exist.
  */
+import { refOf } from '../../cluster/index.js';
 import { conflict } from '../../domain/errors.js';
 import { formatRef, kindInfo, type ObjectRef } from '../../domain/kinds.js';
-import { FABRIC_NAMESPACE, type JsonObject, type Manifest } from '../../domain/manifest.js';
+import type { JsonObject, Manifest } from '../../domain/manifest.js';
 import { parseManifestFile, type ParseResult } from '../../domain/parse-manifests.js';
 import { validateManifests, type SourcedManifest, type ValidationIssue } from '../../domain/validate.js';
 import type { FileChange, ManifestFile } from '../../git/types.js';
@@ -19,12 +20,6 @@ interface Location {
   readonly path: string;
   readonly index: number;
 }
-
-export const refOf = (m: Manifest): ObjectRef => ({
-  kind: m.kind,
-  namespace: m.metadata.namespace || FABRIC_NAMESPACE,
-  name: m.metadata.name,
-});
 
 /** The file a new object of `kind` goes to (the documented convention). */
 export const newObjectPath = (directory: string, kind: string): string =>

@@ -4,12 +4,13 @@
  * objects to create. Pure apart from one query for the records.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { refOf } from '../../cluster/index.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import { apiVersionOf, isKindName, kindInfo, type ObjectRef } from '../../domain/kinds.js';
 import { isJsonObject, type JsonObject, type Manifest } from '../../domain/manifest.js';
 import { ResourceRecord } from '../../store/entities/index.js';
 import { adoptableManifest } from './live-object.js';
-import { refOf, type ManifestTree } from './manifest-tree.js';
+import type { ManifestTree } from './manifest-tree.js';
 import type { ChangeAction, ManifestInput, RecordChange, RecordPatch } from './types.js';
 
 export type PlannedChange =
