@@ -2,26 +2,16 @@
  * Registers the emulated Hedgehog fabric mutating webhooks (spec defaults and label derivation)
  * as admission hooks. SwitchGroup has no webhook in the fabric, so it gets none here either.
  */
+import { KINDS, SUPPORTING_KINDS } from '../../../src/domain/kinds.js';
 import type { AdmissionHooks } from './admission.js';
 import { fabricLabels } from './fabric-labels.js';
 import { SPEC_DEFAULTS } from './fabric-spec-defaults.js';
 import type { KubeObject } from './types.js';
 
-const FABRIC_KINDS = [
-  'VPC',
-  'VPCAttachment',
-  'VPCPeering',
-  'IPv4Namespace',
-  'External',
-  'ExternalAttachment',
-  'ExternalPeering',
-  'Connection',
-  'Switch',
-  'Server',
-  'VLANNamespace',
-  'SwitchProfile',
-  'ServerProfile',
-];
+/** Every Hedgehog kind the domain registry knows except SwitchGroup. */
+const FABRIC_KINDS: readonly string[] = [...KINDS, ...SUPPORTING_KINDS]
+  .map((k) => k.kind)
+  .filter((kind) => kind !== 'SwitchGroup');
 
 /** The object as the fabric's mutating webhook would return it; `object` is not mutated. */
 export function emulateFabricWebhook(object: KubeObject): KubeObject {
