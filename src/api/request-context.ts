@@ -9,7 +9,7 @@ import type { Services } from './services/index.js';
 export class ContextFactory {
   constructor(
     private readonly orm: MikroORM,
-    private readonly services: Services,
+    readonly services: Services,
   ) {}
 
   /** Null when the header carries no valid, unexpired, unrevoked token. */

@@ -12,7 +12,6 @@ import type { ApiContext } from './context.js';
 import { limitErrors, type QueryLimits } from './limits.js';
 import { subscribeShared, type Sharing } from './shared-execution.js';
 import type { ContextFactory } from './request-context.js';
-import type { Services } from './services/index.js';
 
 export interface SubscriptionServerOptions {
   readonly server: HttpServer;
@@ -33,14 +32,13 @@ export interface SubscriptionServerOptions {
 function lazyContext(
   contexts: ContextFactory,
   auth: Authorizer,
-  services: Services,
   connection: Pick<ApiContext, 'closeConnection' | 'tokenStillValid'> = {},
 ): ApiContext {
   let made: ApiContext | undefined;
   const full = () => (made ??= contexts.create(auth));
   return {
     auth,
-    services,
+    services: contexts.services,
     get em() {
       return full().em;
     },
@@ -82,9 +80,6 @@ export function attachSubscriptionServer({
 
   /** Per subscription, by its context: how its events' executions are shared (shared-execution.ts). */
   const sharings = new WeakMap<object, Sharing>();
-  // The factory keeps its services private; the first context made hands them over.
-  let services: Services | undefined;
-  const servicesFor = (auth: Authorizer) => (services ??= contexts.create(auth).services);
   const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
     {
       schema,
@@ -121,7 +116,7 @@ export function attachSubscriptionServer({
           ];
         openPerToken.set(tokenOf(ctx.extra), open + 1);
         (ctx.extra.counted ??= new Set()).add(id);
-        const contextValue = lazyContext(contexts, auth, servicesFor(auth), {
+        const contextValue = lazyContext(contexts, auth, {
           closeConnection: (code, reason) => ctx.extra.socket.close(code, reason),
           // The token cache makes this a map lookup for most events.
           tokenStillValid: async () =>
@@ -134,7 +129,7 @@ export function attachSubscriptionServer({
             payload.variables ?? {},
             payload.operationName ?? null,
           ]),
-          context: () => lazyContext(contexts, auth, servicesFor(auth)),
+          context: () => lazyContext(contexts, auth),
         });
         return {
           schema,
