@@ -12,15 +12,12 @@ export const FROM_OLDEST = '0';
 
 const EVENT_ID = /^(0|[1-9]\d{0,15})$/;
 
-/** Parses a client-supplied id; anything else is the client's mistake, reported on `field`. */
-export function parseEventId(value: string, field = 'after'): number {
+/** Parses a client-supplied `after`; anything else is the client's mistake. */
+export function parseEventId(value: string): number {
   const id = EVENT_ID.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(id)) throw badInput(field, `'${value}' is not an event id (decimal digits)`);
+  if (!Number.isSafeInteger(id)) throw badInput('after', `'${value}' is not an event id (decimal digits)`);
   return id;
 }
-
-/** Orders two ids of one scope, like an `Array.prototype.sort` comparator. */
-export const compareEventIds = (a: string, b: string): number => Number(a) - Number(b);
 
 /** The id before a new scope's first event: the clock in microseconds. */
 export const scopeBaseId = (nowMs: number): number => Math.floor(nowMs) * 1000;

@@ -89,16 +89,9 @@ export interface Topics {
 
 export type TopicName = keyof Topics;
 
-export const TOPIC_NAMES = [
-  'operationProgress',
-  'fabricStatus',
-  'recordEvents',
-  'driftReports',
-] as const satisfies readonly TopicName[];
-
 /**
  * One published event. `id` is a decimal integer string, strictly increasing and gapless within one
- * (topic, scope); compare ids with `compareEventIds`, never as strings of different lengths.
+ * (topic, scope); compare ids as numbers, never as strings of different lengths.
  */
 export interface Envelope<T extends TopicName = TopicName> {
   readonly id: string;
