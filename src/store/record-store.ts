@@ -49,6 +49,31 @@ export const rowDigest = (r: DesiredRecord): string =>
     )
     .digest('hex');
 
+type Row = Record<string, string | number | null>;
+
+/** The columns an ExistingRecord is read from (existingOf). */
+const EXISTING_COLUMNS = [
+  'id',
+  'kind',
+  'namespace',
+  'name',
+  'canonical_hash',
+  'source_file',
+  'source_document',
+  'source_line',
+];
+
+const existingOf = (r: Row): ExistingRecord => ({
+  id: r['id'] as string,
+  kind: r['kind'] as string,
+  namespace: r['namespace'] as string,
+  name: r['name'] as string,
+  canonicalHash: r['canonical_hash'] as string,
+  sourceFile: r['source_file'] as string | null,
+  sourceDocument: r['source_document'] as number | null,
+  sourceLine: r['source_line'] as number | null,
+});
+
 export class RecordStore {
   constructor(private readonly orm: MikroORM) {}
 
@@ -57,28 +82,8 @@ export class RecordStore {
   }
 
   async loadExisting(fabricId: string): Promise<ExistingRecord[]> {
-    const rows = await this.knex('record')
-      .select(
-        'id',
-        'kind',
-        'namespace',
-        'name',
-        'canonical_hash',
-        'source_file',
-        'source_document',
-        'source_line',
-      )
-      .where('fabric_id', fabricId);
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      namespace: r.namespace,
-      name: r.name,
-      canonicalHash: r.canonical_hash,
-      sourceFile: r.source_file,
-      sourceDocument: r.source_document,
-      sourceLine: r.source_line,
-    }));
+    const rows: Row[] = await this.knex('record').select(EXISTING_COLUMNS).where('fabric_id', fabricId);
+    return rows.map(existingOf);
   }
 
   /**
@@ -91,17 +96,16 @@ export class RecordStore {
     fabricId: string,
     digests: readonly string[],
   ): Promise<{ differing: ExistingRecord[]; unmatched: string[] }> {
-    const { rows } = await this.knex.raw<{ rows: Record<string, string | number | null>[] }>(
+    const { rows } = await this.knex.raw<{ rows: Row[] }>(
       `with d as (select unnest(?::text[]) as digest),
-            r as (select id, kind, namespace, name, canonical_hash, source_file, source_document, source_line,
+            r as (select ${EXISTING_COLUMNS.join(', ')},
                          md5(concat_ws(E'\\n', kind, namespace, name, canonical_hash, coalesce(source_file, ''),
                                        coalesce(source_document, -1), coalesce(source_line, -1))) as digest
                   from record where fabric_id = ?)
-       select id, kind, namespace, name, canonical_hash, source_file, source_document, source_line,
-              null as unmatched
+       select ${EXISTING_COLUMNS.join(', ')}, null as unmatched
        from r where not exists (select 1 from d where d.digest = r.digest)
        union all
-       select null, null, null, null, null, null, null, null, d.digest
+       select ${EXISTING_COLUMNS.map(() => 'null').join(', ')}, d.digest
        from d where not exists (select 1 from r where r.digest = d.digest)`,
       // An array literal: hex digests need no quoting, and knex would spread a JS array into a list.
       [`{${digests.join(',')}}`, fabricId],
@@ -113,16 +117,7 @@ export class RecordStore {
         unmatched.push(r['unmatched'] as string);
         continue;
       }
-      differing.push({
-        id: r['id'] as string,
-        kind: r['kind'] as string,
-        namespace: r['namespace'] as string,
-        name: r['name'] as string,
-        canonicalHash: r['canonical_hash'] as string,
-        sourceFile: r['source_file'] as string | null,
-        sourceDocument: r['source_document'] as number | null,
-        sourceLine: r['source_line'] as number | null,
-      });
+      differing.push(existingOf(r));
     }
     return { differing, unmatched };
   }
