@@ -10,7 +10,7 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { ClusterClients } from '../../src/cluster/index.js';
 import { canonicalHash } from '../../src/domain/canonical.js';
-import { FABRIC_NAMESPACE, type Manifest } from '../../src/domain/manifest.js';
+import type { Manifest } from '../../src/domain/manifest.js';
 import { planRecordChanges, type DesiredRecord } from '../../src/domain/record-plan.js';
 import { isTerminal, type OperationType } from '../../src/domain/states.js';
 import { FROM_OLDEST, InProcessBus } from '../../src/events/index.js';
@@ -27,6 +27,7 @@ import { RecordStore } from '../../src/store/record-store.js';
 import { applyPipeline } from '../../src/sync/apply/pipeline.js';
 import { driftPipeline } from '../../src/sync/drift/pipeline.js';
 import { ParseCache } from '../../src/sync/git-sync/parse-cache.js';
+import { toDesired } from '../../src/sync/git-sync/persist.js';
 import { gitSyncPipeline } from '../../src/sync/git-sync/pipeline.js';
 import { OperationService } from '../../src/sync/operation-service.js';
 import { reconcilePipeline, type ReconcileDeps } from '../../src/sync/reconcile.js';
@@ -62,17 +63,13 @@ export interface SyncHarness {
 /** Fast enough for tests, patient enough to outlast an injected burst. */
 export const FAST_RETRY = { attempts: 8, baseDelayMs: 10, maxDelayMs: 100 };
 
-function toDesired(m: Manifest): DesiredRecord {
-  return {
-    kind: m.kind,
-    namespace: m.metadata.namespace || FABRIC_NAMESPACE,
-    name: m.metadata.name,
-    labels: m.metadata.labels ?? {},
-    annotations: m.metadata.annotations ?? {},
-    spec: m.spec ?? {},
-    canonicalHash: canonicalHash(m),
-    source: { file: 'seed.yaml', documentIndex: 0, line: 1, commit: 'seed' },
-  };
+/** The record PERSIST would store for `m`, as if read from seed.yaml at commit "seed". */
+function seedRecord(m: Manifest): DesiredRecord {
+  const record = toDesired(
+    { manifest: m, source: { file: 'seed.yaml', documentIndex: 0, line: 1 } },
+    canonicalHash(m),
+  );
+  return { ...record, source: { ...record.source, commit: 'seed' } };
 }
 
 /** Follows the operation's progress events (replayed from its first) until it ends. */
@@ -164,7 +161,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
     },
     async seedRecords(fabricId, manifests) {
       const records = new RecordStore(orm);
-      const plan = planRecordChanges(await records.loadExisting(fabricId), manifests.map(toDesired));
+      const plan = planRecordChanges(await records.loadExisting(fabricId), manifests.map(seedRecord));
       await records.write({ fabricId, plan, references: [], commit: 'seed', tree: null });
     },
     async run(fabricId, type, { dryRun = false } = {}) {

@@ -96,7 +96,7 @@ function fileRecords(manifests: readonly SourcedManifest[]): FileRecords {
 }
 
 /** The record as desired, its source commit still unset (added when the row is written). */
-function toDesired({ manifest, source }: SourcedManifest, hash: string): DesiredRecord {
+export function toDesired({ manifest, source }: SourcedManifest, hash: string): DesiredRecord {
   return {
     kind: manifest.kind,
     namespace: manifest.metadata.namespace || FABRIC_NAMESPACE,
