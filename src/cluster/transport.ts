@@ -47,11 +47,6 @@ function withAgent(agent: HttpAgent | HttpsAgent, signal: AbortSignal): Configur
   return { middleware: [middleware], middlewareMergeStrategy: 'append', httpApi: nodeHttpLibrary };
 }
 
-export function requestOptions({ agent, timeoutMs, signal }: RequestSettings): ConfigurationOptions {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return withAgent(agent, signal ? AbortSignal.any([timeout, signal]) : timeout);
-}
-
 /**
  * Options for one request that the caller ends when it settles: its timer and its listener on the
  * caller's signal go at once. Thousands of short requests then leave no pending timers behind, and

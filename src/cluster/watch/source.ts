@@ -9,7 +9,7 @@ import { kindInfo, type KindInfo } from '../../domain/kinds.js';
 import type { Manifest } from '../../domain/manifest.js';
 import { toClusterError } from '../cluster-error.js';
 import { kubeConfigFor, type ClusterSettings } from '../settings.js';
-import { keepAliveAgent, requestOptions } from '../transport.js';
+import { keepAliveAgent, requestScope } from '../transport.js';
 import { WatchExpiredError, openWatchStream } from './stream.js';
 import { TlsContexts } from './tls-contexts.js';
 
@@ -128,6 +128,7 @@ export class WatchSource {
 
   private async listPage(info: KindInfo, cont: string | undefined, signal: AbortSignal): Promise<ListPage> {
     const { pageSize, requestTimeoutMs } = this.options;
+    const request = requestScope({ agent: this.listAgent, timeoutMs: requestTimeoutMs, signal });
     try {
       return (await this.objects.listNamespacedCustomObject(
         {
@@ -138,13 +139,15 @@ export class WatchSource {
           limit: pageSize,
           ...(cont ? { _continue: cont } : {}),
         },
-        requestOptions({ agent: this.listAgent, timeoutMs: requestTimeoutMs, signal }),
+        request.options,
       )) as ListPage;
     } catch (err) {
       // An expired continue token is the same situation as an expired watch: start the list over.
       if (err instanceof ApiException && err.code === 410)
         throw new WatchExpiredError(`list ${info.kind}`, 'continue token expired');
       throw toClusterError(err, `list ${info.kind}`);
+    } finally {
+      request.end();
     }
   }
 }
