@@ -23,6 +23,10 @@ const portEndsOf = (connection: Manifest): PortEnd[] =>
     return [{ field: endpoint.field, value: endpoint.value, parentKey, isSub: parentKey !== endpoint.value }];
   });
 
+/** Names the connection that used a port or IP first, as seen from the one reported. */
+const usedBy = (first: Manifest, reported: Manifest): string =>
+  first === reported ? 'this connection' : `connection ${first.metadata.name}`;
+
 interface PortUse {
   readonly connection: Manifest;
   readonly field: string;
@@ -44,14 +48,10 @@ export const portsUsedOnce: SetRule = (set) => {
       const use = { connection, field: endpoint.field, value: endpoint.value };
       const clash = exact.get(endpoint.value) ?? (isSub ? whole.get(parentKey) : anySub.get(parentKey));
       if (clash) {
-        const where =
-          clash.connection === connection
-            ? 'this connection'
-            : `connection ${clash.connection.metadata.name}`;
         found.push({
           subject: connection,
           field: endpoint.field,
-          message: `port ${endpoint.value} is already used by ${where} (${clash.value} at ${clash.field})`,
+          message: `port ${endpoint.value} is already used by ${usedBy(clash.connection, connection)} (${clash.value} at ${clash.field})`,
         });
         continue;
       }
@@ -76,14 +76,10 @@ export const linkIpsUnique: SetRule = (set) => {
       const field = endpoint.field.replace(/\.port$/, '.ip');
       const earlier = first.get(ip);
       if (earlier) {
-        const where =
-          earlier.connection === connection
-            ? 'this connection'
-            : `connection ${earlier.connection.metadata.name}`;
         found.push({
           subject: connection,
           field,
-          message: `link IP ${ip} is already used by ${where} at ${earlier.field}`,
+          message: `link IP ${ip} is already used by ${usedBy(earlier.connection, connection)} at ${earlier.field}`,
         });
       } else first.set(ip, { connection, field });
     }
