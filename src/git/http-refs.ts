@@ -35,13 +35,18 @@ export async function httpRefTip(git: RepoGit, ref: string): Promise<{ tip?: str
   const fail = (failure: Failure) =>
     new GitError(failure.status, git.redact(`repository ${git.repo.id}: ${failure.message}`));
   const signal = AbortSignal.timeout(git.timeoutMs);
+  /** The timeout, or a socket error git would report the same way; undefined for anything else. */
+  const networkFailure = (err: unknown) => {
+    if (signal.aborted) return fail(noAnswer('the server', git.timeoutMs));
+    const failure = classifyNetworkError((err as NodeJS.ErrnoException).code);
+    return failure && fail(failure);
+  };
   let response: IncomingMessage | undefined;
   try {
     response = await advertisement(git, url, signal);
   } catch (err) {
-    if (signal.aborted) throw fail(noAnswer('the server', git.timeoutMs));
-    const failure = classifyNetworkError((err as NodeJS.ErrnoException).code);
-    if (failure) throw fail(failure);
+    const failure = networkFailure(err);
+    if (failure) throw failure;
     return undefined;
   }
   if (!response) return undefined;
@@ -60,9 +65,8 @@ export async function httpRefTip(git: RepoGit, ref: string): Promise<{ tip?: str
     return await findRef(response, ref);
   } catch (err) {
     response.destroy();
-    if (signal.aborted) throw fail(noAnswer('the server', git.timeoutMs));
-    const failure = classifyNetworkError((err as NodeJS.ErrnoException).code);
-    if (failure) throw fail(failure);
+    const failure = networkFailure(err);
+    if (failure) throw failure;
     if (err instanceof AdvertisementError) return undefined;
     throw err;
   }
