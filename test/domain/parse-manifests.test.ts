@@ -1,10 +1,6 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifestFile } from '../../src/domain/parse-manifests.js';
-
-const SHARED = path.resolve(process.cwd(), '../shared');
-const SAMPLES = path.join(SHARED, 'hedgehog/samples');
+import { HAS_SHARED, SAMPLE_FILES, sampleText } from './shared-data.js';
 
 const vpc = (name: string) =>
   `apiVersion: vpc.githedgehog.com/v1beta1\nkind: VPC\nmetadata:\n  name: ${name}\nspec: {}\n`;
@@ -111,11 +107,11 @@ describe('parseManifestFile', () => {
   });
 });
 
-describe.skipIf(!existsSync(SAMPLES))('parseManifestFile on the Hedgehog samples', () => {
+describe.skipIf(!HAS_SHARED)('parseManifestFile on the Hedgehog samples', () => {
   it('reads every sample document without error (111 objects)', () => {
     let total = 0;
-    for (const file of readdirSync(SAMPLES).filter((f) => f.endsWith('.yaml'))) {
-      const { documents, errors } = parseManifestFile(file, readFileSync(path.join(SAMPLES, file), 'utf8'));
+    for (const file of SAMPLE_FILES) {
+      const { documents, errors } = parseManifestFile(file, sampleText(file));
       expect(errors).toEqual([]);
       total += documents.length;
     }

@@ -13,11 +13,13 @@ const CRDS = path.join(SHARED, 'hedgehog/crds');
 
 export const SAMPLE_FILES = HAS_SHARED ? readdirSync(SAMPLES).filter((f) => f.endsWith('.yaml')) : [];
 
+/** A sample file's text. */
+export const sampleText = (file: string): string => readFileSync(path.join(SAMPLES, file), 'utf8');
+
 /** Every document of a sample file with the line its document starts on (1-based). */
 export function loadSample(file: string): SourcedManifest[] {
   const lineCounter = new LineCounter();
-  const text = readFileSync(path.join(SAMPLES, file), 'utf8');
-  return parseAllDocuments(text, { lineCounter })
+  return parseAllDocuments(sampleText(file), { lineCounter })
     .map((doc, documentIndex) => ({ doc, documentIndex }))
     .filter(({ doc }) => doc.contents !== null)
     .map(({ doc, documentIndex }) => ({
