@@ -14,16 +14,19 @@ import {
 } from '@kubernetes/client-node';
 import { nodeHttpLibrary } from './http-library.js';
 import type { ClusterSettings } from './settings.js';
+import type { TlsContexts } from './watch/tls-contexts.js';
 
+/** With `contexts`, TLS connections share the context for the fabric's CA instead of building their own. */
 export function keepAliveAgent(
   { server, caPem, insecureSkipTlsVerify }: ClusterSettings,
   maxSockets: number,
+  contexts?: TlsContexts,
 ): HttpAgent | HttpsAgent {
   if (server.startsWith('http:')) return new HttpAgent({ keepAlive: true, maxSockets });
   return new HttpsAgent({
     keepAlive: true,
     maxSockets,
-    ...(caPem ? { ca: caPem } : {}),
+    ...(contexts ? { secureContext: contexts.forCa(caPem ?? null) } : caPem ? { ca: caPem } : {}),
     // Explicit either way, so NODE_TLS_REJECT_UNAUTHORIZED can never turn verification off.
     rejectUnauthorized: !insecureSkipTlsVerify,
   });

@@ -3,7 +3,6 @@
  * ClusterClient's list drops it) and watch streams, over one agent built from the fabric's own settings.
  */
 import type { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
 import { kindInfo, type KindInfo } from '../../domain/kinds.js';
 import type { Manifest } from '../../domain/manifest.js';
@@ -30,17 +29,6 @@ export interface WatchSourceOptions {
   readonly random?: () => number;
   /** Shared by the watches of a replica so streams to clusters with one CA share a TLS context. */
   readonly tlsContexts?: TlsContexts;
-}
-
-function streamAgentFor(settings: ClusterSettings, tlsContexts: TlsContexts): HttpAgent {
-  if (!settings.server.startsWith('https:')) return keepAliveAgent(settings, Infinity);
-  return new HttpsAgent({
-    keepAlive: true,
-    maxSockets: Infinity,
-    secureContext: tlsContexts.forCa(settings.caPem ?? null),
-    // Explicit either way, so NODE_TLS_REJECT_UNAUTHORIZED can never turn verification off.
-    rejectUnauthorized: !settings.insecureSkipTlsVerify,
-  });
 }
 
 export interface StreamHandlers {
@@ -74,7 +62,7 @@ export class WatchSource {
     this.options = { pageSize, requestTimeoutMs, idleTimeoutMs, streamSeconds, random };
     this.objects = kubeConfigFor(settings).makeApiClient(CustomObjectsApi);
     this.listAgent = keepAliveAgent(settings, 4);
-    this.streamAgent = streamAgentFor(settings, options.tlsContexts ?? new TlsContexts(1));
+    this.streamAgent = keepAliveAgent(settings, Infinity, options.tlsContexts ?? new TlsContexts(1));
   }
 
   /** Every object of `kind` in the namespace, page by page, at the first page's resourceVersion. */
