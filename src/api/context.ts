@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Authorizer } from '../security/authz.js';
 import type { Loaders } from './loaders.js';
 import type { Services } from './services/index.js';
+import type { SharedEvents } from './shared-execution.js';
 
 export interface ApiContext {
   readonly auth: Authorizer;
@@ -14,4 +15,6 @@ export interface ApiContext {
   readonly closeConnection?: (code: number, reason: string) => void;
   /** Set for WebSocket operations: whether the connection's token still authenticates (not revoked or expired). */
   readonly tokenStillValid?: () => Promise<boolean>;
+  /** Set for WebSocket operations: the subscription server's per-event sharing (shared-execution.ts). */
+  readonly sharedEvents?: SharedEvents;
 }

@@ -9,7 +9,7 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 
 /** Entries expire `ttlMs` after they were added; each `set` sweeps from the oldest, so no timers. */
-export class RecentCache<K, V> {
+class RecentCache<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
 
   constructor(
@@ -35,8 +35,7 @@ export class RecentCache<K, V> {
 }
 
 /** Every local subscriber of one event takes it well within this; later ones execute it again. */
-export const SHARE_MS = 1000;
-const results = new RecentCache<object, Map<string, Promise<ExecutionResult>>>(SHARE_MS);
+const SHARE_MS = 1000;
 
 export interface Sharing {
   /** Equal for subscribers owed equal results: grants, document, variables and operation name. */
@@ -45,42 +44,53 @@ export interface Sharing {
   readonly context: () => unknown;
 }
 
-function executeShared(args: ExecutionArgs, sharing: Sharing, payload: unknown): Promise<ExecutionResult> {
-  const run = () =>
-    Promise.resolve(execute({ ...args, rootValue: payload, contextValue: sharing.context() }));
-  if (typeof payload !== 'object' || payload === null) return run();
-  const byKey = results.get(payload) ?? results.set(payload, new Map());
-  let result = byKey.get(sharing.key);
-  if (!result) byKey.set(sharing.key, (result = run()));
-  return result;
-}
+/** The recent events of one subscription server, by the envelope every local subscriber shares. */
+export class SharedEvents {
+  private readonly roots = new RecentCache<object, Promise<unknown>>(SHARE_MS);
+  private readonly results = new RecentCache<object, Map<string, Promise<ExecutionResult>>>(SHARE_MS);
 
-/** graphql's `subscribe`, with each event's execution shared as described above. */
-export async function subscribeShared(
-  args: ExecutionArgs,
-  sharing: Sharing,
-): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-  const stream = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in stream)) return stream;
-  const source = stream[Symbol.asyncIterator]();
-  // An object, not an async generator: return() must reach the source at once, even while it waits.
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
-    next: async () => {
-      const item = await source.next();
-      if (item.done) return item;
-      try {
-        return { done: false, value: await executeShared(args, sharing, item.value) };
-      } catch (err) {
-        // graphql-ws forgets a subscription whose next() failed without calling return(): end it here.
+  /** `make()` once per event: the root value (and its entity load) every subscriber of it receives. */
+  once<V>(event: object, make: () => Promise<V>): Promise<V> {
+    return (this.roots.get(event) as Promise<V> | undefined) ?? (this.roots.set(event, make()) as Promise<V>);
+  }
+
+  /** graphql's `subscribe`, with each event's execution shared as described above. */
+  async subscribe(
+    args: ExecutionArgs,
+    sharing: Sharing,
+  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    const source = stream[Symbol.asyncIterator]();
+    // An object, not an async generator: return() must reach the source at once, even while it waits.
+    const iterator: AsyncIterableIterator<ExecutionResult> = {
+      next: async () => {
+        const item = await source.next();
+        if (item.done) return item;
+        try {
+          return { done: false, value: await this.execute(args, sharing, item.value) };
+        } catch (err) {
+          // graphql-ws forgets a subscription whose next() failed without calling return(): end it here.
+          await source.return?.();
+          throw err;
+        }
+      },
+      return: async () => {
         await source.return?.();
-        throw err;
-      }
-    },
-    return: async () => {
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  private execute(args: ExecutionArgs, sharing: Sharing, payload: unknown): Promise<ExecutionResult> {
+    const run = () =>
+      Promise.resolve(execute({ ...args, rootValue: payload, contextValue: sharing.context() }));
+    if (typeof payload !== 'object' || payload === null) return run();
+    const byKey = this.results.get(payload) ?? this.results.set(payload, new Map());
+    let result = byKey.get(sharing.key);
+    if (!result) byKey.set(sharing.key, (result = run()));
+    return result;
+  }
 }

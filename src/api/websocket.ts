@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { Authorizer } from '../security/authz.js';
 import type { ApiContext } from './context.js';
 import { limitErrors, type QueryLimits } from './limits.js';
-import { subscribeShared, type Sharing } from './shared-execution.js';
+import { SharedEvents, type Sharing } from './shared-execution.js';
 import type { ContextFactory } from './request-context.js';
 
 export interface SubscriptionServerOptions {
@@ -32,6 +32,7 @@ export interface SubscriptionServerOptions {
 function lazyContext(
   contexts: ContextFactory,
   auth: Authorizer,
+  sharedEvents: SharedEvents,
   connection: Pick<ApiContext, 'closeConnection' | 'tokenStillValid'> = {},
 ): ApiContext {
   let made: ApiContext | undefined;
@@ -39,6 +40,7 @@ function lazyContext(
   return {
     auth,
     services: contexts.services,
+    sharedEvents,
     get em() {
       return full().em;
     },
@@ -78,6 +80,7 @@ export function attachSubscriptionServer({
     else openPerToken.delete(tokenOf(extra));
   };
 
+  const sharedEvents = new SharedEvents();
   /** Per subscription, by its context: how its events' executions are shared (shared-execution.ts). */
   const sharings = new WeakMap<object, Sharing>();
   const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
@@ -86,7 +89,7 @@ export function attachSubscriptionServer({
       subscribe: (args) => {
         const sharing = sharings.get(args.contextValue as object);
         if (!sharing) throw new Error('a subscription without its sharing key: onSubscribe sets it');
-        return subscribeShared(args, sharing);
+        return sharedEvents.subscribe(args, sharing);
       },
       onConnect: async (ctx) => {
         const auth = await contexts.authenticate(ctx.connectionParams?.['authorization']);
@@ -116,7 +119,7 @@ export function attachSubscriptionServer({
           ];
         openPerToken.set(tokenOf(ctx.extra), open + 1);
         (ctx.extra.counted ??= new Set()).add(id);
-        const contextValue = lazyContext(contexts, auth, {
+        const contextValue = lazyContext(contexts, auth, sharedEvents, {
           closeConnection: (code, reason) => ctx.extra.socket.close(code, reason),
           // The token cache makes this a map lookup for most events.
           tokenStillValid: async () =>
@@ -129,7 +132,7 @@ export function attachSubscriptionServer({
             payload.variables ?? {},
             payload.operationName ?? null,
           ]),
-          context: () => lazyContext(contexts, auth),
+          context: () => lazyContext(contexts, auth, sharedEvents),
         });
         return {
           schema,

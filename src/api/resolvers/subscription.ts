@@ -17,7 +17,6 @@ import { DriftReport, Fabric, Operation } from '../../store/entities/index.js';
 import type { ApiContext } from '../context.js';
 import type { GSubscriptionResolvers } from '../generated/graphql.js';
 import { fromGlobalId } from '../ids.js';
-import { RecentCache, SHARE_MS } from '../shared-execution.js';
 import { authorizedFabricId } from './guards.js';
 
 /** WebSocket 1013 "Try Again Later": the client may reconnect and resume with `after`. */
@@ -110,9 +109,8 @@ function mapEvents<T, U>(
  * subscribers: they all receive the same frozen envelope, which keys it. The shared root value is
  * what lets shared-execution.ts execute an event once for all subscribers owed the same result.
  */
-const shared = new RecentCache<object, Promise<unknown>>(SHARE_MS);
-const once = <V>(key: object, make: () => Promise<V>): Promise<V> =>
-  (shared.get(key) as Promise<V> | undefined) ?? (shared.set(key, make()) as Promise<V>);
+const once = <V>(ctx: ApiContext, event: object, make: () => Promise<V>): Promise<V> =>
+  ctx.sharedEvents ? ctx.sharedEvents.once(event, make) : make();
 
 export const Subscription: GSubscriptionResolvers<ApiContext> = {
   operationProgress: {
@@ -125,7 +123,7 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
       return mapEvents(
         authorizedEvents(ctx, 'operationProgress', id, after ?? FROM_OLDEST),
         (envelope) =>
-          once(envelope, async () => ({
+          once(ctx, envelope, async () => ({
             operationProgress: { eventId: envelope.id, event: envelope.payload },
           })),
         (envelope) => isTerminal(envelope.payload.status),
@@ -136,7 +134,7 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
     subscribe: (_p, { fabricId }, ctx) => {
       const id = authorizedFabricId(ctx, fabricId, 'read');
       return mapEvents(authorizedEvents(ctx, 'fabricStatus', id, undefined), async (envelope) => {
-        return once(envelope, async () => {
+        return once(ctx, envelope, async () => {
           const fabric = await ctx.em.fork().findOne(Fabric, id);
           return fabric ? { fabricStatus: fabric } : null;
         });
@@ -149,7 +147,9 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
       const wanted = kinds?.length ? new Set<string>(kinds) : null;
       return mapEvents(authorizedEvents(ctx, 'recordEvents', id, after ?? undefined), async (envelope) =>
         !wanted || wanted.has(envelope.payload.kind)
-          ? once(envelope, async () => ({ recordEvents: { eventId: envelope.id, event: envelope.payload } }))
+          ? once(ctx, envelope, async () => ({
+              recordEvents: { eventId: envelope.id, event: envelope.payload },
+            }))
           : null,
       );
     },
@@ -158,7 +158,7 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
     subscribe: (_p, { fabricId }, ctx) => {
       const id = authorizedFabricId(ctx, fabricId, 'read');
       return mapEvents(authorizedEvents(ctx, 'driftReports', id, undefined), async (envelope) => {
-        return once(envelope, async () => {
+        return once(ctx, envelope, async () => {
           const report = await ctx.em.fork().findOne(DriftReport, envelope.payload.reportId);
           return report ? { driftReports: report } : null;
         });
@@ -170,7 +170,7 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
 export const OperationEvent = {
   eventId: (view: { eventId: string }) => view.eventId,
   operation: async (view: { event: { operationId: string } }, _a: unknown, ctx: ApiContext) =>
-    once(view.event, () => ctx.em.fork().findOneOrFail(Operation, view.event.operationId)),
+    once(ctx, view.event, () => ctx.em.fork().findOneOrFail(Operation, view.event.operationId)),
   status: (view: { event: { status: string } }) => view.event.status,
   stage: (view: {
     event: {
