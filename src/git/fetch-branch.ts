@@ -54,7 +54,5 @@ export async function remoteTip(git: RepoGit, branch?: string): Promise<string> 
 async function localTip(git: RepoGit, ref: string): Promise<string | undefined> {
   const loose = await readFile(join(git.cachePath, ref), 'utf8').catch(() => '');
   if (/^[0-9a-f]{40}(?:[0-9a-f]{24})?\n$/.test(loose)) return loose.trim();
-  const args = ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`];
-  const result = await git.run(args, { cwd: git.cachePath }, { credentials: false });
-  return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;
+  return git.resolve(`${ref}^{commit}`);
 }

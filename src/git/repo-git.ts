@@ -144,6 +144,13 @@ export class RepoGit {
     }
   }
 
+  /** The id of the object `rev` names in the cache, or undefined when it names none. */
+  async resolve(rev: string): Promise<string | undefined> {
+    const args = ['rev-parse', '--verify', '--quiet', rev];
+    const result = await this.run(args, { cwd: this.cachePath }, { credentials: false });
+    return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;
+  }
+
   localError(
     args: readonly string[],
     result: { code: number | null; stderr: string; timedOut: boolean },

@@ -23,9 +23,8 @@ export async function commitAndPush(git: RepoGit, request: CommitRequest): Promi
   const scratch = await mkdtemp(join(tmpdir(), 'fabric-sync-commit-'));
   try {
     const env = await scratchEnv(git, scratch, request.author);
-    await ensureBase(git, request);
+    const base = await baseTree(git, request);
     const tree = await buildTree(git, env, scratch, request.baseCommit, files);
-    const base = await output(git, env, ['rev-parse', '--verify', `${request.baseCommit}^{tree}`]);
     if (tree === base && request.targetBranch === request.branch) return { commit: request.baseCommit };
     const commit = await output(
       git,
@@ -87,21 +86,23 @@ async function scratchEnv(git: RepoGit, scratch: string, author: CommitRequest['
   };
 }
 
-/** The base must be the branch's commit we know; when the cache lacks it, the branch has moved on (or never had it). */
-async function ensureBase(git: RepoGit, { baseCommit, branch }: CommitRequest): Promise<void> {
-  if (await hasCommit(git, baseCommit)) return;
+/**
+ * The base commit's tree. The base must be the branch's commit we know; when the cache lacks it,
+ * the branch has moved on (or never had it).
+ */
+async function baseTree(git: RepoGit, { baseCommit, branch }: CommitRequest): Promise<string> {
+  const rev = `${baseCommit}^{commit}^{tree}`;
+  const cached = await git.resolve(rev);
+  if (cached) return cached;
   const current = await fetchBranch(git, branch);
   if (current !== baseCommit) {
     throw conflict(`branch "${branch}" is at ${current}, not at the expected ${baseCommit}`, {
       currentCommit: current,
     });
   }
-}
-
-async function hasCommit(git: RepoGit, commit: string): Promise<boolean> {
-  const args = ['cat-file', '-e', `${commit}^{commit}`];
-  const result = await git.run(args, { cwd: git.cachePath }, { credentials: false });
-  return result.code === 0;
+  const fetched = await git.resolve(rev);
+  if (!fetched) throw new Error(`repository ${git.repo.id}: fetch of "${branch}" left no ${baseCommit}`);
+  return fetched;
 }
 
 async function buildTree(

@@ -114,6 +114,25 @@ describe('commitAndPush', () => {
     expect(await cacheHas(repo, blobId('ours\n'))).toBe(false);
   });
 
+  it('fetches a base commit the cache lacks when it is still the branch tip, and commits on top of it', async () => {
+    const repo = await server.createRepo('wb-uncached', { 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' });
+    const base = await repo.headCommit();
+    const { commit } = await source.commitAndPush(access(repo), {
+      branch: 'main',
+      baseCommit: base,
+      targetBranch: 'main',
+      files: [{ path: 'a.yaml', content: 'a: 2\n' }],
+      message: 'on an unfetched base',
+      author,
+    });
+    expect(commit).not.toBe(base);
+    expect(await repo.headCommit()).toBe(commit);
+    await git(repo.workdir, ['fetch', '-q', 'origin']);
+    expect(await git(repo.workdir, ['log', '-1', '--format=%P', commit])).toBe(`${base}\n`);
+    expect(await repo.readFile('a.yaml')).toBe('a: 2\n');
+    expect(await repo.readFile('b.yaml')).toBe('b: 1\n');
+  });
+
   it('refuses with CONFLICT when the base commit is no longer the branch tip and not in the cache', async () => {
     const repo = await server.createRepo('wb-stale', { 'a.yaml': 'a: 1\n' });
     const stale = await repo.headCommit();
