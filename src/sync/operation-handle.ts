@@ -49,7 +49,10 @@ export class OperationHandle {
     await this.save({ stages: this.operation.stages }, stage);
   }
 
-  /** Stages that never started are marked SKIPPED (or CANCELLED) so the record says why they did not run. */
+  /**
+   * Stages that never started are marked SKIPPED (or CANCELLED) so the record says why they did not
+   * run; a stage still RUNNING (its process died: failStale) ends with the operation's status.
+   */
   async finish(
     status: Extract<OperationStatus, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'>,
     message: string | null,
@@ -58,12 +61,17 @@ export class OperationHandle {
   ): Promise<void> {
     const op = this.operation;
     op.status = transitionOperation(op.status, status);
-    for (const stage of op.stages)
+    op.finishedAt = new Date();
+    for (const stage of op.stages) {
       if (stage.status === 'PENDING')
         stage.status = transitionStage('PENDING', status === 'CANCELLED' ? 'CANCELLED' : 'SKIPPED');
+      else if (stage.status === 'RUNNING') {
+        stage.status = transitionStage('RUNNING', status);
+        stage.finishedAt = op.finishedAt.toISOString();
+      }
+    }
     op.message = message;
     op.errors = [...errors];
-    op.finishedAt = new Date();
     if (result) op.result = result;
     await this.save({
       status: op.status,
