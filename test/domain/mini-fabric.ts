@@ -12,9 +12,13 @@ const obj = (apiVersion: string, kind: string, name: string, spec: Manifest['spe
 });
 const port = (p: string) => ({ port: p });
 
+/** A VLANNamespace of one range; the rule cases add a second namespace with it. */
+export const vlanNamespace = (name: string, from: number, to: number): Manifest =>
+  obj(WIRING, 'VLANNamespace', name, { ranges: [{ from, to }] });
+
 export function miniFabric(): Manifest[] {
   return [
-    obj(WIRING, 'VLANNamespace', 'default', { ranges: [{ from: 1000, to: 2999 }] }),
+    vlanNamespace('default', 1000, 2999),
     obj(VPC, 'IPv4Namespace', 'default', { subnets: ['10.0.0.0/16'] }),
     obj(WIRING, 'SwitchGroup', 'eslag-1', {}),
     obj(WIRING, 'Switch', 'spine-1', { role: 'spine', profile: 'vs' }),

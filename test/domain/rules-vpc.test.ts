@@ -1,4 +1,5 @@
 // Webhook rules of the VPC-side kinds (REFERENCE §1.4, §1.9, §2.1–§2.7), one case each.
+import { vlanNamespace } from './mini-fabric.js';
 import { describeRules, deep, type RuleCase } from './rule-cases.js';
 
 const CASES: RuleCase[] = [
@@ -195,14 +196,7 @@ const CASES: RuleCase[] = [
     edit: (s) => (s['vlanNamespace'] = 'other'),
     field: 'spec.permit',
     message: /must share IPv4Namespace and VLANNamespace/,
-    extra: [
-      {
-        apiVersion: 'wiring.githedgehog.com/v1beta1',
-        kind: 'VLANNamespace',
-        metadata: { name: 'other' },
-        spec: { ranges: [{ from: 1000, to: 1100 }] },
-      },
-    ],
+    extra: [vlanNamespace('other', 1000, 1100)],
   },
   {
     rule: 'external peering prefix',

@@ -1,7 +1,7 @@
 // Webhook rules of the wiring kinds (REFERENCE §2.4, §2.8, §2.9, §2.12), one case each, and the options.
 import { describe, expect, it } from 'vitest';
 import { validateManifests } from '../../src/domain/validate.js';
-import { fabricWith, sourced } from './mini-fabric.js';
+import { fabricWith, sourced, vlanNamespace } from './mini-fabric.js';
 import { describeRules, deep, type RuleCase } from './rule-cases.js';
 
 const CASES: RuleCase[] = [
@@ -94,14 +94,7 @@ const CASES: RuleCase[] = [
     edit: (s) => (s['vlanNamespaces'] = ['other']),
     field: 'spec.connection',
     message: /switch leaf-1 .* does not list VLANNamespace default of VPC vpc-1/,
-    extra: [
-      {
-        apiVersion: 'wiring.githedgehog.com/v1beta1',
-        kind: 'VLANNamespace',
-        metadata: { name: 'other' },
-        spec: { ranges: [{ from: 100, to: 200 }] },
-      },
-    ],
+    extra: [vlanNamespace('other', 100, 200)],
   },
   {
     rule: 'link IPs unique fabric-wide',
