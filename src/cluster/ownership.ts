@@ -8,14 +8,10 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'fabric-sync';
 export const FABRIC_LABEL = 'fabric-sync.io/fabric';
 
-export const ownershipLabels = (fabricName: string): Record<string, string> => ({
+const ownershipLabels = (fabricName: string): Record<string, string> => ({
   [MANAGED_BY_LABEL]: MANAGED_BY,
   [FABRIC_LABEL]: fabricName,
 });
-
-/** The label selector of one fabric's objects. */
-export const ownedSelector = (fabricName: string): string =>
-  `${MANAGED_BY_LABEL}=${MANAGED_BY},${FABRIC_LABEL}=${fabricName}`;
 
 export function isOwnedBy(object: Manifest, fabricName: string): boolean {
   const labels = object.metadata.labels ?? {};

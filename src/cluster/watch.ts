@@ -19,14 +19,8 @@ import {
 import type { WatchSource } from './watch/source.js';
 import { WatchExpiredError } from './watch/stream.js';
 
-export {
-  ObjectCache,
-  WATCH_EVENT_TYPES,
-  versionOf,
-  type WatchEvent,
-  type WatchEventType,
-} from './watch/cache.js';
-export { WatchSource, type Snapshot, type WatchSourceOptions } from './watch/source.js';
+export { versionOf, type WatchEvent } from './watch/cache.js';
+export { WatchSource, type WatchSourceOptions } from './watch/source.js';
 export { WatchExpiredError } from './watch/stream.js';
 export { TlsContexts } from './watch/tls-contexts.js';
 
@@ -53,7 +47,7 @@ export interface KindWatchOptions {
   readonly minStreamMs?: number;
 }
 
-export const DEFAULT_WATCH_BACKOFF = { baseDelayMs: 250, maxDelayMs: 30_000 } as const;
+const DEFAULT_WATCH_BACKOFF = { baseDelayMs: 250, maxDelayMs: 30_000 } as const;
 
 const isEventType = (type: string): type is WatchEventType =>
   (WATCH_EVENT_TYPES as readonly string[]).includes(type);
