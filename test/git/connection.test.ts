@@ -8,6 +8,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import { GitError, GitSource, type GitRemoteSample, type RepoAccess } from '../../src/git/index.js';
 import { git } from '../support/git-cli.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
+import { freePort } from '../support/ssh-server.js';
 
 const ALLOWED = ['https', 'ssh', 'http', 'file'];
 let server: GitServer;
@@ -21,15 +22,6 @@ const access = (url: string, auth: RepoAccess['auth'] = { kind: 'NONE' }): RepoA
   auth,
 });
 const basic = (username: string, secret: string) => ({ kind: 'BASIC', username, secret }) as const;
-
-/** A port that was free a moment ago: nothing listens there. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   server = await startGitServer({
@@ -94,7 +86,7 @@ describe('testConnection', () => {
   });
 
   it('reports UNREACHABLE for a port where nothing listens', async () => {
-    const result = await source.testConnection(access(`http://127.0.0.1:${await closedPort()}/x.git`));
+    const result = await source.testConnection(access(`http://127.0.0.1:${await freePort()}/x.git`));
     expect(result.status).toBe('UNREACHABLE');
     expect(result.message).toMatch(/does not answer/);
   });

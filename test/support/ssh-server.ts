@@ -99,7 +99,8 @@ function run(command: string, args: string[]): Promise<void> {
   });
 }
 
-async function freePort(): Promise<number> {
+/** A port that was free a moment ago: nothing listens there until someone binds it. */
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as { port: number };
