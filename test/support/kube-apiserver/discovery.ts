@@ -46,7 +46,7 @@ export function resourceList(
   group: string,
   version: string,
 ): Record<string, unknown> | undefined {
-  const types = registry.all().filter((t) => t.group === group && t.version === version);
+  const types = registry.inGroupVersion(group, version);
   if (types.length === 0) return undefined;
   return {
     kind: 'APIResourceList',

@@ -95,6 +95,11 @@ export class ResourceRegistry {
     return [...this.byKey.values()];
   }
 
+  /** The types served under one group version (what its discovery and OpenAPI documents describe). */
+  inGroupVersion(group: string, version: string): ResourceType[] {
+    return this.all().filter((t) => t.group === group && t.version === version);
+  }
+
   /** Custom resource types only, sorted by group then plural. */
   custom(): ResourceType[] {
     return this.all()
