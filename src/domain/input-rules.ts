@@ -59,9 +59,3 @@ export function syncInterval(field: string, value: number): number {
   if (value === 0) return 0;
   return integerRange(field, value, 30, 7 * 24 * 3600);
 }
-
-export function nonEmpty(field: string, value: string | null | undefined, what: string): string {
-  if (value === null || value === undefined || value.trim() === '')
-    throw badInput(field, `${what} is required`);
-  return value;
-}

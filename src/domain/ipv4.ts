@@ -36,8 +36,6 @@ export function parsePrefix(text: string): Prefix | undefined {
 export const formatIp = (ip: number): string =>
   [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.');
 
-export const formatPrefix = (p: Prefix): string => `${formatIp(p.network)}/${p.length}`;
-
 export const isNetworkAddress = (p: Prefix): boolean => p.address === p.network;
 
 export const containsIp = (p: Prefix, ip: number): boolean => ip >= p.network && ip <= p.last;
