@@ -32,12 +32,4 @@ export class Vault {
   openOptional(ciphertext: string | null | undefined, slot: string): string | undefined {
     return ciphertext ? this.open(ciphertext, slot) : undefined;
   }
-
-  isCurrent(ciphertext: string): boolean {
-    return this.box.isCurrent(ciphertext);
-  }
-
-  reseal(ciphertext: string, slot: string): string {
-    return this.box.rotate(ciphertext, slot);
-  }
 }
