@@ -20,6 +20,9 @@ import type { RunOptions } from './runner.js';
 const LOCK_HANDOVER_ATTEMPTS = 40;
 const LOCK_HANDOVER_PAUSE_MS = 50;
 
+/** Held by the process running the fabric's operation, for as long as it runs. */
+export const operationLockKey = (fabricId: string): string => `operation:${fabricId}`;
+
 export interface OperationRequest {
   readonly fabricId: string;
   readonly type: OperationType;
@@ -124,26 +127,34 @@ export class OperationService {
     const cutoff = Date.now() - this.staleAfterMs;
     let failed = 0;
     for (const op of candidates) {
-      if (!fabricId && this.running.has(op.fabric.id)) continue;
+      if (!fabricId && this.running.has(op.fabric.id)) continue; // ours, and running
       const silent = (op.heartbeatAt?.getTime() ?? 0) < cutoff;
-      const lease =
-        fabricId || silent ? null : await this.options.locks.tryAcquire(`operation:${op.fabric.id}`);
-      if (!fabricId && !silent && !lease) continue; // its process is alive and holds the lock
-      try {
-        // Read again under the lock: the owner may have finished it and let go since the list was read.
-        const current = lease ? await this.options.orm.em.fork().findOne(Operation, op.id) : op;
-        if (current?.status !== 'RUNNING' && current?.status !== 'QUEUED') continue;
-        const since = current.heartbeatAt?.toISOString() ?? 'its start';
-        await new OperationHandle(current, this.options.orm, this.options.events).finish(
-          'FAILED',
-          `the process running this operation stopped (last heartbeat ${since}); start it again`,
-        );
-        failed += 1;
-      } finally {
-        await lease?.release();
-      }
+      if (await (fabricId || silent ? this.failDead(op) : this.failIfUnlocked(op))) failed += 1;
     }
     return failed;
+  }
+
+  /** Its heartbeat is recent: its process is gone only if no session holds its fabric's lock. */
+  private async failIfUnlocked(op: Operation): Promise<boolean> {
+    const lease = await this.options.locks.tryAcquire(operationLockKey(op.fabric.id));
+    if (!lease) return false; // its process is alive and holds the lock
+    try {
+      // Read again under the lock: the owner may have finished it and let go since the list was read.
+      const current = await this.options.orm.em.fork().findOne(Operation, op.id);
+      return current ? await this.failDead(current) : false;
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private async failDead(op: Operation): Promise<boolean> {
+    if (isTerminal(op.status)) return false;
+    const since = op.heartbeatAt?.toISOString() ?? 'its start';
+    await new OperationHandle(op, this.options.orm, this.options.events).finish(
+      'FAILED',
+      `the process running this operation stopped (last heartbeat ${since}); start it again`,
+    );
+    return true;
   }
 
   /** Waits for every operation running in this process (shutdown, tests). */
@@ -259,7 +270,7 @@ export class OperationService {
    */
   private async acquireOrJoin(fabricId: string): Promise<Lease | string> {
     for (let attempt = 0; ; attempt++) {
-      const lease = await this.options.locks.tryAcquire(`operation:${fabricId}`);
+      const lease = await this.options.locks.tryAcquire(operationLockKey(fabricId));
       if (lease) return lease;
       const active = await this.options.orm.em
         .fork()

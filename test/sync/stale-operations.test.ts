@@ -9,7 +9,7 @@ import { InProcessBus } from '../../src/events/index.js';
 import { Redactor } from '../../src/security/redactor.js';
 import { AdvisoryLocks } from '../../src/store/advisory-locks.js';
 import { Fabric, Operation } from '../../src/store/entities/index.js';
-import { OperationService } from '../../src/sync/operation-service.js';
+import { OperationService, operationLockKey } from '../../src/sync/operation-service.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 describe('failing stale operations', () => {
@@ -88,7 +88,7 @@ describe('failing stale operations', () => {
     'leaves an operation alone while another session holds its fabric’s lock and its heartbeat is recent',
     async () => {
       const alive = await runningOperation(0);
-      const lease = await new AdvisoryLocks(db.orm).tryAcquire(`operation:${alive.fabricId}`);
+      const lease = await new AdvisoryLocks(db.orm).tryAcquire(operationLockKey(alive.fabricId));
       expect(lease).not.toBeNull();
       try {
         await operations.failStale();
