@@ -48,18 +48,7 @@ export async function listFabrics(
       ? { repository: fromGlobalId(f.repositoryId, 'GitRepository', 'filter.repositoryId') }
       : {}),
   };
-  const limit = pageSize(args.first);
-  const after = decodeCursor(args.after, 1);
-  const rows = await em.find(Fabric, after ? { $and: [where, { name: { $gt: String(after[0]) } }] } : where, {
-    orderBy: { name: 'asc' },
-    limit: limit + 1,
-  });
-  return toPage(
-    rows,
-    limit,
-    (f) => [f.name],
-    () => em.count(Fabric, where),
-  );
+  return ascending(em, Fabric, where, args, 'name', String);
 }
 
 export async function listRepositories(
@@ -75,22 +64,7 @@ export async function listRepositories(
     ...(f.nameContains ? { name: { $ilike: likePattern(f.nameContains) } } : {}),
     ...(f.connectionStatus ? { connectionStatus: f.connectionStatus } : {}),
   };
-  const limit = pageSize(args.first);
-  const after = decodeCursor(args.after, 1);
-  const rows = await em.find(
-    GitRepository,
-    after ? { $and: [where, { name: { $gt: String(after[0]) } }] } : where,
-    {
-      orderBy: { name: 'asc' },
-      limit: limit + 1,
-    },
-  );
-  return toPage(
-    rows,
-    limit,
-    (r) => [r.name],
-    () => em.count(GitRepository, where),
-  );
+  return ascending(em, GitRepository, where, args, 'name', String);
 }
 
 async function repositoriesOfFabrics(em: EntityManager, fabricIds: readonly string[]): Promise<string[]> {
@@ -100,6 +74,30 @@ async function repositoriesOfFabrics(em: EntityManager, fabricIds: readonly stri
     { fields: ['repository'] },
   );
   return [...new Set(fabrics.flatMap((f) => (f.repository ? [f.repository.id] : [])))];
+}
+
+/** Ascending by one unique field; the cursor is that field's value, read back by `fromCursor`. */
+async function ascending<T extends object, F extends keyof T & string>(
+  em: EntityManager,
+  entity: new () => T,
+  where: FilterQuery<T>,
+  args: PageArgs,
+  field: F,
+  fromCursor: (value: string | number) => string | number,
+): Promise<Page<T>> {
+  const limit = pageSize(args.first);
+  const after = decodeCursor(args.after, 1);
+  const rows = await em.find(
+    entity,
+    after ? ({ $and: [where, { [field]: { $gt: fromCursor(after[0]!) } }] } as FilterQuery<T>) : where,
+    { orderBy: { [field]: 'asc' } as never, limit: limit + 1 },
+  );
+  return toPage(
+    rows,
+    limit,
+    (row) => [row[field] as string | number],
+    () => em.count(entity, where),
+  );
 }
 
 /** Newest first; the cursor is (createdAt, id) so equal timestamps still page exactly. */
@@ -156,22 +154,5 @@ export const listDriftReports = (em: EntityManager, fabricId: string, args: Page
 export const listApiTokens = (em: EntityManager, args: PageArgs) =>
   newestFirst(em, ApiToken, { revokedAt: null }, args);
 
-export async function listDifferences(em: EntityManager, reportId: string, args: PageArgs) {
-  const limit = pageSize(args.first);
-  const after = decodeCursor(args.after, 1);
-  const where: FilterQuery<DriftDifference> = { report: reportId };
-  const rows = await em.find(
-    DriftDifference,
-    after ? { $and: [where, { position: { $gt: Number(after[0]) } }] } : where,
-    {
-      orderBy: { position: 'asc' },
-      limit: limit + 1,
-    },
-  );
-  return toPage(
-    rows,
-    limit,
-    (d) => [d.position],
-    () => em.count(DriftDifference, where),
-  );
-}
+export const listDifferences = (em: EntityManager, reportId: string, args: PageArgs) =>
+  ascending(em, DriftDifference, { report: reportId }, args, 'position', Number);

@@ -172,24 +172,15 @@ describe('fabrics', () => {
 
   it('pages with first/after in name order and counts the whole filtered set', async () => {
     for (const n of [1, 2, 3, 4, 5]) dataOf(await t.gql(CREATE_FABRIC, { input: { name: `page-${n}` } }));
-    const query = `query($after: String) { fabrics(first: 2, after: $after, filter: { nameContains: "page-" }) { totalCount pageInfo { hasNextPage endCursor } nodes { name } } }`;
-    type Page = {
-      fabrics: {
-        totalCount: number;
-        pageInfo: { hasNextPage: boolean; endCursor: string };
-        nodes: { name: string }[];
-      };
-    };
-    const names: string[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const page: Page = dataOf(await t.gql<Page>(query, { after }));
-      expect(page.fabrics.totalCount).toBe(5);
-      names.push(...page.fabrics.nodes.map((n) => n.name));
-      if (!page.fabrics.pageInfo.hasNextPage) break;
-      after = page.fabrics.pageInfo.endCursor;
-    }
-    expect(names).toEqual(['page-1', 'page-2', 'page-3', 'page-4', 'page-5']);
+    expect(await allPages('fabrics', 'page-', 5)).toEqual(['page-1', 'page-2', 'page-3', 'page-4', 'page-5']);
+  });
+
+  it('pages repositories the same way', async () => {
+    for (const n of [3, 1, 2])
+      dataOf(
+        await t.gql(CREATE_REPO, { input: { name: `rpage-${n}`, url: `https://git.example.com/${n}.git` } }),
+      );
+    expect(await allPages('repositories', 'rpage-', 3)).toEqual(['rpage-1', 'rpage-2', 'rpage-3']);
   });
 
   it('deletes a fabric and answers with its id', async () => {
@@ -218,3 +209,22 @@ describe('service endpoints', () => {
     expect(metrics).toContain('fabric_sync_http_request_duration_seconds');
   });
 });
+
+/** Every name of a list, two at a time through first/after; each page must count the whole filtered set. */
+async function allPages(list: 'fabrics' | 'repositories', prefix: string, total: number): Promise<string[]> {
+  const query = `query($after: String, $prefix: String) { ${list}(first: 2, after: $after, filter: { nameContains: $prefix }) { totalCount pageInfo { hasNextPage endCursor } nodes { name } } }`;
+  type Page = Record<
+    string,
+    { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; nodes: { name: string }[] }
+  >;
+  const names: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: Page[string] = dataOf(await t.gql<Page>(query, { after, prefix }))[list]!;
+    expect(page.totalCount).toBe(total);
+    names.push(...page.nodes.map((n) => n.name));
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
+  return names;
+}
