@@ -15,6 +15,15 @@ const SHARED = resolve(process.cwd(), '../shared');
 const SAMPLES = join(SHARED, 'hedgehog/samples');
 const FIXTURE = resolve(process.cwd(), 'test/fixtures/kube/basic.yaml');
 
+/** Servers in the default namespace, for the tests that change them through client-node as well. */
+const SERVERS = {
+  group: 'wiring.githedgehog.com',
+  version: 'v1beta1',
+  namespace: 'default',
+  plural: 'servers',
+};
+const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
 let kube: KubeApiServer;
 let kubectl: Kubectl;
 
@@ -179,19 +188,12 @@ describe('kubectl', () => {
     try {
       await watch.lines.until((l) => l.some((x) => x.includes('"server-01"')));
       const api = kubeConfigFor(kube).makeApiClient(CustomObjectsApi);
-      const gvr = {
-        group: 'wiring.githedgehog.com',
-        version: 'v1beta1',
-        namespace: 'default',
-        plural: 'servers',
-      };
-      const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
       await api.patchNamespacedCustomObject(
-        { ...gvr, name: 'server-01', body: { spec: { description: 'from client-node' } } },
-        merge,
+        { ...SERVERS, name: 'server-01', body: { spec: { description: 'from client-node' } } },
+        MERGE_PATCH,
       );
       await api.createNamespacedCustomObject({
-        ...gvr,
+        ...SERVERS,
         body: {
           apiVersion: 'wiring.githedgehog.com/v1beta1',
           kind: 'Server',
@@ -225,19 +227,12 @@ describe('kubectl', () => {
     const exits = new Collector<number | null>();
     deleting.process.on('exit', (code) => exits.push(code));
     const api = kubeConfigFor(kube).makeApiClient(CustomObjectsApi);
-    const gvr = {
-      group: 'wiring.githedgehog.com',
-      version: 'v1beta1',
-      namespace: 'default',
-      plural: 'servers',
-    };
     await deleting.lines.until((l) => l.some((x) => x.includes('deleted')));
-    const terminating: any = await api.getNamespacedCustomObject({ ...gvr, name: 'held' });
+    const terminating: any = await api.getNamespacedCustomObject({ ...SERVERS, name: 'held' });
     expect(terminating.metadata.deletionTimestamp).toBeDefined();
-    const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
     await api.patchNamespacedCustomObject(
-      { ...gvr, name: 'held', body: { metadata: { finalizers: null } } },
-      merge,
+      { ...SERVERS, name: 'held', body: { metadata: { finalizers: null } } },
+      MERGE_PATCH,
     );
     await exits.until((e) => e.length === 1, 30_000);
     expect(exits.items).toEqual([0]);

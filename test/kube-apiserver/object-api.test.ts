@@ -15,17 +15,14 @@ beforeAll(async () => {
 });
 afterAll(() => kube.close());
 
+/** Server-side apply, forced, as field manager hh-sync. */
+const serverSideApply = (o: KubernetesObject) =>
+  objects.patch(o, undefined, undefined, 'hh-sync', true, PatchStrategy.ServerSideApply);
+
 describe('KubernetesObjectApi', () => {
   it('applies, reads, lists and deletes through discovery', async () => {
     const desired = vpc('obj-1') as KubernetesObject;
-    const applied = await objects.patch(
-      desired,
-      undefined,
-      undefined,
-      'hh-sync',
-      true,
-      PatchStrategy.ServerSideApply,
-    );
+    const applied = await serverSideApply(desired);
     expect(applied.metadata?.namespace).toBe('default');
     const read = await objects.read<KubernetesObject & { spec: unknown }>({
       apiVersion: 'vpc.githedgehog.com/v1beta1',
@@ -33,14 +30,7 @@ describe('KubernetesObjectApi', () => {
       metadata: { name: 'obj-1', namespace: 'default' },
     });
     expect(read.spec).toEqual(desired['spec' as keyof KubernetesObject]);
-    const again = await objects.patch(
-      desired,
-      undefined,
-      undefined,
-      'hh-sync',
-      true,
-      PatchStrategy.ServerSideApply,
-    );
+    const again = await serverSideApply(desired);
     expect(again.metadata?.resourceVersion).toBe(applied.metadata?.resourceVersion);
     const list = await objects.list('vpc.githedgehog.com/v1beta1', 'VPC', 'default');
     expect(list.items.map((i) => i.metadata?.name)).toEqual(['obj-1']);
