@@ -13,8 +13,6 @@ import { VPC_RULES } from './normalize/vpc.js';
 import { WIRING_RULES } from './normalize/wiring.js';
 import { specSchemaOf } from './schemas/index.js';
 
-export type { Rule } from './normalize/draft.js';
-
 export interface Canonical {
   readonly apiVersion: string;
   readonly kind: string;
@@ -23,29 +21,22 @@ export interface Canonical {
   readonly spec?: JsonObject;
 }
 
-/** Every webhook default, in the order the webhooks apply them. */
-export const RULES: readonly Rule[] = [...VPC_RULES, ...VPC_OTHER_RULES, ...WIRING_RULES];
-
-const RULES_BY_KIND = (rules: readonly Rule[]): ReadonlyMap<string, Rule[]> => {
-  const byKind = new Map<string, Rule[]>();
-  for (const rule of rules) byKind.set(rule.kind, [...(byKind.get(rule.kind) ?? []), rule]);
-  return byKind;
-};
-
-const DEFAULT_RULES = RULES_BY_KIND(RULES);
+/** Every webhook default by kind, in the order the webhooks apply them. */
+const RULES_BY_KIND = new Map<string, Rule[]>();
+for (const rule of [...VPC_RULES, ...VPC_OTHER_RULES, ...WIRING_RULES])
+  RULES_BY_KIND.set(rule.kind, [...(RULES_BY_KIND.get(rule.kind) ?? []), rule]);
 
 /** Applies only the webhook defaults to a copy of `spec` (validation checks what the webhook would see). */
-export function withWebhookDefaults(kind: string, spec: unknown, rules = DEFAULT_RULES): JsonObject {
+export function withWebhookDefaults(kind: string, spec: unknown): JsonObject {
   const draft = copyJson(spec);
   const working = isJsonObject(draft) ? draft : {};
-  for (const rule of rules.get(kind) ?? []) rule.apply(working);
+  for (const rule of RULES_BY_KIND.get(kind) ?? []) rule.apply(working);
   return working;
 }
 
 /** Returns a new canonical object; `m` is never mutated. */
-export function normalize(m: Manifest, rules: readonly Rule[] = RULES): Canonical {
-  const byKind = rules === RULES ? DEFAULT_RULES : RULES_BY_KIND(rules);
-  const spec = dropEmpty(withWebhookDefaults(m.kind, m.spec, byKind), specSchemaOf(m.kind));
+export function normalize(m: Manifest): Canonical {
+  const spec = dropEmpty(withWebhookDefaults(m.kind, m.spec), specSchemaOf(m.kind));
   return {
     apiVersion: m.apiVersion,
     kind: m.kind,
