@@ -9,9 +9,8 @@ import type { DriftContext, DriftDeps } from './drift/context.js';
 import { DRIFT_STAGES } from './drift/pipeline.js';
 import type { GitSyncContext, GitSyncDeps } from './git-sync/context.js';
 import { GIT_SYNC_STAGES } from './git-sync/pipeline.js';
-import type { OperationHandle } from './operation-handle.js';
 import type { Pipeline } from './operation-service.js';
-import { runOperation } from './runner.js';
+import { stagedPipeline } from './runner.js';
 import type { Stage } from './stage.js';
 
 export type ReconcileDeps = GitSyncDeps & ApplyDeps & DriftDeps;
@@ -59,15 +58,5 @@ export const RECONCILE_STAGES: readonly Stage<ReconcileContext>[] = [
   ),
 ];
 
-const contextFor = (deps: ReconcileDeps, op: OperationHandle): ReconcileContext => ({
-  git: { deps, op },
-  apply: { deps, op },
-  drift: { deps, op },
-});
-
-export function reconcilePipeline(deps: ReconcileDeps): Pipeline {
-  return {
-    stageNames: () => RECONCILE_STAGES.map((s) => s.name),
-    execute: (op, options) => runOperation(op, RECONCILE_STAGES, contextFor(deps, op), options),
-  };
-}
+export const reconcilePipeline = (deps: ReconcileDeps): Pipeline =>
+  stagedPipeline(RECONCILE_STAGES, (op) => ({ git: { deps, op }, apply: { deps, op }, drift: { deps, op } }));

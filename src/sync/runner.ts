@@ -5,12 +5,24 @@
 import type { Logger } from 'pino';
 import type { Redactor } from '../security/redactor.js';
 import type { OperationHandle } from './operation-handle.js';
+import type { Pipeline } from './operation-service.js';
 import { OperationCancelled, OperationFailure, type Stage } from './stage.js';
 
 export interface RunOptions {
   readonly signal: AbortSignal;
   readonly log: Logger;
   readonly redactor: Redactor;
+}
+
+/** The pipeline that runs `stages` on a fresh context per operation; its stage list is theirs. */
+export function stagedPipeline<C>(
+  stages: readonly Stage<C>[],
+  contextFor: (op: OperationHandle) => C,
+): Pipeline {
+  return {
+    stageNames: () => stages.map((s) => s.name),
+    execute: (op, options) => runOperation(op, stages, contextFor(op), options),
+  };
 }
 
 export async function runOperation<C>(

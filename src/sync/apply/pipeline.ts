@@ -1,6 +1,6 @@
 /** The apply pipeline (architecture §6): PLAN → APPLY → PRUNE. */
 import type { Pipeline } from '../operation-service.js';
-import { runOperation } from '../runner.js';
+import { stagedPipeline } from '../runner.js';
 import type { Stage } from '../stage.js';
 import { applyObjects } from './apply-objects.js';
 import type { ApplyContext, ApplyDeps } from './context.js';
@@ -13,9 +13,5 @@ export const APPLY_STAGES: readonly Stage<ApplyContext>[] = [
   { name: 'PRUNE', run: pruneObjects },
 ];
 
-export function applyPipeline(deps: ApplyDeps): Pipeline {
-  return {
-    stageNames: () => APPLY_STAGES.map((s) => s.name),
-    execute: (op, options) => runOperation(op, APPLY_STAGES, { deps, op }, options),
-  };
-}
+export const applyPipeline = (deps: ApplyDeps): Pipeline =>
+  stagedPipeline(APPLY_STAGES, (op) => ({ deps, op }));

@@ -1,6 +1,6 @@
 /** The git sync pipeline (architecture §6): FETCH → PARSE → VALIDATE → PERSIST. */
 import type { Pipeline } from '../operation-service.js';
-import { runOperation } from '../runner.js';
+import { stagedPipeline } from '../runner.js';
 import type { Stage } from '../stage.js';
 import type { GitSyncContext, GitSyncDeps } from './context.js';
 import { fetchSource } from './fetch.js';
@@ -15,9 +15,5 @@ export const GIT_SYNC_STAGES: readonly Stage<GitSyncContext>[] = [
   { name: 'PERSIST', run: persistRecords },
 ];
 
-export function gitSyncPipeline(deps: GitSyncDeps): Pipeline {
-  return {
-    stageNames: () => GIT_SYNC_STAGES.map((s) => s.name),
-    execute: (op, options) => runOperation(op, GIT_SYNC_STAGES, { deps, op }, options),
-  };
-}
+export const gitSyncPipeline = (deps: GitSyncDeps): Pipeline =>
+  stagedPipeline(GIT_SYNC_STAGES, (op) => ({ deps, op }));
