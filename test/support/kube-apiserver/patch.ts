@@ -1,11 +1,10 @@
 /** PATCH of an object or its /status: merge patch, JSON patch, or server-side apply (contract §3.5). */
 import type { Backend } from './backend.js';
 import type { ApiCall, Reply } from './call.js';
-import { decodeJson, isDryRun } from './call.js';
+import { decodeJson } from './call.js';
 import { applyPatch } from './apply.js';
 import { PatchError, applyJsonPatch, mergePatch } from './json-patch.js';
-import { persist } from './persist.js';
-import { checkRv, existingOf, subresourceOf, updateWriter } from './replace.js';
+import { checkRv, existingOf, persistUpdate } from './replace.js';
 import { fieldValidationOf, pruneForWrite } from './schema-step.js';
 import { ApiError, badRequest } from './status.js';
 import type { KubeObject } from './types.js';
@@ -60,7 +59,6 @@ export function patch(b: Backend, call: ApiCall): Reply {
   if (contentType === APPLY) return applyPatch(b, call);
   if (contentType !== MERGE && contentType !== JSON_PATCH) throw unsupported();
   if (call.query.has('force')) throw forceForbidden();
-  const dryRun = isDryRun(call.query);
   const existing = existingOf(b, call);
   const next = patched(call, existing, contentType);
   checkRv(call, existing, next.metadata?.resourceVersion);
@@ -73,19 +71,5 @@ export function patch(b: Backend, call: ApiCall): Reply {
     );
   }
   const { object, warnings } = pruneForWrite(call.type, next, fieldValidationOf(call.query));
-  const writer = updateWriter(call);
-  const keepOwners = {
-    ...object,
-    metadata: { ...object.metadata, managedFields: existing.metadata?.managedFields ?? [] },
-  };
-  const result = persist(b, {
-    type: call.type,
-    existing,
-    next: keepOwners,
-    ...subresourceOf(call),
-    writer,
-    ownership: 'Update',
-    dryRun,
-  });
-  return { status: 200, body: result.object, warnings };
+  return { status: 200, body: persistUpdate(b, call, existing, object), warnings };
 }

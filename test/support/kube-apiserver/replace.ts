@@ -48,7 +48,7 @@ function checkIdentity(call: ApiCall, meta: ObjectMeta): void {
 }
 
 /** The writer of an Update operation: fieldManager or User-Agent, on the main resource or /status. */
-export const updateWriter = (call: ApiCall) => ({
+const updateWriter = (call: ApiCall) => ({
   manager: managerOf(call),
   apiVersion: apiVersionOf(call.type),
   now: nowTimestamp(),
@@ -64,21 +64,29 @@ export function replace(b: Backend, call: ApiCall): Reply {
   checkRv(call, existing, meta.resourceVersion);
   const withNs = call.type.namespaced ? { ...body, metadata: { ...meta, namespace: call.namespace } } : body;
   const { object, warnings } = pruneForWrite(call.type, withNs, fieldValidationOf(call.query));
+  return { status: 200, body: persistUpdate(b, call, existing, object), warnings };
+}
+
+/** The tail of PUT and non-apply PATCH: an Update by the caller, ownership recorded from the stored entries. */
+export function persistUpdate(
+  b: Backend,
+  call: ApiCall,
+  existing: KubeObject,
+  object: KubeObject,
+): KubeObject {
   const next = {
     ...object,
     metadata: { ...object.metadata, managedFields: existing.metadata?.managedFields ?? [] },
   };
-  const dryRun = isDryRun(call.query);
-  const result = persist(b, {
+  return persist(b, {
     type: call.type,
     existing,
     next,
     ...subresourceOf(call),
     writer: updateWriter(call),
     ownership: 'Update',
-    dryRun,
-  });
-  return { status: 200, body: result.object, warnings };
+    dryRun: isDryRun(call.query),
+  }).object;
 }
 
 export const subresourceOf = (call: ApiCall) => (call.subresource ? { subresource: call.subresource } : {});
