@@ -79,6 +79,7 @@ describe('repositories', () => {
     dataOf(await t.gql(CREATE_REPO, { input }));
     const again = await t.gql(CREATE_REPO, { input: { ...input, url: 'https://git.example.com/b.git' } });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(again.errors?.[0]?.message).toBe('a repository named "dup-repo" already exists');
     const list = dataOf(
       await t.gql<{ repositories: { nodes: { url: string }[] } }>(
         `{ repositories(filter: { nameContains: "dup-repo" }) { nodes { url } } }`,
@@ -142,6 +143,7 @@ describe('fabrics', () => {
     dataOf(await t.gql(CREATE_FABRIC, { input: { name: 'twice' } }));
     const again = await t.gql(CREATE_FABRIC, { input: { name: 'twice' } });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(again.errors?.[0]?.message).toBe('a fabric named "twice" already exists');
   });
 
   it('answers NOT_FOUND for an unknown id and BAD_USER_INPUT for a garbled one', async () => {

@@ -1,12 +1,13 @@
 /** Creating and changing fabrics: validate every field, seal the cluster token, store. */
-import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { badInput, conflict, notFound } from '../../domain/errors.js';
+import { badInput, notFound } from '../../domain/errors.js';
 import { dnsLabel, httpUrl, pemCertificates, syncInterval } from '../../domain/input-rules.js';
 import { normalizeDirectory } from '../../domain/paths.js';
 import { checkBranch } from '../../git/refs.js';
 import { Fabric, GitRepository } from '../../store/entities/index.js';
 import { SECRET_SLOTS, type Vault } from '../../security/vault.js';
+import { flushUniqueName } from './flush-unique.js';
 import type { GClusterInput, GCreateFabricInput, GUpdateFabricInput } from '../generated/graphql.js';
 
 export interface FabricServiceDeps {
@@ -28,7 +29,7 @@ export class FabricService {
     fabric.id = randomUUID();
     await this.assign(em, fabric, input);
     em.persist(fabric);
-    await this.flush(em, fabric);
+    await flushUniqueName(em, 'a fabric', fabric.name);
     if (fabric.clusterServer) this.deps.onClusterChanged?.(fabric.id);
     return fabric;
   }
@@ -39,7 +40,7 @@ export class FabricService {
     if (!fabric) throw notFound('fabric', id);
     const clusterChanged = await this.assign(em, fabric, input);
     if (clusterChanged) fabric.clusterGeneration += 1;
-    await this.flush(em, fabric);
+    await flushUniqueName(em, 'a fabric', fabric.name);
     if (clusterChanged) this.deps.onClusterChanged?.(fabric.id);
     return fabric;
   }
@@ -122,15 +123,5 @@ export class FabricService {
     fabric.connectionStatus = 'UNKNOWN';
     fabric.watchStatus = 'INACTIVE';
     return had;
-  }
-
-  private async flush(em: EntityManager, fabric: Fabric): Promise<void> {
-    try {
-      await em.flush();
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException)
-        throw conflict(`a fabric named "${fabric.name}" already exists`, { field: 'input.name' });
-      throw err;
-    }
   }
 }

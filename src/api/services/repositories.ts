@@ -1,5 +1,5 @@
 /** Creating, changing and checking Git repositories: validate, seal credentials, store. */
-import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { DomainError, badInput, conflict, notFound } from '../../domain/errors.js';
 import { displayName } from '../../domain/input-rules.js';
@@ -13,6 +13,7 @@ import type {
   GRepositoryAuthInput,
   GUpdateRepositoryInput,
 } from '../generated/graphql.js';
+import { flushUniqueName } from './flush-unique.js';
 
 export interface RepositoryServiceDeps {
   readonly orm: MikroORM;
@@ -27,7 +28,10 @@ export class RepositoryService {
     const repo = new GitRepository();
     repo.id = randomUUID();
     this.assign(repo, input, 'input');
-    return this.save(repo, (em) => em.persist(repo));
+    const em = this.deps.orm.em.fork();
+    em.persist(repo);
+    await flushUniqueName(em, 'a repository', repo.name);
+    return repo;
   }
 
   async update(id: string, input: GUpdateRepositoryInput): Promise<GitRepository> {
@@ -37,7 +41,8 @@ export class RepositoryService {
     });
     if (!repo) throw notFound('repository', id);
     this.assign(repo, input, 'input');
-    return this.save(repo, () => undefined, em);
+    await flushUniqueName(em, 'a repository', repo.name);
+    return repo;
   }
 
   /** Refused while a fabric reads from the repository: deleting it would silently stop their syncs. */
@@ -119,21 +124,5 @@ export class RepositoryService {
         repo.credentialCiphertext = this.deps.vault.seal(auth.privateKey, slot);
       }
     }
-  }
-
-  private async save(
-    repo: GitRepository,
-    stage: (em: ReturnType<MikroORM['em']['fork']>) => void,
-    em = this.deps.orm.em.fork(),
-  ): Promise<GitRepository> {
-    stage(em);
-    try {
-      await em.flush();
-    } catch (err) {
-      if (err instanceof UniqueConstraintViolationException)
-        throw conflict(`a repository named "${repo.name}" already exists`, { field: 'input.name' });
-      throw err;
-    }
-    return repo;
   }
 }
