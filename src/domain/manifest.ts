@@ -24,3 +24,20 @@ export const FABRIC_NAMESPACE = 'default';
 
 export const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A deep copy of JSON data, dropping what JSON cannot hold (undefined, functions). Plain loops:
+ * normalization and schema pruning copy every object of a fabric.
+ */
+export function copyJson(value: unknown): JsonValue | undefined {
+  if (value === null || typeof value !== 'object') {
+    return value === undefined || typeof value === 'function' ? undefined : (value as JsonValue);
+  }
+  if (Array.isArray(value)) return value.map((v) => copyJson(v) ?? null);
+  const out: JsonObject = {};
+  for (const key of Object.keys(value)) {
+    const copied = copyJson((value as Record<string, unknown>)[key]);
+    if (copied !== undefined) out[key] = copied;
+  }
+  return out;
+}

@@ -4,8 +4,8 @@
  * server- and fabric-written data, applies the fabric webhook's defaults as an ordered list of
  * small rules, then drops empty values.
  */
-import { isJsonObject, type JsonObject, type Manifest } from './manifest.js';
-import { copyJson, type Rule } from './normalize/draft.js';
+import { copyJson, isJsonObject, type JsonObject, type Manifest } from './manifest.js';
+import type { Rule } from './normalize/draft.js';
 import { dropEmpty } from './normalize/empty.js';
 import { canonicalMetadata, type CanonicalMetadata } from './normalize/metadata.js';
 import { VPC_OTHER_RULES } from './normalize/vpc-other.js';

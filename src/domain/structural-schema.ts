@@ -3,6 +3,8 @@
  * defaulting and validation with the field paths, cause types and message bodies a real
  * kube-apiserver reports (../shared/docs/kube-api-contract.md §6). No I/O; inputs are never mutated.
  */
+import { copyJson } from './manifest.js';
+
 export interface StructuralSchema {
   type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
   properties?: Record<string, StructuralSchema>;
@@ -48,14 +50,6 @@ const ROOT_KEPT = ['apiVersion', 'kind', 'metadata'];
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const child = (path: string, key: string) => (path ? `${path}.${key}` : key);
 const index = (path: string, i: number) => `${path}[${i}]`;
-/** Deep copy of JSON data; much cheaper than structuredClone, which this runs for every kept subtree. */
-function clone<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(clone) as T;
-  if (!isObject(v)) return v;
-  const out: Obj = {};
-  for (const key of Object.keys(v)) out[key] = clone(v[key]);
-  return out as T;
-}
 
 /** Patterns compiled once per schema string: validation runs them for every string of every object. */
 const PATTERNS = new Map<string, RegExp>();
@@ -91,7 +85,7 @@ function walkUnknown(
   build: boolean,
 ): unknown {
   if (Array.isArray(v)) {
-    if (!s.items) return build ? clone(v) : undefined;
+    if (!s.items) return build ? copyJson(v) : undefined;
     const items = s.items;
     const out = v.map((item, i) => walkUnknown(item, items, index(path, i), false, unknownFields, build));
     return build ? out : undefined;
@@ -100,13 +94,13 @@ function walkUnknown(
   const out: Obj = {};
   for (const [key, inner] of Object.entries(v)) {
     if (root && ROOT_KEPT.includes(key)) {
-      if (build) out[key] = clone(inner);
+      if (build) out[key] = copyJson(inner);
     } else if (!keepsKey(s, key)) unknownFields.push(child(path, key));
     else {
       const innerSchema = propertySchema(s, key);
       const walked = innerSchema
         ? walkUnknown(inner, innerSchema, child(path, key), false, unknownFields, build)
-        : build && clone(inner);
+        : build && copyJson(inner);
       if (build) out[key] = walked;
     }
   }
@@ -152,7 +146,7 @@ export function applyDefaults(value: unknown, schema: StructuralSchema): unknown
   for (const [key, inner] of Object.entries(value)) {
     const s = propertySchema(schema, key);
     if (inner === null && s && !s.nullable) {
-      if (s.default !== undefined) set(key, clone(s.default));
+      if (s.default !== undefined) set(key, copyJson(s.default));
       else delete (out ??= { ...value })[key];
       continue;
     }
@@ -161,7 +155,7 @@ export function applyDefaults(value: unknown, schema: StructuralSchema): unknown
     if (defaulted !== inner) set(key, defaulted);
   }
   for (const [key, s] of Object.entries(schema.properties ?? {})) {
-    if (s.default !== undefined && !(key in (out ?? value))) set(key, applyDefaults(clone(s.default), s));
+    if (s.default !== undefined && !(key in (out ?? value))) set(key, applyDefaults(copyJson(s.default), s));
   }
   return out ?? value;
 }

@@ -12,19 +12,6 @@ export interface Rule {
   readonly apply: (spec: JsonObject) => void;
 }
 
-export function copyJson(value: unknown): JsonValue | undefined {
-  if (value === null || typeof value !== 'object') {
-    return value === undefined || typeof value === 'function' ? undefined : (value as JsonValue);
-  }
-  if (Array.isArray(value)) return value.map((v) => copyJson(v) ?? null);
-  const out: JsonObject = {};
-  for (const [key, v] of Object.entries(value)) {
-    const copied = copyJson(v);
-    if (copied !== undefined) out[key] = copied;
-  }
-  return out;
-}
-
 /** The object under `key`, created when absent or not an object. */
 export function objectAt(parent: JsonObject, key: string): JsonObject {
   const current = parent[key];
