@@ -37,6 +37,12 @@ export class OperationCancelled extends Error {
   }
 }
 
+/** A stage that needs what an earlier stage set fails loudly if the order was ever wrong. */
+export function required<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`${what} missing; stage order is wrong`);
+  return value;
+}
+
 export function throwIfCancelled(signal: AbortSignal): void {
   if (signal.aborted) throw new OperationCancelled();
 }

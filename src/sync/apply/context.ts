@@ -27,9 +27,3 @@ export interface ApplyContext {
   /** dryRun: the would-be changes, written to operation.result. */
   changes?: DryRunChange[];
 }
-
-/** A stage that needs what an earlier stage set fails loudly if the order was ever wrong. */
-export function required<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null) throw new Error(`apply: ${what} missing; stage order is wrong`);
-  return value;
-}

@@ -3,8 +3,8 @@
  * order, only when the fabric prunes. Other fabrics' and unowned objects were never candidates.
  */
 import { applyWaves } from '../../domain/kinds.js';
-import { OperationFailure, throwIfCancelled, type StageResult } from '../stage.js';
-import { required, type ApplyContext } from './context.js';
+import { OperationFailure, required, type StageResult, throwIfCancelled } from '../stage.js';
+import type { ApplyContext } from './context.js';
 import { saveDryRunResult } from './dry-run.js';
 import { errorEntry } from './tally.js';
 

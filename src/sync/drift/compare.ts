@@ -1,8 +1,7 @@
 /** COMPARE: computes the drift, stores the report with record states and sync status, then publishes. */
-import type { StageResult } from '../stage.js';
-import { throwIfCancelled } from '../stage.js';
+import { required, throwIfCancelled, type StageResult } from '../stage.js';
 import { compareObjects } from './compare-objects.js';
-import { required, type DriftContext } from './context.js';
+import type { DriftContext } from './context.js';
 
 export async function compareDrift(ctx: DriftContext, signal: AbortSignal): Promise<StageResult> {
   const fabric = required(ctx.fabric, 'fabric');

@@ -18,9 +18,3 @@ export interface DriftContext {
   live?: LiveSet;
   desired?: DesiredObject[];
 }
-
-export function required<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null)
-    throw new Error(`drift check: ${what} missing; stage order is wrong`);
-  return value;
-}

@@ -30,10 +30,3 @@ export interface GitSyncContext {
   files?: ReadonlyMap<string, ParsedFile>;
   manifests?: SourcedManifest[];
 }
-
-/** A stage that needs what an earlier stage set fails loudly if the order was ever wrong. */
-export function required<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null)
-    throw new Error(`git sync: ${what} missing; stage order is wrong`);
-  return value;
-}

@@ -1,7 +1,7 @@
 /** PARSE: every `*.yaml`/`*.yml` under the directory, streamed, safely parsed; unchanged blobs come from the cache. */
 import { SourceFileError } from '../../git/git-error.js';
-import { OperationFailure, throwIfCancelled, type StageResult } from '../stage.js';
-import { required, type GitSyncContext } from './context.js';
+import { OperationFailure, required, type StageResult, throwIfCancelled } from '../stage.js';
+import type { GitSyncContext } from './context.js';
 import type { ParsedFile } from './parse-cache.js';
 import { reparseFile } from './reparse.js';
 

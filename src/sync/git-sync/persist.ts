@@ -14,8 +14,8 @@ import {
 import { referencesOf } from '../../domain/references.js';
 import type { SourcedManifest } from '../../domain/validation-types.js';
 import { rowDigest, type ReferenceRow } from '../../store/record-store.js';
-import { throwIfCancelled, type StageResult } from '../stage.js';
-import { required, type GitSyncContext } from './context.js';
+import { required, type StageResult, throwIfCancelled } from '../stage.js';
+import type { GitSyncContext } from './context.js';
 import type { FileRecords, ParsedFile } from './parse-cache.js';
 
 export async function persistRecords(ctx: GitSyncContext, signal: AbortSignal): Promise<StageResult> {

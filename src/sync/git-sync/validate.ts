@@ -1,7 +1,7 @@
 /** VALIDATE: the whole desired set against the kind schemas, webhook rules and cross-references. */
 import { Validator } from '../../domain/validate.js';
-import { OperationFailure, type StageResult } from '../stage.js';
-import { required, type GitSyncContext } from './context.js';
+import { OperationFailure, required, type StageResult } from '../stage.js';
+import type { GitSyncContext } from './context.js';
 
 /**
  * One validator for the process: it remembers each parsed object's own checks while the parse
