@@ -1,3 +1,4 @@
+import { isJsonObject } from '../domain/manifest.js';
 import { decryptFernet } from './fernet.js';
 
 /**
@@ -92,11 +93,12 @@ function repositoryRows(exportText: string): RepositoryRow[] {
 }
 
 function toRow(item: unknown, index: number): RepositoryRow | null {
-  if (!isObject(item)) throw new Error(`legacy export item ${index} is not an object`);
-  const isDumpdata = typeof item['model'] === 'string';
-  if (isDumpdata && !String(item['model']).endsWith('.gitrepository')) return null;
+  if (!isJsonObject(item)) throw new Error(`legacy export item ${index} is not an object`);
+  const model = item['model'];
+  const isDumpdata = typeof model === 'string';
+  if (isDumpdata && !model.endsWith('.gitrepository')) return null;
   const fields = isDumpdata ? item['fields'] : item;
-  if (!isObject(fields)) throw new Error(`legacy export item ${index} has no fields`);
+  if (!isJsonObject(fields)) throw new Error(`legacy export item ${index} has no fields`);
   const id = isDumpdata ? item['pk'] : fields['id'];
   if (typeof id !== 'number' && typeof id !== 'string')
     throw new Error(`legacy export item ${index} has no id`);
@@ -135,7 +137,7 @@ function parseDecrypted(json: string): Record<string, unknown> {
     // the parse error would quote the decrypted text, i.e. the credential
     throw new Error('decrypted credentials are not JSON');
   }
-  if (!isObject(payload)) throw new Error('decrypted credentials are not a JSON object');
+  if (!isJsonObject(payload)) throw new Error('decrypted credentials are not a JSON object');
   return payload;
 }
 
@@ -165,6 +167,3 @@ const defined = (auth: LegacyRepositoryAuth): LegacyRepositoryAuth =>
   Object.fromEntries(
     Object.entries(auth).filter(([, v]) => v !== undefined),
   ) as unknown as LegacyRepositoryAuth;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,4 +1,5 @@
 import { badInput } from '../domain/errors.js';
+import { isJsonObject } from '../domain/manifest.js';
 import { headerValue, type WebhookHeaders, type WebhookProvider } from './webhook-signatures.js';
 
 /** What a verified push webhook tells the scheduler: which repository, which ref, which commit. */
@@ -66,7 +67,7 @@ export function parsePushEvent(
 function repositoryUrls(provider: WebhookProvider, body: Record<string, unknown>): string[] {
   const urls = URL_FIELDS[provider].map(([section, field]) => {
     const holder = body[section];
-    return isObject(holder) ? holder[field] : undefined;
+    return isJsonObject(holder) ? holder[field] : undefined;
   });
   return [...new Set(urls.filter((url): url is string => typeof url === 'string' && url !== ''))];
 }
@@ -78,9 +79,6 @@ function parseJson(rawBody: Buffer | string): Record<string, unknown> {
   } catch {
     throw badInput('body', 'webhook body is not valid JSON');
   }
-  if (!isObject(body)) throw badInput('body', 'webhook body is not a JSON object');
+  if (!isJsonObject(body)) throw badInput('body', 'webhook body is not a JSON object');
   return body;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
