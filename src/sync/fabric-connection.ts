@@ -26,13 +26,13 @@ export interface FabricClusterDeps {
   readonly clusters: ClusterClients;
 }
 
-export interface FabricCluster {
+interface FabricCluster {
   readonly fabric: Fabric;
   /** Undefined when the fabric has no cluster server set. */
   readonly client: ClusterClient | undefined;
 }
 
-export async function loadFabricCluster(deps: FabricClusterDeps, fabricId: string): Promise<FabricCluster> {
+async function loadFabricCluster(deps: FabricClusterDeps, fabricId: string): Promise<FabricCluster> {
   const fabric = await deps.orm.em.fork().findOne(Fabric, fabricId, { populate: ['clusterTokenCiphertext'] });
   if (!fabric) throw notFound('fabric', fabricId);
   const server = fabric.clusterServer;

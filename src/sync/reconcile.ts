@@ -15,7 +15,7 @@ import type { Stage } from './stage.js';
 
 export type ReconcileDeps = GitSyncDeps & ApplyDeps & DriftDeps;
 
-export interface ReconcileContext {
+interface ReconcileContext {
   readonly git: GitSyncContext;
   readonly apply: ApplyContext;
   readonly drift: DriftContext;
@@ -40,7 +40,7 @@ const part = <P>(
     },
   }));
 
-export const RECONCILE_STAGES: readonly Stage<ReconcileContext>[] = [
+const RECONCILE_STAGES: readonly Stage<ReconcileContext>[] = [
   ...part(
     GIT_SYNC_STAGES,
     (ctx) => ctx.git,
