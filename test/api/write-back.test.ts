@@ -7,7 +7,6 @@ import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
 import { createFabricWithRepository, runFabricOperation } from '../support/fabric-setup.js';
-import { followOperation } from '../support/subscriptions.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 
@@ -26,8 +25,9 @@ beforeAll(async () => {
     startGitServer({ users: [USER] }),
     startKubeApiServer({ emulateFabricWebhooks: true }),
   ]);
-  repo = await git.createRepo('write-back', fabricFiles(manifests, { files: 10, dir: 'fabric' }));
-  files = Object.keys(fabricFiles(manifests, { files: 10, dir: 'fabric' }));
+  const contents = fabricFiles(manifests, { files: 10, dir: 'fabric' });
+  repo = await git.createRepo('write-back', contents);
+  files = Object.keys(contents);
   ({ fabricId } = await createFabricWithRepository(t, {
     name: 'wb',
     url: repo.httpUrl,
@@ -44,6 +44,18 @@ afterAll(async () => {
 });
 
 const RESULT = `commit branch record { id name labels } operation { status }`;
+
+/** The id of the fabric's record of this kind and name (it must exist). */
+async function recordId(kind: string, name: string): Promise<string> {
+  const { records } = dataOf(
+    await t.gql<{ records: { nodes: { id: string }[] } }>(
+      `query($f: ID!, $n: String) { records(fabricId: $f, kind: ${kind}, filter: { name: $n }) { nodes { id } } }`,
+      { f: fabricId, n: name },
+    ),
+  );
+  expect(records.nodes).toHaveLength(1);
+  return records.nodes[0]!.id;
+}
 
 describe('write-back through GraphQL', () => {
   it('creates an object as a commit, and the record follows', async () => {
@@ -66,30 +78,18 @@ describe('write-back through GraphQL', () => {
 
   it('updates with a merge patch and deletes, each as its own commit', async () => {
     const vpc = manifests.find((m) => m.kind === 'VPC')!;
-    const { records } = dataOf(
-      await t.gql<{ records: { nodes: { id: string }[] } }>(
-        `query($f: ID!, $n: String) { records(fabricId: $f, kind: VPC, filter: { name: $n }) { nodes { id } } }`,
-        { f: fabricId, n: vpc.metadata.name },
-      ),
-    );
     const { updateRecord } = dataOf(
       await t.gql<{ updateRecord: { record: { labels: Record<string, string> } } }>(
         `mutation($id: ID!) { updateRecord(id: $id, input: { labels: { owner: "net-team" } }) { ${RESULT} } }`,
-        { id: records.nodes[0]!.id },
+        { id: await recordId('VPC', vpc.metadata.name) },
       ),
     );
     expect(updateRecord.record.labels).toMatchObject({ owner: 'net-team' });
 
     const peering = manifests.find((m) => m.kind === 'VPCPeering')!;
-    const found = dataOf(
-      await t.gql<{ records: { nodes: { id: string }[] } }>(
-        `query($f: ID!, $n: String) { records(fabricId: $f, kind: VPCPeering, filter: { name: $n }) { nodes { id } } }`,
-        { f: fabricId, n: peering.metadata.name },
-      ),
-    );
     dataOf(
       await t.gql(`mutation($id: ID!) { deleteRecord(id: $id) { commit } }`, {
-        id: found.records.nodes[0]!.id,
+        id: await recordId('VPCPeering', peering.metadata.name),
       }),
     );
     const after = dataOf(
@@ -103,29 +103,16 @@ describe('write-back through GraphQL', () => {
 
   it('lands in the cluster: after an apply, the live object carries the edit Git now holds', async () => {
     const sw = manifests.find((m) => m.kind === 'Switch')!;
-    const { records } = dataOf(
-      await t.gql<{ records: { nodes: { id: string }[] } }>(
-        `query($f: ID!, $n: String) { records(fabricId: $f, kind: Switch, filter: { name: $n }) { nodes { id } } }`,
-        { f: fabricId, n: sw.metadata.name },
-      ),
-    );
     dataOf(
       await t.gql(
         `mutation($id: ID!) { updateRecord(id: $id, input: { spec: { description: "edited through GraphQL" } }) { commit } }`,
-        {
-          id: records.nodes[0]!.id,
-        },
+        { id: await recordId('Switch', sw.metadata.name) },
       ),
     );
     expect(await repo.readFile(files.find((f) => f.includes('-switch-'))!)).toContain(
       'edited through GraphQL',
     );
-    const { applyFabric } = dataOf(
-      await t.gql<{ applyFabric: { id: string } }>(`mutation($f: ID!) { applyFabric(fabricId: $f) { id } }`, {
-        f: fabricId,
-      }),
-    );
-    expect((await followOperation(t.url, t.adminToken, applyFabric.id)).at(-1)).toBe('SUCCEEDED');
+    expect((await runFabricOperation(t, 'applyFabric', fabricId)).status).toBe('SUCCEEDED');
     const kc = new KubeConfig();
     kc.loadFromString(kube.kubeconfigYaml());
     const live = (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
