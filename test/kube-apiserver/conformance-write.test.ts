@@ -150,6 +150,23 @@ describe('server-side apply (§9 29-34)', () => {
     expect(forced.status.message).toContain('force: Forbidden: may not be specified for non-apply patch');
   });
 
+  it('rejects a body naming another object than the URL, on apply, PUT and merge patch alike', async () => {
+    const message = 'the name of the object (other) does not match the name on the URL (n35)';
+    const applied = await failure(apply('n35', vpc('other'), 'hh'));
+    expect([applied.code, applied.status.message]).toEqual([400, message]);
+    const stored: any = await create(vpc('n35'));
+    const body = { ...stored, metadata: { ...stored.metadata, name: 'other' } };
+    const put = await failure(api.replaceNamespacedCustomObject({ ...VPC_GVR, name: 'n35', body }));
+    expect([put.code, put.status.message]).toEqual([400, message]);
+    const patched = await failure(
+      api.patchNamespacedCustomObject(
+        { ...VPC_GVR, name: 'n35', body: { metadata: { name: 'other' } } },
+        merge,
+      ),
+    );
+    expect([patched.code, patched.status.message]).toEqual([400, message]);
+  });
+
   it('leaves the stored object untouched by a dry-run apply that releases fields', async () => {
     const subnets = {
       a: { subnet: '10.0.2.0/24', vlan: 1002 },

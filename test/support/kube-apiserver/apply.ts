@@ -10,7 +10,7 @@ import { nowTimestamp } from './object-rules.js';
 import { persist } from './persist.js';
 import { checkRv, subresourceOf } from './replace.js';
 import { unknownFieldsOf } from './schema-step.js';
-import { ApiError, badRequest, internalError } from './status.js';
+import { ApiError, badRequest, internalError, nameMismatch } from './status.js';
 import type { KubeObject, ResourceType } from './types.js';
 import { apiVersionOf, objectKey, typeKey } from './types.js';
 
@@ -56,9 +56,7 @@ function checkBody(t: ResourceType, call: ApiCall, body: KubeObject): void {
   }
   if (body.metadata?.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil');
   if (body.metadata?.name !== call.name) {
-    throw badRequest(
-      `the name of the object (${body.metadata?.name ?? ''}) does not match the name on the URL (${call.name ?? ''})`,
-    );
+    throw nameMismatch(body.metadata?.name, call.name);
   }
   const unknown = unknownFieldsOf(t, body);
   if (unknown.length > 0) {

@@ -6,7 +6,7 @@ import { applyPatch } from './apply.js';
 import { PatchError, applyJsonPatch, mergePatch } from './json-patch.js';
 import { checkRv, existingOf, persistUpdate } from './replace.js';
 import { fieldValidationOf, pruneForWrite } from './schema-step.js';
-import { ApiError, badRequest } from './status.js';
+import { ApiError, badRequest, nameMismatch } from './status.js';
 import type { KubeObject } from './types.js';
 
 const MERGE = 'application/merge-patch+json';
@@ -66,9 +66,7 @@ export function patch(b: Backend, call: ApiCall): Reply {
     next.metadata?.name !== existing.metadata?.name ||
     next.metadata?.namespace !== existing.metadata?.namespace
   ) {
-    throw badRequest(
-      `the name of the object (${next.metadata?.name ?? ''}) does not match the name on the URL (${call.name ?? ''})`,
-    );
+    throw nameMismatch(next.metadata?.name, call.name);
   }
   const { object, warnings } = pruneForWrite(call.type, next, fieldValidationOf(call.query));
   return { status: 200, body: persistUpdate(b, call, existing, object), warnings };

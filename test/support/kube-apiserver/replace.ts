@@ -6,7 +6,7 @@ import { checkApiVersion } from './create.js';
 import { nowTimestamp } from './object-rules.js';
 import { persist } from './persist.js';
 import { fieldValidationOf, pruneForWrite } from './schema-step.js';
-import { badRequest, invalid, notFound, staleConflict } from './status.js';
+import { badRequest, invalid, nameMismatch, notFound, staleConflict } from './status.js';
 import type { KubeObject, ObjectMeta } from './types.js';
 import { apiVersionOf, objectKey, qualifiedPlural, typeKey } from './types.js';
 
@@ -24,10 +24,7 @@ export function checkRv(call: ApiCall, existing: KubeObject, rv: string | undefi
 /** URL and body must name the same object, and the body must carry the RV it was read at. */
 function checkIdentity(call: ApiCall, meta: ObjectMeta): void {
   const name = call.name ?? '';
-  if (meta.name !== name)
-    throw badRequest(
-      `the name of the object (${meta.name ?? ''}) does not match the name on the URL (${name})`,
-    );
+  if (meta.name !== name) throw nameMismatch(meta.name, name);
   if (call.type.namespaced && meta.namespace && meta.namespace !== call.namespace) {
     throw badRequest(
       `the namespace of the object (${meta.namespace}) does not match the namespace on the request (${call.namespace})`,

@@ -66,6 +66,10 @@ export const badRequest = (message: string) => new ApiError(400, 'BadRequest', m
 
 export const internalError = (message: string) => new ApiError(500, '', message);
 
+/** A write whose body names another object than its URL (PUT, PATCH and apply word it alike). */
+export const nameMismatch = (inBody: string | undefined, onUrl: string | undefined) =>
+  badRequest(`the name of the object (${inBody ?? ''}) does not match the name on the URL (${onUrl ?? ''})`);
+
 export const namespaceNotFound = (namespace: string) =>
   new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, {
     name: namespace,
