@@ -92,6 +92,7 @@ describe('fetch and treeHash', () => {
     const { commit } = await source.fetch(access(repo), 'main');
     const root = await source.treeHash(access(repo), commit, '');
     expect(root).toMatch(/^[0-9a-f]{40}$/);
+    expect(root).toBe((await git(repo.workdir, ['rev-parse', `${commit}^{tree}`])).trim());
     expect(await source.treeHash(access(repo), commit, '.')).toBe(root);
     expect(await source.treeHash(access(repo), commit, 'nope')).toBeNull();
     expect(await source.treeHash(access(repo), commit, 'x/a.yaml')).toBeNull();
