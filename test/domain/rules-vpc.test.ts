@@ -158,6 +158,22 @@ const CASES: RuleCase[] = [
     message: /only to unbundled, bundled or eslag connections, not external/,
   },
   {
+    rule: 'hostBGP subnet only on unbundled',
+    kind: 'VPC',
+    name: 'vpc-2',
+    edit: (s) => (deep(s).subnets.default.hostBGP = true),
+    field: 'spec.connection',
+    message: /hostBGP subnet vpc-2\/default attaches only to unbundled connections/,
+  },
+  {
+    rule: 'eslag attachment needs L2VNI',
+    kind: 'VPC',
+    name: 'vpc-2',
+    edit: (s) => (s['mode'] = 'l3vni'),
+    field: 'spec.connection',
+    message: /an eslag connection needs VPC vpc-2 in L2VNI mode/,
+  },
+  {
     rule: 'p2p-link is /31',
     kind: 'VPCAttachment',
     name: 'vpc-1--srv-1',
