@@ -5,6 +5,7 @@
 import { connectionTypesOf } from '../connection-endpoints.js';
 import { danglingReason, providedProfiles } from '../dangling-references.js';
 import type { Manifest } from '../manifest.js';
+import { attachmentSubnet } from '../member-edges.js';
 import { edgeOf, referencesOf } from '../references.js';
 import type { DesiredSet, SetFinding, SetRule } from './types.js';
 import { child, isEmpty, text } from './values.js';
@@ -48,7 +49,7 @@ export const attachmentConnectionType: SetRule = (set) =>
         },
       ];
     }
-    const [vpcName = '', subnetName = 'default'] = text(subject.spec?.['subnet']).split('/', 2);
+    const { vpc: vpcName = '', subnet: subnetName = '' } = attachmentSubnet(subject.spec?.['subnet']) ?? {};
     const vpc = lookup(set, 'VPC', vpcName);
     const subnet = child(child(vpc?.spec, 'subnets'), subnetName);
     if (subnet?.['hostBGP'] === true && type !== 'unbundled') {

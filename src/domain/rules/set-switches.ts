@@ -1,6 +1,7 @@
 /** Cross-object rules between connections, attachments and the switches they use (REFERENCE §2.2, §2.8). */
 import { connectionEndpoints, connectionTypesOf, parsePortRef } from '../connection-endpoints.js';
 import type { Manifest } from '../manifest.js';
+import { attachmentSubnet } from '../member-edges.js';
 import type { DesiredSet, SetFinding, SetRule } from './types.js';
 import { child, items, text } from './values.js';
 
@@ -44,7 +45,7 @@ export const eslagSwitchesShareGroup: SetRule = (set) =>
 export const attachmentSwitchesHaveVlanNamespace: SetRule = (set) =>
   set.ofKind('VPCAttachment').flatMap((subject): SetFinding[] => {
     const connection = set.index.get('Connection')?.get(text(subject.spec?.['connection']));
-    const vpc = set.index.get('VPC')?.get(text(subject.spec?.['subnet']).split('/')[0] ?? '');
+    const vpc = set.index.get('VPC')?.get(attachmentSubnet(subject.spec?.['subnet'])?.vpc ?? '');
     if (!connection || !vpc) return [];
     const namespace = text(vpc.spec?.['vlanNamespace']);
     const missing = switchesOf(set, connection).filter(
