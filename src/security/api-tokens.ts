@@ -38,8 +38,9 @@ export const hashApiToken = (token: string): string =>
 export const isApiTokenText = (text: string): boolean => TOKEN_TEXT.test(text);
 
 /**
- * Constant-time check of a presented token against a stored hash, for the one place a token is
- * compared outside a database index lookup (FABRIC_SYNC_ADMIN_TOKEN at bootstrap).
+ * Constant-time check of a presented token against a stored hash, for a comparison outside the
+ * database's index lookup. Nothing in src needs one yet: FABRIC_SYNC_ADMIN_TOKEN is stored by its
+ * hash at bootstrap and then looked up like any other token.
  */
 export function apiTokenMatches(token: string, storedHash: string): boolean {
   const presented = Buffer.from(hashApiToken(token), 'hex');
