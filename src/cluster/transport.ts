@@ -64,14 +64,12 @@ export function requestScope({ agent, timeoutMs, signal }: RequestSettings): {
     () => controller.abort(new DOMException('The request timed out', 'TimeoutError')),
     timeoutMs,
   ).unref();
-  const follow = () => controller.abort(signal?.reason);
-  if (signal?.aborted) follow();
-  else signal?.addEventListener('abort', follow, { once: true });
+  const unfollow = follow(signal, controller);
   return {
     options: withAgent(agent, controller.signal),
     end: () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', follow);
+      unfollow();
     },
   };
 }
@@ -83,8 +81,13 @@ export function requestScope({ agent, timeoutMs, signal }: RequestSettings): {
 export function callScope(signal: AbortSignal | undefined): { signal: AbortSignal; end: () => void } {
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
+  return { signal: controller.signal, end: follow(signal, controller) };
+}
+
+/** Aborts `controller` with the caller's reason when `signal` aborts (at once if it has); returns the unsubscribe. */
+function follow(signal: AbortSignal | undefined, controller: AbortController): () => void {
   const abort = () => controller.abort(signal?.reason);
   if (signal?.aborted) abort();
-  signal?.addEventListener('abort', abort, { once: true });
-  return { signal: controller.signal, end: () => signal?.removeEventListener('abort', abort) };
+  else signal?.addEventListener('abort', abort, { once: true });
+  return () => signal?.removeEventListener('abort', abort);
 }
