@@ -6,6 +6,7 @@
  * Both need a PostgreSQL server (backends to terminate; session locks across processes), as in CI.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromGlobalId } from '../../src/api/ids.js';
 import { formatRef } from '../../src/domain/kinds.js';
 import { ResourceRecord } from '../../src/store/entities/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -21,6 +22,7 @@ import {
   runOperation,
   startOperation,
   startStack,
+  GIT_USER,
   type Stack,
 } from './support.js';
 import { followOperation } from '../support/subscriptions.js';
@@ -28,7 +30,6 @@ import { newIdentity, startServerProcess, type ServerProcess } from '../support/
 import { startGitServer } from '../support/git-server.js';
 import { startKubeApiServer } from '../support/kube-apiserver/index.js';
 import { kubeApi } from '../sync/harness.js';
-import { GIT_USER } from './support.js';
 
 const DIR = 'fabrics/crash';
 const manifests = generateFabric({ seed: 5, leafPairs: 1, serversPerPair: 16, vpcs: 3, peerings: 1 });
@@ -40,7 +41,6 @@ const changed = (): Manifest[] => {
     .filter((m) => !deleted.has(m))
     .map((m) => (servers.includes(m) ? { ...m, spec: { description: 'changed' } } : m));
 };
-const localId = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
 
 describe.skipIf(!process.env['DATABASE_URL'])('PostgreSQL connection killed during PERSIST', () => {
   let stack: Stack;
@@ -52,7 +52,9 @@ describe.skipIf(!process.env['DATABASE_URL'])('PostgreSQL connection killed duri
 
   /** The fabric's records as the database holds them: key → canonical hash. */
   const databaseState = async (fabricId: string) => {
-    const records = await stack.t.db.orm.em.fork().find(ResourceRecord, { fabric: localId(fabricId) });
+    const records = await stack.t.db.orm.em
+      .fork()
+      .find(ResourceRecord, { fabric: fromGlobalId(fabricId, 'Fabric', 'fabricId') });
     return new Map(records.map((r) => [formatRef(r), r.canonicalHash]));
   };
 
