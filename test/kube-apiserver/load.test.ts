@@ -46,7 +46,10 @@ describe('load', () => {
     );
     await Promise.all(streams.map((s) => s.until((items) => items.length === OBJECTS, 60_000)));
     controllers.forEach((c) => c.abort());
-    for (const s of streams) expect(s.items).toEqual([...s.items].sort((a, b) => a - b));
+    for (const s of streams) {
+      expect(s.items).toEqual([...s.items].sort((a, b) => a - b));
+      expect(new Set(s.items).size).toBe(OBJECTS); // each event once: a duplicate would hide a missing one
+    }
     const list = (await api.listNamespacedCustomObject(VPC_GVR)) as { items: unknown[] };
     expect(list.items).toHaveLength(OBJECTS);
   });
