@@ -97,6 +97,15 @@ const CASES: RuleCase[] = [
     extra: [vlanNamespace('other', 100, 200)],
   },
   {
+    rule: "a switch's VLANNamespaces do not overlap",
+    kind: 'Switch',
+    name: 'leaf-1',
+    edit: (s) => (s['vlanNamespaces'] = ['default', 'other']),
+    field: 'spec.vlanNamespaces',
+    message: /VLANNamespace default overlaps another VLANNamespace of this switch/,
+    extra: [vlanNamespace('other', 2000, 2100)],
+  },
+  {
     rule: 'link IPs unique fabric-wide',
     kind: 'Connection',
     name: 'spine-1--fabric--leaf-1',
