@@ -70,12 +70,18 @@ export const vpcSubnetsInNamespace: SetRule = (set) => {
   return found;
 };
 
-const rangesOf = (set: DesiredSet, ns: string): VlanRange[] =>
-  items(set.index.get('VLANNamespace')?.get(ns)?.spec, 'ranges').map((r) => {
+const vlanRanges = (namespace: Manifest): VlanRange[] =>
+  items(namespace.spec, 'ranges').map((r) => {
     const range = r as Record<string, unknown>;
     const from = typeof range['from'] === 'number' ? range['from'] : 0;
     return { from, to: typeof range['to'] === 'number' ? range['to'] : from };
   });
+
+/** The ranges of a VLANNamespace, read once per namespace however many switches and VPCs name it. */
+const rangesOf = (set: DesiredSet, ns: string): VlanRange[] => {
+  const namespace = set.index.get('VLANNamespace')?.get(ns);
+  return namespace ? set.derived(namespace, vlanRanges) : [];
+};
 
 /** VLANs lie in their VLANNamespace and are unique across all VPCs of that namespace. */
 export const vpcVlansInNamespace: SetRule = (set) => {
