@@ -7,7 +7,25 @@ describe('projectCrds', () => {
   const crds = projectCrds();
 
   it('defines the 12 managed kinds in apply order, then the two profiles', () => {
-    expect(crds.map((c) => c.spec.names.kind)).toEqual([...KINDS, ...SUPPORTING_KINDS].map((k) => k.kind));
+    const kinds = crds.map((c) => c.spec.names.kind);
+    expect(kinds).toEqual([...KINDS, ...SUPPORTING_KINDS].map((k) => k.kind));
+    // projectCrds is built from that registry, so the order of architecture §4 is also written out.
+    expect(kinds).toEqual([
+      'VLANNamespace',
+      'IPv4Namespace',
+      'SwitchGroup',
+      'Switch',
+      'Server',
+      'Connection',
+      'External',
+      'VPC',
+      'ExternalAttachment',
+      'VPCAttachment',
+      'VPCPeering',
+      'ExternalPeering',
+      'SwitchProfile',
+      'ServerProfile',
+    ]);
   });
 
   it('uses REFERENCE §1.1 names, scope, one served storage version with a status subresource', () => {
