@@ -54,8 +54,7 @@ export interface FabricStatusEvent {
   readonly at: Timestamp;
 }
 
-export const RECORD_CHANGE = ['ADDED', 'MODIFIED', 'DELETED'] as const;
-export type RecordChange = (typeof RECORD_CHANGE)[number];
+export type RecordChange = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /** A live object changed in the fabric's cluster. Scope: the fabric id. */
 export interface RecordEvent {

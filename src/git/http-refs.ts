@@ -20,7 +20,7 @@ const ADVERTISEMENT = 'application/x-git-upload-pack-advertisement';
 const MAX_DRAIN_BYTES = 1 << 20;
 
 /** The http(s) URL of the advertisement, or undefined for other transports. */
-export function advertisementUrl(url: string): URL | undefined {
+function advertisementUrl(url: string): URL | undefined {
   if (!/^https?:\/\//i.test(url) || /[?#]/.test(url)) return undefined;
   return new URL(`${url.replace(/\/+$/, '')}/info/refs?service=git-upload-pack`);
 }

@@ -29,7 +29,7 @@ export interface GitExit {
 const MAX_STDERR = 64 * 1024;
 
 /** Options that harden every invocation; protocols that run commands are never allowed. */
-export const HARDENING_ARGS = [
+const HARDENING_ARGS = [
   '-c',
   'credential.helper=',
   '-c',

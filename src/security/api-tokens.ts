@@ -13,7 +13,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * tokens are identified by their id and name. The `fst_` marker lets the redactor and secret
  * scanners recognise a leaked token.
  */
-export const API_TOKEN_PREFIX = 'fst_';
+const API_TOKEN_PREFIX = 'fst_';
 const TOKEN_BYTES = 32;
 const TOKEN_TEXT = /^fst_[A-Za-z0-9_-]{43}$/;
 /** RFC 6750 b64token, after "Bearer" and at least one space. */

@@ -20,7 +20,7 @@ export interface SecretKey {
   readonly bytes: Buffer;
 }
 
-export const KEY_BYTES = 32;
+const KEY_BYTES = 32;
 const MIN_DISTINCT_BYTES = 16;
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 const BASE64_KEY = /^base64:([A-Za-z0-9+/]{43}=)$/;

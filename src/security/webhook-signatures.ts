@@ -7,8 +7,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
  * - GitLab: `X-Gitlab-Token: <the secret itself>` (GitLab signs nothing; it echoes the secret)
  * The HMAC must be computed over the exact bytes received, before any JSON parsing.
  */
-export const WEBHOOK_PROVIDERS = ['github', 'gitlab', 'gitea'] as const;
-export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
+export type WebhookProvider = 'github' | 'gitlab' | 'gitea';
 
 /** Node's IncomingHttpHeaders, or any header map; names are matched case-insensitively. */
 export type WebhookHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
