@@ -36,7 +36,8 @@ function decodeToken(token: string): ContinueToken {
   }
 }
 
-function parseRv(value: string): number {
+/** A resourceVersion query parameter; lists and watches reject a malformed one alike. */
+export function parseRv(value: string): number {
   const rv = Number(value);
   if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resource version: ${value}`);
   return rv;

@@ -2,9 +2,10 @@
 import type { ServerResponse } from 'node:http';
 import type { Backend } from './backend.js';
 import type { ApiCall } from './call.js';
+import { parseRv } from './list.js';
 import { parseSelectors } from './selectors.js';
 import type { StoreEvent } from './store.js';
-import { ApiError, badRequest } from './status.js';
+import { ApiError } from './status.js';
 import type { KubeObject } from './types.js';
 import { apiVersionOf, typeKey } from './types.js';
 
@@ -44,12 +45,8 @@ function lineOf(event: StoreEvent): string {
   return line;
 }
 
-function parseStart(value: string | null): number | undefined {
-  if (value === null || value === '' || value === '0') return undefined;
-  const rv = Number(value);
-  if (!Number.isInteger(rv) || rv < 0) throw badRequest(`invalid resource version: ${value}`);
-  return rv;
-}
+const parseStart = (value: string | null): number | undefined =>
+  value === null || value === '' || value === '0' ? undefined : parseRv(value);
 
 function openStream(res: ServerResponse): (payload: unknown) => void {
   res.writeHead(200, {
