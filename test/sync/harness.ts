@@ -12,8 +12,8 @@ import { ClusterClients } from '../../src/cluster/index.js';
 import { canonicalHash } from '../../src/domain/canonical.js';
 import type { Manifest } from '../../src/domain/manifest.js';
 import { planRecordChanges, type DesiredRecord } from '../../src/domain/record-plan.js';
-import { isTerminal, type OperationType } from '../../src/domain/states.js';
-import { FROM_OLDEST, InProcessBus } from '../../src/events/index.js';
+import type { OperationType } from '../../src/domain/states.js';
+import { InProcessBus } from '../../src/events/index.js';
 import { GitSource } from '../../src/git/git-source.js';
 import { Redactor } from '../../src/security/redactor.js';
 import { SecretBox } from '../../src/security/secret-box.js';
@@ -21,7 +21,7 @@ import { generateKeyText } from '../../src/security/secret-keys.js';
 import { SECRET_SLOTS, Vault } from '../../src/security/vault.js';
 import { AdvisoryLocks } from '../../src/store/advisory-locks.js';
 import { DriftStore } from '../../src/store/drift-store.js';
-import { Fabric, GitRepository, Operation, ResourceRecord } from '../../src/store/entities/index.js';
+import { Fabric, GitRepository, type Operation, ResourceRecord } from '../../src/store/entities/index.js';
 import { LiveStateStore } from '../../src/store/live-state-store.js';
 import { RecordStore } from '../../src/store/record-store.js';
 import { applyPipeline } from '../../src/sync/apply/pipeline.js';
@@ -29,6 +29,7 @@ import { driftPipeline } from '../../src/sync/drift/pipeline.js';
 import { ParseCache } from '../../src/sync/git-sync/parse-cache.js';
 import { toDesired } from '../../src/sync/git-sync/persist.js';
 import { gitSyncPipeline } from '../../src/sync/git-sync/pipeline.js';
+import { operationEnd } from '../../src/sync/operation-end.js';
 import { OperationService } from '../../src/sync/operation-service.js';
 import { reconcilePipeline, type ReconcileDeps } from '../../src/sync/reconcile.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -70,16 +71,6 @@ function seedRecord(m: Manifest): DesiredRecord {
     canonicalHash(m),
   );
   return { ...record, source: { ...record.source, commit: 'seed' } };
-}
-
-/** Follows the operation's progress events (replayed from its first) until it ends. */
-async function untilFinished(events: InProcessBus, operationId: string): Promise<void> {
-  const progress = events.subscribe('operationProgress', operationId, { after: FROM_OLDEST });
-  try {
-    for await (const { payload } of progress) if (isTerminal(payload.status)) return;
-  } finally {
-    await progress.return();
-  }
 }
 
 export function kubeApi(kube: KubeApiServer): CustomObjectsApi {
@@ -165,9 +156,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
       await records.write({ fabricId, plan, references: [], commit: 'seed', tree: null });
     },
     async run(fabricId, type, { dryRun = false } = {}) {
-      const op = await operations.start({ fabricId, type, dryRun });
-      await untilFinished(events, op.id);
-      return orm.em.fork().findOneOrFail(Operation, op.id);
+      return operationEnd({ orm, events }, await operations.start({ fabricId, type, dryRun }));
     },
     records: (fabricId) =>
       orm.em.fork().find(ResourceRecord, { fabric: fabricId }, { orderBy: { kind: 'asc', name: 'asc' } }),

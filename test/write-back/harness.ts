@@ -7,12 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isTerminal } from '../../src/domain/states.js';
-import { FROM_OLDEST } from '../../src/events/index.js';
 import { GitSource } from '../../src/git/git-source.js';
 import { Redactor } from '../../src/security/redactor.js';
 import { SecretBox } from '../../src/security/secret-box.js';
 import { Vault } from '../../src/security/vault.js';
 import { Operation, ResourceRecord } from '../../src/store/entities/index.js';
+import { operationEnd } from '../../src/sync/operation-end.js';
 import { WriteBackService } from '../../src/sync/write-back/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { git as gitCli } from '../support/git-cli.js';
@@ -65,7 +65,7 @@ export async function startHarness(): Promise<Harness> {
       const repo = await server.createRepo(name, files());
       const fabricId = await createFabric(t, name, repo);
       const op = await t.app.services.operations.start({ fabricId, type: 'GIT_SYNC' });
-      const status = await finalStatus(t, op.id);
+      const status = await finalStatus(t, op);
       if (status !== 'SUCCEEDED') throw new Error(`the first sync of ${name} ended ${status}`);
       return { repo, fabricId };
     },
@@ -86,21 +86,14 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** Follows an operation's progress events (replayed from the oldest) to its final status. */
-async function finalStatus(t: TestApp, operationId: string): Promise<string> {
-  const signal = AbortSignal.timeout(SYNC_TIMEOUT_MS);
-  const progress = t.app.services.events.subscribe('operationProgress', operationId, {
-    after: FROM_OLDEST,
-    signal,
-  });
-  try {
-    for await (const { payload } of progress) if (isTerminal(payload.status)) return payload.status;
-  } finally {
-    await progress.return();
-  }
+/** The operation's final status, from its progress events. */
+async function finalStatus(t: TestApp, started: Operation): Promise<string> {
+  const deps = { orm: t.db.orm, events: t.app.services.events };
+  const op = await operationEnd(deps, started, AbortSignal.timeout(SYNC_TIMEOUT_MS));
+  if (isTerminal(op.status)) return op.status;
   const recent = t.logs.slice(-20).join('');
   throw new Error(
-    `operation ${operationId}: no final status within ${SYNC_TIMEOUT_MS} ms; recent logs:\n${recent}`,
+    `operation ${op.id}: no final status within ${SYNC_TIMEOUT_MS} ms; recent logs:\n${recent}`,
   );
 }
 
