@@ -40,10 +40,6 @@ export class ObjectCache {
     for (const object of seed) this.byKey.set(keyOf(object), stubOf(object));
   }
 
-  get size(): number {
-    return this.byKey.size;
-  }
-
   remember(event: WatchEvent): void {
     if (event.type === 'DELETED') this.byKey.delete(keyOf(event.object));
     else this.byKey.set(keyOf(event.object), stubOf(event.object));
