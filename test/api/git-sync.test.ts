@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+import { createFabricWithRepository } from '../support/fabric-setup.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
 import { collect, followOperation, wsClient } from '../support/subscriptions.js';
@@ -41,30 +42,19 @@ interface OperationView {
 const OPERATION_FIELDS =
   'id status message stages { name status counts { name value } } errors { file line kind name message }';
 
-async function setUpFabric(
+const setUpFabric = (
   name: string,
   repo: TestRepo,
   directory: string,
   auth = { kind: 'BASIC', ...{ username: USER.username, secret: USER.password } },
-) {
-  const { createRepository } = dataOf(
-    await t.gql<{ createRepository: { id: string } }>(
-      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
-      {
-        i: { name: `${name}-repo`, url: repo.httpUrl, defaultBranch: repo.defaultBranch, auth },
-      },
-    ),
-  );
-  const { createFabric } = dataOf(
-    await t.gql<{ createFabric: { id: string } }>(
-      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
-      {
-        i: { name, repositoryId: createRepository.id, directory },
-      },
-    ),
-  );
-  return { fabricId: createFabric.id, repositoryId: createRepository.id };
-}
+) =>
+  createFabricWithRepository(t, {
+    name,
+    url: repo.httpUrl,
+    defaultBranch: repo.defaultBranch,
+    directory,
+    auth,
+  });
 
 /** Starts a sync and follows it over graphql-ws to its final status. */
 async function sync(fabricId: string): Promise<{

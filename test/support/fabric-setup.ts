@@ -5,6 +5,7 @@ import { followOperation } from './subscriptions.js';
 export interface FabricSetup {
   readonly name: string;
   readonly url: string;
+  readonly defaultBranch?: string;
   readonly auth?: { kind: string; username?: string; secret?: string };
   readonly directory?: string;
   readonly cluster?: { server: string; token: string; caCert: string };
@@ -12,12 +13,17 @@ export interface FabricSetup {
 
 /** Creates the repository (named after the fabric) and the fabric; returns their global ids. */
 export async function createFabricWithRepository(t: TestApp, setup: FabricSetup) {
-  const { name, url, auth, directory, cluster } = setup;
+  const { name, url, defaultBranch, auth, directory, cluster } = setup;
   const { createRepository } = dataOf(
     await t.gql<{ createRepository: { id: string } }>(
       `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
       {
-        i: { name: `${name}-repo`, url, ...(auth ? { auth } : {}) },
+        i: {
+          name: `${name}-repo`,
+          url,
+          ...(defaultBranch ? { defaultBranch } : {}),
+          ...(auth ? { auth } : {}),
+        },
       },
     ),
   );
