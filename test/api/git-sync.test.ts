@@ -27,6 +27,8 @@ afterAll(async () => {
 
 interface OperationView {
   id: string;
+  type: string;
+  trigger: string;
   status: string;
   message: string | null;
   stages: { name: string; status: string; counts: { name: string; value: number }[] }[];
@@ -40,7 +42,7 @@ interface OperationView {
 }
 
 const OPERATION_FIELDS =
-  'id status message stages { name status counts { name value } } errors { file line kind name message }';
+  'id type trigger status message stages { name status counts { name value } } errors { file line kind name message }';
 
 const setUpFabric = (
   name: string,
@@ -112,6 +114,7 @@ describe('a generated fabric', () => {
   it('lands every object as a record, publishing each stage before the next starts', async () => {
     const { op, progress } = await sync(fabricId);
     expect(op.status, JSON.stringify(op)).toBe('SUCCEEDED');
+    expect(op).toMatchObject({ type: 'GIT_SYNC', trigger: 'MANUAL' });
     expect(counts(op, 'PERSIST')).toMatchObject({ created: manifests.length, updated: 0, deleted: 0 });
     const expected: Record<string, number> = {};
     for (const m of manifests) expected[m.kind] = (expected[m.kind] ?? 0) + 1;

@@ -5,8 +5,9 @@ import { Operation } from '../../store/entities/index.js';
 import { authorizedFabricId } from './guards.js';
 import { writeBackMutations } from './write-back.js';
 import { notFound } from '../../domain/errors.js';
+import type { OperationRequest } from '../../sync/operation-service.js';
 
-const repositoryId = (ctx: ApiContext, id: string) => fromGlobalId(id, 'GitRepository', 'id');
+const repositoryId = (id: string) => fromGlobalId(id, 'GitRepository', 'id');
 
 /** Changing which repository a fabric reads is asked without a fabric: it needs a global edit grant. */
 function fabricRepositoryId(ctx: ApiContext, id: string | null | undefined): string | null | undefined {
@@ -21,6 +22,18 @@ async function operationFabric(ctx: ApiContext, operationId: string): Promise<st
   return op.fabric.id;
 }
 
+/** Starts an operation on a fabric the caller may operate, recording who asked. */
+const startOperation = (
+  ctx: ApiContext,
+  fabricId: string,
+  request: Omit<OperationRequest, 'fabricId' | 'requestedBy'>,
+) =>
+  ctx.services.operations.start({
+    ...request,
+    fabricId: authorizedFabricId(ctx, fabricId, 'operate'),
+    requestedBy: ctx.auth.principal?.name ?? 'unknown',
+  });
+
 export const Mutation: GMutationResolvers<ApiContext> = {
   createRepository: (_p, { input }, ctx) => {
     ctx.auth.require('admin');
@@ -28,15 +41,15 @@ export const Mutation: GMutationResolvers<ApiContext> = {
   },
   updateRepository: (_p, { id, input }, ctx) => {
     ctx.auth.require('admin');
-    return ctx.services.repositories.update(repositoryId(ctx, id), input);
+    return ctx.services.repositories.update(repositoryId(id), input);
   },
   deleteRepository: async (_p, { id }, ctx) => {
     ctx.auth.require('admin');
-    await ctx.services.repositories.delete(repositoryId(ctx, id));
+    await ctx.services.repositories.delete(repositoryId(id));
     return id;
   },
   testRepositoryConnection: async (_p, { id }, ctx) => {
-    const repoId = repositoryId(ctx, id);
+    const repoId = repositoryId(id);
     const users = await ctx.loaders.fabricsOfRepository.load(repoId);
     ctx.auth.requireRepository(
       'operate',
@@ -67,31 +80,11 @@ export const Mutation: GMutationResolvers<ApiContext> = {
     return toGlobalId('Fabric', fabricId);
   },
   syncFabric: (_p, { fabricId }, ctx) =>
-    ctx.services.operations.start({
-      fabricId: authorizedFabricId(ctx, fabricId, 'operate'),
-      type: 'GIT_SYNC',
-      trigger: 'MANUAL',
-      requestedBy: ctx.auth.principal?.name ?? 'unknown',
-    }),
+    startOperation(ctx, fabricId, { type: 'GIT_SYNC', trigger: 'MANUAL' }),
   applyFabric: (_p, { fabricId, dryRun }, ctx) =>
-    ctx.services.operations.start({
-      fabricId: authorizedFabricId(ctx, fabricId, 'operate'),
-      type: 'APPLY',
-      dryRun: dryRun ?? false,
-      requestedBy: ctx.auth.principal?.name ?? 'unknown',
-    }),
-  checkDrift: (_p, { fabricId }, ctx) =>
-    ctx.services.operations.start({
-      fabricId: authorizedFabricId(ctx, fabricId, 'operate'),
-      type: 'DRIFT_CHECK',
-      requestedBy: ctx.auth.principal?.name ?? 'unknown',
-    }),
-  reconcileFabric: (_p, { fabricId }, ctx) =>
-    ctx.services.operations.start({
-      fabricId: authorizedFabricId(ctx, fabricId, 'operate'),
-      type: 'RECONCILE',
-      requestedBy: ctx.auth.principal?.name ?? 'unknown',
-    }),
+    startOperation(ctx, fabricId, { type: 'APPLY', dryRun: dryRun ?? false }),
+  checkDrift: (_p, { fabricId }, ctx) => startOperation(ctx, fabricId, { type: 'DRIFT_CHECK' }),
+  reconcileFabric: (_p, { fabricId }, ctx) => startOperation(ctx, fabricId, { type: 'RECONCILE' }),
   testFabricConnection: async (_p, { id }, ctx) => {
     const fabricId = authorizedFabricId(ctx, id, 'operate', 'id');
     return { fabricId, result: await ctx.services.clusters.testConnection(fabricId) };
