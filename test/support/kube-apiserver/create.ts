@@ -25,7 +25,7 @@ export function requireNamespace(b: Backend, namespace: string | undefined): voi
 }
 
 /** Fills the namespace from the URL; a different one in the body is a 400. */
-export function withUrlNamespace(call: ApiCall, o: KubeObject, mismatch: string): KubeObject {
+function withUrlNamespace(call: ApiCall, o: KubeObject, mismatch: string): KubeObject {
   if (!call.type.namespaced) return o;
   const inBody = o.metadata?.namespace;
   if (inBody && inBody !== call.namespace) throw badRequest(mismatch);

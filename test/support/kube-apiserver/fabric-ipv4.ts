@@ -5,7 +5,7 @@ export interface Ipv4Prefix {
   readonly length: number;
 }
 
-export function parseAddress(text: string): number | undefined {
+function parseAddress(text: string): number | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
   const octets = parts.map(Number);

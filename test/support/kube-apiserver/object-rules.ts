@@ -41,7 +41,7 @@ export function pruneMetadata(o: KubeObject): KubeObject {
 }
 
 /** Everything outside metadata and status: a change bumps generation. */
-export function specChanged(before: KubeObject, after: KubeObject): boolean {
+function specChanged(before: KubeObject, after: KubeObject): boolean {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const k of ['apiVersion', 'kind', 'metadata', 'status']) keys.delete(k);
   return [...keys].some((k) => !sameValue(before[k], after[k]));

@@ -50,7 +50,7 @@ function labelTerm(term: string, selector: string): (labels: Record<string, stri
   return (l) => key in l;
 }
 
-export function parseLabelSelector(selector: string | undefined): Predicate {
+function parseLabelSelector(selector: string | undefined): Predicate {
   if (!selector) return () => true;
   const checks = terms(selector).map((t) => labelTerm(t, selector));
   return (o) => {
@@ -64,7 +64,7 @@ const FIELD_GETTERS: Record<string, (o: KubeObject) => string> = {
   'metadata.namespace': (o) => o.metadata?.namespace ?? '',
 };
 
-export function parseFieldSelector(selector: string | undefined): Predicate {
+function parseFieldSelector(selector: string | undefined): Predicate {
   if (!selector) return () => true;
   const checks = terms(selector).map((term) => {
     const m = /^([^!=]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);

@@ -56,5 +56,4 @@ export const apiVersionOf = (t: ResourceType) => (t.group ? `${t.group}/${t.vers
 export const qualifiedPlural = (t: ResourceType) => (t.group ? `${t.plural}.${t.group}` : t.plural);
 export const typeKey = (t: Pick<ResourceType, 'group' | 'plural'>) => `${t.group}/${t.plural}`;
 
-export const metaOf = (o: KubeObject): ObjectMeta => o.metadata ?? {};
 export const objectKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
