@@ -1,10 +1,10 @@
 /** Contract §9 cases 22, 26–38: merge/JSON patch, server-side apply, delete — through client-node and raw HTTPS. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- replies are untyped Kubernetes JSON that tests read by path */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { PatchStrategy, Watch, setHeaderOptions } from '@kubernetes/client-node';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import type { KubeApiServer } from '../support/kube-apiserver/index.js';
-import { C, Collector, VPC_GVR, raw, startWithClient, vpc } from './harness.js';
+import { C, Collector, VPC_GVR, kubeConfigFor, raw, startWithClient, vpc } from './harness.js';
 
 let kube: KubeApiServer;
 let api: CustomObjectsApi;
@@ -218,8 +218,6 @@ describe('delete (§9 35-38)', () => {
     const events = new Collector<string>();
     await create({ ...vpc('d36'), metadata: { name: 'd36', finalizers: ['x.io/f'] } });
     const start = kube.resourceVersion;
-    const { Watch } = await import('@kubernetes/client-node');
-    const { kubeConfigFor } = await import('./harness.js');
     const ctl = await new Watch(kubeConfigFor(kube)).watch(
       C,
       { resourceVersion: String(start), fieldSelector: 'metadata.name=d36' },
@@ -250,8 +248,6 @@ describe('delete (§9 35-38)', () => {
     const reply = await raw(kube, `${C}/d37?propagationPolicy=Foreground`, { method: 'DELETE' });
     expect(reply.json.metadata.finalizers).toEqual(['foregroundDeletion']);
     expect(reply.json.metadata.deletionTimestamp).toBeDefined();
-    const { Watch } = await import('@kubernetes/client-node');
-    const { kubeConfigFor } = await import('./harness.js');
     const events = new Collector<string>();
     const ctl = await new Watch(kubeConfigFor(kube)).watch(
       C,

@@ -1,8 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- replies are untyped Kubernetes JSON that tests read by path */
 /** Fault controls: failing requests with Retry-After, refused connections, token expiry, dropped watches. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Watch } from '@kubernetes/client-node';
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import type { KubeApiServer } from '../support/kube-apiserver/index.js';
 import { C, Collector, VPC_GVR, kubeConfigFor, raw, startWithClient, vpc } from './harness.js';
 
@@ -80,7 +79,7 @@ describe('fault injection', () => {
     expect(kube.token).toBe(fresh);
     expect((await raw(kube, C, { token: fresh })).status).toBe(200);
     expect((await raw(kube, C, { token: old })).status).toBe(401);
-    api = kubeConfigFor(kube).makeApiClient((await import('@kubernetes/client-node')).CustomObjectsApi);
+    api = kubeConfigFor(kube).makeApiClient(CustomObjectsApi);
   });
 
   it('cuts open watches abruptly, which watchers see as an error', async () => {
