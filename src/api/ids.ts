@@ -15,13 +15,15 @@ export const NODE_TYPES = [
 export type NodeType = (typeof NODE_TYPES)[number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A database id as stored: a UUID in lower case. */
+export const isUuid = (text: string): boolean => UUID.test(text);
 
 export const toGlobalId = (type: NodeType, id: string): string =>
   Buffer.from(`${type}:${id}`).toString('base64url');
 
 export function parseGlobalId(globalId: string): { type: NodeType; id: string } | null {
   const [type, id, ...rest] = Buffer.from(globalId, 'base64url').toString('utf8').split(':');
-  if (rest.length > 0 || !id || !UUID.test(id) || !NODE_TYPES.includes(type as NodeType)) return null;
+  if (rest.length > 0 || !id || !isUuid(id) || !NODE_TYPES.includes(type as NodeType)) return null;
   return { type: type as NodeType, id };
 }
 

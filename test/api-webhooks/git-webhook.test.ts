@@ -114,6 +114,12 @@ describe('POST /webhooks/git/:repositoryId', () => {
     expect(operations).toHaveLength(1);
   });
 
+  it('accepts its UUID in upper case too', async () => {
+    const { response, operations } = await triggeredBy(() => post(repo.id.toUpperCase(), push('gitea')));
+    expect(response.status).toBe(202);
+    expect(operations).toHaveLength(1);
+  });
+
   it('answers 404 for an unknown repository and for an id that is not one', async () => {
     expect((await post('00000000-0000-4000-8000-000000000000', push('github'))).status).toBe(404);
     expect((await post(toGlobalId('Fabric', repo.id), push('github'))).status).toBe(404);

@@ -1,9 +1,7 @@
-import { parseGlobalId } from '../ids.js';
+import { isUuid, parseGlobalId } from '../ids.js';
 
 /** Where Git hosts post push events: `POST /webhooks/git/:repositoryId`. */
 export const GIT_WEBHOOK_PREFIX = '/webhooks/git/';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The repository's database id from the webhook path. Both the GraphQL id (what the API shows)
@@ -12,7 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function repositoryIdFromPath(pathname: string): string | null {
   if (!pathname.startsWith(GIT_WEBHOOK_PREFIX)) return null;
   const segment = pathname.slice(GIT_WEBHOOK_PREFIX.length);
-  if (UUID.test(segment)) return segment.toLowerCase();
+  if (isUuid(segment.toLowerCase())) return segment.toLowerCase();
   const parsed = parseGlobalId(segment);
   return parsed?.type === 'GitRepository' ? parsed.id : null;
 }
