@@ -147,7 +147,10 @@ export class RecordStore {
       await this.updateRows(trx, plan.updates, now, true);
       await this.updateRows(trx, plan.moves, now, false);
       for (const r of plan.updates) ids.set(recordKey(r), r.id);
-      await this.replaceReferences(trx, fabricId, ids, references);
+      // Only an updated record has stored references to replace: a created one has a fresh id.
+      for (const part of chunks(plan.updates.map((r) => r.id)))
+        await trx('record_reference').whereIn('source_id', part).delete();
+      await this.insertReferences(trx, fabricId, ids, references);
       await trx('fabric')
         .where('id', fabricId)
         .update({
@@ -196,14 +199,12 @@ export class RecordStore {
     }
   }
 
-  private async replaceReferences(
+  private async insertReferences(
     trx: Knex.Transaction,
     fabricId: string,
     ids: ReadonlyMap<string, string>,
     references: readonly ReferenceRow[],
   ): Promise<void> {
-    for (const part of chunks([...ids.values()]))
-      await trx('record_reference').whereIn('source_id', part).delete();
     const rows = references.flatMap((ref) => {
       const sourceId = ids.get(ref.sourceKey);
       return sourceId
