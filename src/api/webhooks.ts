@@ -25,7 +25,7 @@ export interface GitWebhookOptions {
   readonly vault: Vault;
   readonly operations: Pick<OperationService, 'start'>;
   readonly log: Logger;
-  /** What a push starts: RECONCILE once that pipeline exists, GIT_SYNC until then. */
+  /** What a push starts: main.ts asks for RECONCILE; the default, GIT_SYNC, needs no cluster. */
   readonly operationType?: OperationType;
   /** Larger bodies are refused with 413 before they are buffered whole. */
   readonly maxBodyBytes?: number;
