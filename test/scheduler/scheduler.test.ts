@@ -3,16 +3,8 @@ import { AdvisoryLocks } from '../../src/store/advisory-locks.js';
 import { Fabric, type Operation } from '../../src/store/entities/index.js';
 import type { OperationRequest, OperationService } from '../../src/sync/operation-service.js';
 import { Scheduler, type SchedulerOptions } from '../../src/sync/scheduler.js';
+import { within } from '../events/support.js';
 import { startHarness, type Harness } from './harness.js';
-
-/** Rejects when `promise` takes longer than `ms`, naming what was awaited. */
-const within = <T>(promise: Promise<T>, ms: number, what: string) =>
-  Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms),
-    ),
-  ]);
 
 describe('Scheduler', () => {
   let h: Harness;
@@ -51,9 +43,9 @@ describe('Scheduler', () => {
     const idle = await h.createFabric({ syncIntervalSeconds: 0 });
     const runs = [h.pipeline.nextRun()];
     scheduler().start();
-    expect(await within(runs[0]!, 5_000, 'the first scheduled run')).toBe(fabric.id);
+    expect(await within(runs[0]!, 'the first scheduled run')).toBe(fabric.id);
     await h.settled();
-    expect(await within(h.pipeline.nextRun(), 5_000, 'the second scheduled run')).toBe(fabric.id);
+    expect(await within(h.pipeline.nextRun(), 'the second scheduled run')).toBe(fabric.id);
     await h.settled();
     const ops = await h.operationsOf(fabric.id);
     expect(ops.map((op) => [op.trigger, op.status])).toEqual([
@@ -78,7 +70,7 @@ describe('Scheduler', () => {
     };
     const release = h.pipeline.hold();
     scheduler({ operations: recording }).start();
-    await within(secondStart, 5_000, 'a second interval while the first run is held');
+    await within(secondStart, 'a second interval while the first run is held');
     release();
     await h.settled();
     expect(started[1]?.id).toBe(started[0]?.id);

@@ -1,15 +1,7 @@
 /** Small waiting helpers for the watch tests: every wait is on an event, bounded by a timeout. */
 import type { EventBus } from '../../src/events/index.js';
 import type { Topics } from '../../src/events/index.js';
-
-/** Rejects when `promise` takes longer than `ms`, naming what was awaited. */
-export const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
-  Promise.race([
-    promise,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms),
-    ),
-  ]);
+import { within } from '../events/support.js';
 
 /** A value pushed by callbacks, awaited by the test: resolves the first waiter whose predicate holds. */
 export class Signals<T> {
@@ -25,7 +17,7 @@ export class Signals<T> {
   next(test: (value: T) => boolean, what: string, { from = this.seen.length, ms = 15_000 } = {}): Promise<T> {
     const already = this.seen.slice(from).find(test);
     if (already !== undefined) return Promise.resolve(already);
-    return within(new Promise<T>((resolve) => this.waiters.push({ test, resolve, from })), ms, what);
+    return within(new Promise<T>((resolve) => this.waiters.push({ test, resolve, from })), what, ms);
   }
 }
 
