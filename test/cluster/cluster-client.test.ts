@@ -8,6 +8,7 @@ import {
 } from '../../src/cluster/index.js';
 import type { Manifest } from '../../src/domain/manifest.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
+import { settingsFor } from './settings.js';
 
 const RETRY = { attempts: 8, baseDelayMs: 10, maxDelayMs: 100 };
 
@@ -33,13 +34,7 @@ describe('ClusterClient', () => {
 
   beforeAll(async () => {
     kube = await startKubeApiServer({ emulateFabricWebhooks: true });
-    settings = {
-      server: kube.url,
-      token: kube.token,
-      caPem: kube.caPem,
-      namespace: 'default',
-      insecureSkipTlsVerify: false,
-    };
+    settings = settingsFor(kube);
   });
   afterEach(() => {
     kube.faults.clear();

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterError, type ClusterSettings } from '../../src/cluster/index.js';
 import { WatchSource } from '../../src/cluster/watch.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
+import { settingsFor } from './settings.js';
 
 describe('WatchSource.list', () => {
   let kube: KubeApiServer;
@@ -16,13 +17,7 @@ describe('WatchSource.list', () => {
 
   beforeAll(async () => {
     kube = await startKubeApiServer();
-    settings = {
-      server: kube.url,
-      token: kube.token,
-      caPem: kube.caPem,
-      namespace: 'default',
-      insecureSkipTlsVerify: false,
-    };
+    settings = settingsFor(kube);
   });
   afterEach(() => kube.faults.clear());
   afterAll(async () => {
