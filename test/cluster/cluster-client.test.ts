@@ -183,7 +183,8 @@ describe('ClusterClient', () => {
   });
 
   it('lists page by page and filters by label', async () => {
-    const c = new ClusterClient(settings, { retry: RETRY, pageSize: 2 });
+    const samples: ClusterRequestSample[] = [];
+    const c = new ClusterClient(settings, { retry: RETRY, pageSize: 2, onRequest: (s) => samples.push(s) });
     clients.push(c);
     await c.apply(
       ['p-1', 'p-2', 'p-3', 'p-4', 'p-5'].map((n) => ({
@@ -193,6 +194,7 @@ describe('ClusterClient', () => {
     );
     const listed = await c.list('VPC', { labelSelector: 'set=paged' });
     expect(listed.map((o) => o.metadata.name).sort()).toEqual(['p-1', 'p-2', 'p-3', 'p-4', 'p-5']);
+    expect(samples.filter((s) => s.verb === 'list')).toHaveLength(3); // 2 + 2 + 1: it did page
     expect(listed.every((o) => o.kind === 'VPC')).toBe(true);
   });
 
