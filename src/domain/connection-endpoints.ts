@@ -101,6 +101,10 @@ export function parsePortRef(value: string): { device: string; port: string } | 
   return { device: value.slice(0, slash), port: value.slice(slash + 1) };
 }
 
+/** The distinct devices of one kind the endpoints name; `''` stands for ports that name no device. */
+export const devicesOf = (endpoints: readonly Endpoint[], kind: EndpointKind): Set<string> =>
+  new Set(endpoints.filter((e) => e.targetKind === kind).map((e) => parsePortRef(e.value)?.device ?? ''));
+
 /**
  * The physical port a switch port name occupies: a breakout sub-port `E1/4/1` occupies `E1/4`, so the
  * two collide (REFERENCE §2.8). Names other than `E<a>/<b>[/<c>]` stay as they are.

@@ -3,6 +3,7 @@ import {
   CONNECTION_TYPES,
   connectionEndpoints,
   connectionTypesOf,
+  devicesOf,
   parsePortRef,
   type ConnectionType,
   type Endpoint,
@@ -11,9 +12,6 @@ import { containsIp, overlappingPairs } from '../ipv4.js';
 import type { JsonObject } from '../manifest.js';
 import type { Finding, ObjectRule, RuleSettings } from './types.js';
 import { child, finding, ipAt, items, num, prefixAt, text } from './values.js';
-
-const devices = (endpoints: readonly Endpoint[], kind: Endpoint['targetKind']): Set<string> =>
-  new Set(endpoints.filter((e) => e.targetKind === kind).map((e) => parsePortRef(e.value)?.device ?? ''));
 
 /** How many distinct switches and servers each type joins (§2.8). */
 const DEVICE_COUNTS: Partial<
@@ -35,7 +33,7 @@ function checkDeviceCounts(type: ConnectionType, endpoints: readonly Endpoint[])
     ['switches', 'Switch', counts.switches],
     ['servers', 'Server', counts.servers],
   ] as const) {
-    const n = devices(endpoints, kind).size;
+    const n = devicesOf(endpoints, kind).size;
     if (n < min || n > max) {
       const expected = min === max ? `${min}` : `${min}–${max}`;
       found.push(
@@ -76,7 +74,7 @@ function checkLinkIps(type: ConnectionType, member: JsonObject): Finding[] {
 
 /** Both ends of every loopback link are on the same switch. */
 function checkLoopback(endpoints: readonly Endpoint[]): Finding[] {
-  const switches = devices(endpoints, 'Switch');
+  const switches = devicesOf(endpoints, 'Switch');
   return switches.size > 1
     ? [
         finding(

@@ -1,16 +1,12 @@
 /** Cross-object rules between connections, attachments and the switches they use (REFERENCE §2.2, §2.8). */
-import { connectionEndpoints, connectionTypesOf, parsePortRef } from '../connection-endpoints.js';
+import { connectionEndpoints, connectionTypesOf, devicesOf } from '../connection-endpoints.js';
 import type { Manifest } from '../manifest.js';
 import { attachmentSubnet } from '../member-edges.js';
 import type { DesiredSet, SetFinding, SetRule } from './types.js';
 import { child, items, text } from './values.js';
 
 const switchNamesOf = (connection: Manifest): string[] => [
-  ...new Set(
-    connectionEndpoints(connection.spec)
-      .filter((e) => e.targetKind === 'Switch')
-      .map((e) => parsePortRef(e.value)?.device ?? ''),
-  ),
+  ...devicesOf(connectionEndpoints(connection.spec), 'Switch'),
 ];
 
 const switchesOf = (set: DesiredSet, connection: Manifest): Manifest[] =>
