@@ -4,6 +4,7 @@
  */
 import { expired } from './status.js';
 import type { KubeObject } from './types.js';
+import { objectKey } from './types.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -24,7 +25,8 @@ export interface StoreDump {
 
 type Listener = (event: StoreEvent) => void;
 
-const withRv = (o: KubeObject, rv: number): KubeObject => ({
+/** `o` stamped with `rv`: how the store records a write, and how a watch shows an object leaving its selector. */
+export const withRv = (o: KubeObject, rv: number): KubeObject => ({
   ...o,
   metadata: { ...o.metadata, resourceVersion: String(rv) },
 });
@@ -132,7 +134,7 @@ export class ObjectStore {
   }
 
   keyOf(o: KubeObject): string {
-    return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+    return objectKey(o.metadata?.namespace, o.metadata?.name ?? '');
   }
 
   private record(event: StoreEvent): void {

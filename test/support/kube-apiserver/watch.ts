@@ -4,7 +4,7 @@ import type { Backend } from './backend.js';
 import type { ApiCall } from './call.js';
 import { parseRv } from './list.js';
 import { parseSelectors } from './selectors.js';
-import type { StoreEvent } from './store.js';
+import { withRv, type StoreEvent } from './store.js';
 import { ApiError } from './status.js';
 import type { KubeObject } from './types.js';
 import { apiVersionOf, typeKey } from './types.js';
@@ -21,11 +21,6 @@ export interface WatchStream {
 }
 
 type Matcher = (o: KubeObject) => boolean;
-
-const withRv = (o: KubeObject, rv: number): KubeObject => ({
-  ...o,
-  metadata: { ...o.metadata, resourceVersion: String(rv) },
-});
 
 /** The event a watcher with this selector sees, if any (selectors judge old and new state). */
 function translate(event: StoreEvent, matches: Matcher): { type: string; object: KubeObject } | undefined {
