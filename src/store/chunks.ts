@@ -1,5 +1,5 @@
 /** Multi-row statements go in chunks of this many rows, to stay under PostgreSQL's parameter limit. */
-export const CHUNK = 1000;
+const CHUNK = 1000;
 
 export const chunks = <T>(items: readonly T[]): T[][] => {
   const out: T[][] = [];
