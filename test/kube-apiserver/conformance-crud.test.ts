@@ -106,6 +106,14 @@ describe('create (§9 3-9)', () => {
     });
   });
 
+  it('rejects a body in a format POST does not read with 415, naming the accepted types', async () => {
+    const reply = await raw(kube, C, { method: 'POST', body: vpc('c6t'), contentType: 'text/plain' });
+    expect([reply.status, reply.json.reason]).toEqual([415, 'UnsupportedMediaType']);
+    expect(reply.json.message).toBe(
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+    );
+  });
+
   it('rejects a namespace or apiVersion mismatch with 400', async () => {
     const other = { ...vpc('c6'), metadata: { name: 'c6', namespace: 'other' } };
     const ns = await apiError(create(other));

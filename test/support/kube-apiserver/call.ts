@@ -28,16 +28,21 @@ export function decodeJson(call: ApiCall): unknown {
   }
 }
 
+/** The request's media type without parameters (`; charset=utf-8`). */
+export const mediaTypeOf = (call: ApiCall, fallback: string): string =>
+  (call.headers['content-type'] ?? fallback).split(';')[0]!.trim();
+
+/** 415 for a body in a format the endpoint does not read. */
+export const unsupportedMediaType = (accepted: readonly string[]) =>
+  new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+  );
+
 export function decodeObject(call: ApiCall): KubeObject {
-  const contentType = (call.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
-  if (contentType !== 'application/json') {
-    const accepted = 'application/json, application/yaml';
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: ${accepted}`,
-    );
-  }
+  if (mediaTypeOf(call, 'application/json') !== 'application/json')
+    throw unsupportedMediaType(['application/json', 'application/yaml']);
   const value = decodeJson(call);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest('Object in request body is not a JSON object');

@@ -1,7 +1,7 @@
 /** PATCH of an object or its /status: merge patch, JSON patch, or server-side apply (contract §3.5). */
 import type { Backend } from './backend.js';
 import type { ApiCall, Reply } from './call.js';
-import { decodeJson } from './call.js';
+import { decodeJson, mediaTypeOf, unsupportedMediaType } from './call.js';
 import { applyPatch } from './apply.js';
 import { PatchError, applyJsonPatch, mergePatch } from './json-patch.js';
 import { checkRv, existingOf, persistUpdate } from './replace.js';
@@ -12,13 +12,6 @@ import type { KubeObject } from './types.js';
 const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
 export const APPLY = 'application/apply-patch+yaml';
-
-const unsupported = () =>
-  new ApiError(
-    415,
-    'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: ${JSON_PATCH}, ${MERGE}, ${APPLY}`,
-  );
 
 const forceForbidden = () =>
   new ApiError(
@@ -55,9 +48,10 @@ function patched(call: ApiCall, existing: KubeObject, contentType: string): Kube
 }
 
 export function patch(b: Backend, call: ApiCall): Reply {
-  const contentType = (call.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const contentType = mediaTypeOf(call, '');
   if (contentType === APPLY) return applyPatch(b, call);
-  if (contentType !== MERGE && contentType !== JSON_PATCH) throw unsupported();
+  if (contentType !== MERGE && contentType !== JSON_PATCH)
+    throw unsupportedMediaType([JSON_PATCH, MERGE, APPLY]);
   if (call.query.has('force')) throw forceForbidden();
   const existing = existingOf(b, call);
   const next = patched(call, existing, contentType);
