@@ -20,11 +20,11 @@ import {
   operation,
   runOperation,
   stageCounts,
-  startOperation,
   startStack,
   waitForFabric,
   type Stack,
 } from './support.js';
+import { startFabricOperation } from '../support/fabric-setup.js';
 
 const DIR = 'fabrics/faults';
 
@@ -66,7 +66,7 @@ describe('Kubernetes faults during apply', () => {
 
   /** Starts a reconcile and resolves once its APPLY stage is running. */
   async function reconcileUntilApplying(): Promise<string> {
-    const id = await startOperation(stack.t, 'reconcileFabric', fabricId);
+    const id = await startFabricOperation(stack.t, 'reconcileFabric', fabricId);
     const client = wsClient(stack.t.url, stack.t.adminToken);
     try {
       await collect<{

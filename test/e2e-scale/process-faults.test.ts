@@ -20,11 +20,11 @@ import {
   gitState,
   operation,
   runOperation,
-  startOperation,
   startStack,
   GIT_USER,
   type Stack,
 } from './support.js';
+import { startFabricOperation } from '../support/fabric-setup.js';
 import { followOperation } from '../support/subscriptions.js';
 import { newIdentity, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { startGitServer } from '../support/git-server.js';
@@ -75,7 +75,7 @@ describe.skipIf(!process.env['DATABASE_URL'])('PostgreSQL connection killed duri
     const knex = stack.t.db.orm.em.getKnex();
     const blocker = await knex.transaction();
     await blocker.raw('lock table fabric in share mode');
-    const id = await startOperation(stack.t, 'syncFabric', fabricId);
+    const id = await startFabricOperation(stack.t, 'syncFabric', fabricId);
     let killed = 0;
     try {
       const deadline = Date.now() + 30_000;

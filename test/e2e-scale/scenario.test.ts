@@ -23,11 +23,11 @@ import {
   queryLoad,
   runOperation,
   stageCounts,
-  startOperation,
   startStack,
   waitForFabric,
   type Stack,
 } from './support.js';
+import { startFabricOperation } from '../support/fabric-setup.js';
 
 const DIR = 'fabrics/e2e';
 const FILES = 20;
@@ -103,7 +103,7 @@ describe('one fabric through every pipeline', () => {
     expect(differingKeys(await clusterState(stack.api), await gitState(repo, DIR))).toEqual([]);
 
   it('reconciles the generated fabric into records and the cluster, IN_SYNC, while 10 clients query', async () => {
-    const id = await startOperation(stack.t, 'reconcileFabric', fabricId);
+    const id = await startFabricOperation(stack.t, 'reconcileFabric', fabricId);
     const finished = followOperation(stack.t.url, stack.t.adminToken, id);
     const load = await queryLoad((q) => stack.t.gql(q), 10, finished);
     expect(await finished).toContain('SUCCEEDED');

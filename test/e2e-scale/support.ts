@@ -15,6 +15,7 @@ import {
   type TestApp,
   type TestAppOptions,
 } from '../support/app.js';
+import { createFabricWithRepository, startFabricOperation } from '../support/fabric-setup.js';
 import { git as gitCli } from '../support/git-cli.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
@@ -72,34 +73,19 @@ export type Gql = <T = Record<string, unknown>>(
 /** A repository with basic auth and a fabric on the test cluster that auto-applies; returns the fabric id. */
 export async function createFabric(gql: Gql, kube: KubeApiServer, options: FabricOptions): Promise<string> {
   const { name, repo, directory, prune = true, url = repo.httpUrl } = options;
-  const { createRepository } = dataOf(
-    await gql<{ createRepository: { id: string } }>(
-      `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
-      {
-        i: {
-          name: `${name}-repo`,
-          url,
-          auth: { kind: 'BASIC', username: GIT_USER.username, secret: GIT_USER.password },
-        },
-      },
-    ),
+  const { fabricId } = await createFabricWithRepository(
+    { gql },
+    {
+      name,
+      url,
+      directory,
+      auth: { kind: 'BASIC', username: GIT_USER.username, secret: GIT_USER.password },
+      cluster: { server: kube.url, token: kube.token, caCert: kube.caPem },
+      autoApply: true,
+      prune,
+    },
   );
-  const { createFabric } = dataOf(
-    await gql<{ createFabric: { id: string } }>(
-      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
-      {
-        i: {
-          name,
-          repositoryId: createRepository.id,
-          directory,
-          autoApply: true,
-          prune,
-          cluster: { server: kube.url, token: kube.token, caCert: kube.caPem },
-        },
-      },
-    ),
-  );
-  return createFabric.id;
+  return fabricId;
 }
 
 export interface OperationView {
@@ -129,19 +115,9 @@ export async function operation(t: TestApp, id: string): Promise<OperationView> 
   ).operation;
 }
 
-/** Starts `mutation(fabricId: …)` without waiting; returns the operation id. */
-export async function startOperation(t: TestApp, mutation: string, fabricId: string): Promise<string> {
-  const started = dataOf(
-    await t.gql<Record<string, { id: string }>>(`mutation($f: ID!) { ${mutation}(fabricId: $f) { id } }`, {
-      f: fabricId,
-    }),
-  );
-  return Object.values(started)[0]!.id;
-}
-
 /** Starts the operation, follows it over graphql-ws to its end and returns it as GraphQL shows it. */
 export async function runOperation(t: TestApp, mutation: string, fabricId: string): Promise<OperationView> {
-  const id = await startOperation(t, mutation, fabricId);
+  const id = await startFabricOperation(t, mutation, fabricId);
   await followOperation(t.url, t.adminToken, id);
   return operation(t, id);
 }
