@@ -10,6 +10,7 @@ import type { OperationType } from '../domain/states.js';
 import type { AdvisoryLocks, Lease } from '../store/advisory-locks.js';
 import { Fabric } from '../store/entities/index.js';
 import type { OperationService } from './operation-service.js';
+import { RescanLoop } from './rescan-loop.js';
 
 export interface SchedulerOptions {
   readonly orm: MikroORM;
@@ -33,32 +34,25 @@ interface Owned {
 
 export class Scheduler {
   private readonly owned = new Map<string, Owned>();
-  private rescanTimer: NodeJS.Timeout | undefined;
-  private scanning: Promise<void> = Promise.resolve();
+  private readonly rescans = new RescanLoop(
+    () => this.scan(),
+    (err) => this.options.log.error({ err }, 'scheduler rescan failed; retrying at the next rescan'),
+  );
   /** Set by stop(), so a scan still in flight claims nothing more. */
   private stopped = false;
 
   constructor(private readonly options: SchedulerOptions) {}
 
   start(): void {
-    if (this.rescanTimer) return;
+    if (this.rescans.running) return;
     this.stopped = false;
-    const { rescanMs = 30_000 } = this.options;
-    const rescan = () => {
-      this.scanning = this.scan().catch((err: unknown) =>
-        this.options.log.error({ err }, 'scheduler rescan failed; retrying at the next rescan'),
-      );
-    };
-    rescan();
-    this.rescanTimer = setInterval(rescan, rescanMs);
+    this.rescans.start(this.options.rescanMs ?? 30_000);
   }
 
   /** Stops firing and releases every fabric, so another replica can take them over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.rescanTimer);
-    this.rescanTimer = undefined;
-    await this.scanning;
+    await this.rescans.stop();
     await Promise.all([...this.owned.keys()].map((id) => this.disown(id)));
   }
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AdvisoryLocks } from '../../src/store/advisory-locks.js';
 import { Fabric, type Operation } from '../../src/store/entities/index.js';
 import type { OperationRequest, OperationService } from '../../src/sync/operation-service.js';
@@ -94,6 +94,42 @@ describe('Scheduler', () => {
     await h.orm.em.fork().nativeDelete(Fabric, { id: fabric.id });
     await s.scan();
     expect(s.ownedFabricIds()).toEqual([]);
+  });
+
+  // Overlapping scans would each claim the same free fabric; on one lock session (SessionLocks) both
+  // claims succeed, and the extra lock is never released, so no other replica could take the fabric.
+  it('never runs two scans at once: rescans due while one still claims are skipped', async () => {
+    const fabric = await h.createFabric({ syncIntervalSeconds: 3600 });
+    const locks = new AdvisoryLocks(h.orm);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let claiming!: () => void;
+    const firstClaim = new Promise<void>((resolve) => (claiming = resolve));
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const s = scheduler({
+        rescanMs: 10,
+        locks: {
+          tryAcquire: async (key) => {
+            claiming();
+            await held;
+            return locks.tryAcquire(key);
+          },
+        },
+      });
+      const scan = vi.spyOn(s, 'scan');
+      s.start();
+      await within(firstClaim, 'the first scan to claim a fabric');
+      vi.advanceTimersByTime(100); // ten rescans come due while the first one waits
+      expect(scan).toHaveBeenCalledTimes(1);
+      release();
+      await s.stop();
+      expect(s.ownedFabricIds()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+      release();
+      await setInterval(fabric, 0);
+    }
   });
 
   // PGlite (the default without DATABASE_URL) has a single session, so advisory locks cannot exclude

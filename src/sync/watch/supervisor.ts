@@ -21,6 +21,7 @@ import {
 } from './fabric-watcher.js';
 import { LiveWriter } from './live-writer.js';
 import { TlsContexts } from '../../cluster/watch.js';
+import { RescanLoop } from '../rescan-loop.js';
 import { loadWatchTarget } from './target.js';
 
 export interface WatchSupervisorOptions {
@@ -51,8 +52,10 @@ export class WatchSupervisor {
   /** One per run (start → stop): every owned fabric's events are written through it. */
   private writer: LiveWriter | undefined;
   private readonly tlsContexts = new TlsContexts();
-  private timer: NodeJS.Timeout | undefined;
-  private scanning: Promise<void> = Promise.resolve();
+  private readonly rescans = new RescanLoop(
+    () => this.scan(),
+    (err) => this.options.log.error({ err }, 'watch rescan failed; retrying at the next rescan'),
+  );
   private stopped = true;
 
   constructor(private readonly options: WatchSupervisorOptions) {
@@ -70,21 +73,13 @@ export class WatchSupervisor {
       ...(tuning.coalesceMs !== undefined ? { coalesceMs: tuning.coalesceMs } : {}),
       ...(tuning.retryMs !== undefined ? { retryMs: tuning.retryMs } : {}),
     });
-    const rescan = () => {
-      this.scanning = this.scan().catch((err: unknown) =>
-        log.error({ err }, 'watch rescan failed; retrying at the next rescan'),
-      );
-    };
-    rescan();
-    this.timer = setInterval(rescan, rescanMs);
+    this.rescans.start(rescanMs);
   }
 
   /** Stops every watch (status INACTIVE) and releases the leases, so another replica can take over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.scanning;
+    await this.rescans.stop();
     await Promise.all([...this.chains.values()]);
     await Promise.all([...this.owned.keys()].map((id) => this.serial(id, () => this.disown(id))));
     await this.writer
