@@ -7,6 +7,7 @@ import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startFabricOperation } from '../support/fabric-setup.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
 import {
   newIdentity,
@@ -59,16 +60,12 @@ describe.skipIf(!process.env['DATABASE_URL'])('two server processes on one Postg
 
   it('shows a subscriber on B the progress of an operation started on A', async () => {
     const [a, b] = replicas as [ServerProcess, ServerProcess];
-    const { syncFabric } = dataOf(
-      await a.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
-        f: fabricId,
-      }),
-    );
+    const operationId = await startFabricOperation(a, 'syncFabric', fabricId);
     const client = wsClient(b.url, identity.adminToken);
     const events = await collect<{ operationProgress: { status: string } }>(
       client,
       `subscription($id: ID!) { operationProgress(operationId: $id) { status } }`,
-      { id: syncFabric.id },
+      { id: operationId },
       (e) => e.operationProgress.status !== 'RUNNING',
     ).done;
     await client.dispose();

@@ -56,7 +56,11 @@ export async function createFabricWithRepository(t: GraphQLClient, setup: Fabric
 }
 
 /** Starts `mutation(fabricId: …)` (syncFabric, applyFabric, …) without waiting; returns the operation id. */
-export async function startFabricOperation(t: TestApp, mutation: string, fabricId: string): Promise<string> {
+export async function startFabricOperation(
+  t: GraphQLClient,
+  mutation: string,
+  fabricId: string,
+): Promise<string> {
   const started = dataOf(
     await t.gql<Record<string, { id: string }>>(`mutation($f: ID!) { ${mutation}(fabricId: $f) { id } }`, {
       f: fabricId,
