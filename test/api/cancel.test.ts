@@ -7,7 +7,11 @@ import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startGitServer, type GitServer } from '../support/git-server.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
-import { createFabricWithRepository, runFabricOperation } from '../support/fabric-setup.js';
+import {
+  createFabricWithRepository,
+  runFabricOperation,
+  startFabricOperation,
+} from '../support/fabric-setup.js';
 import { collect, followOperation, wsClient } from '../support/subscriptions.js';
 
 let t: TestApp;
@@ -39,18 +43,14 @@ describe('cancelOperation', () => {
   it('stops a running apply at the next safe point and ends CANCELLED', async () => {
     // Slow requests keep the APPLY stage running long enough to be cancelled in the middle.
     kube.faults.setLatency(150);
-    const { applyFabric } = dataOf(
-      await t.gql<{ applyFabric: { id: string } }>(`mutation($f: ID!) { applyFabric(fabricId: $f) { id } }`, {
-        f: fabricId,
-      }),
-    );
+    const applyId = await startFabricOperation(t, 'applyFabric', fabricId);
     const client = wsClient(t.url, t.adminToken);
     const progress = collect<{
       operationProgress: { status: string; stage: { name: string; status: string } | null };
     }>(
       client,
       `subscription($id: ID!) { operationProgress(operationId: $id) { status stage { name status } } }`,
-      { id: applyFabric.id },
+      { id: applyId },
       (e) => e.operationProgress.stage?.name === 'APPLY' && e.operationProgress.stage.status === 'RUNNING',
     );
     await progress.done;
@@ -58,16 +58,16 @@ describe('cancelOperation', () => {
     const { cancelOperation } = dataOf(
       await t.gql<{ cancelOperation: { id: string } }>(
         `mutation($id: ID!) { cancelOperation(id: $id) { id } }`,
-        { id: applyFabric.id },
+        { id: applyId },
       ),
     );
-    expect(cancelOperation.id).toBe(applyFabric.id);
-    expect((await followOperation(t.url, t.adminToken, applyFabric.id)).at(-1)).toBe('CANCELLED');
+    expect(cancelOperation.id).toBe(applyId);
+    expect((await followOperation(t.url, t.adminToken, applyId)).at(-1)).toBe('CANCELLED');
     kube.faults.clear();
     const { operation } = dataOf(
       await t.gql<{ operation: { status: string; stages: { name: string; status: string }[] } }>(
         `query($id: ID!) { operation(id: $id) { status stages { name status } } }`,
-        { id: applyFabric.id },
+        { id: applyId },
       ),
     );
     expect(operation.stages).toEqual([

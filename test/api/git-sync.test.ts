@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+import { startFabricOperation } from '../support/fabric-setup.js';
 import { createFabricWithRepository } from '../support/fabric-setup.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
@@ -63,17 +64,13 @@ async function sync(fabricId: string): Promise<{
   op: OperationView;
   progress: { status: string; stage: { name: string; status: string } | null }[];
 }> {
-  const { syncFabric } = dataOf(
-    await t.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
-      f: fabricId,
-    }),
-  );
+  const operationId = await startFabricOperation(t, 'syncFabric', fabricId);
   const client = wsClient(t.url, t.adminToken);
   type Event = { operationProgress: { status: string; stage: { name: string; status: string } | null } };
   const { done } = collect<Event>(
     client,
     `subscription($id: ID!) { operationProgress(operationId: $id) { status stage { name status } } }`,
-    { id: syncFabric.id },
+    { id: operationId },
     (e) => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(e.operationProgress.status),
   );
   const events = await done;
@@ -81,7 +78,7 @@ async function sync(fabricId: string): Promise<{
   const { operation } = dataOf(
     await t.gql<{ operation: OperationView }>(
       `query($id: ID!) { operation(id: $id) { ${OPERATION_FIELDS} } }`,
-      { id: syncFabric.id },
+      { id: operationId },
     ),
   );
   return { op: operation, progress: events.map((e) => e.operationProgress) };
@@ -214,11 +211,7 @@ describe('a fabric’s operations', () => {
     );
     await vi.waitFor(() => expect(t.app.services.events.subscriptionCount()).toBeGreaterThan(open));
     // Another client starts it: the subscriber only knows the fabric.
-    const started = dataOf(
-      await t.gql<{ syncFabric: { id: string } }>(`mutation($f: ID!) { syncFabric(fabricId: $f) { id } }`, {
-        f: fabric.id,
-      }),
-    ).syncFabric.id;
+    const started = await startFabricOperation(t, 'syncFabric', fabric.id);
     const events = await done;
     await client.dispose();
     expect(events.at(-1)?.fabricStatus.lastOperation?.id).toBe(started);

@@ -127,19 +127,12 @@ describe.skipIf(!process.env['DATABASE_URL'])('server process SIGKILLed mid-appl
       const gql = server.gql.bind(server);
       const fabricId = await createFabric(gql, kube, { name: 'crash', repo, directory: DIR });
       kube.faults.setLatency(100); // an apply long enough to be killed in its middle
-      const { reconcileFabric } = dataOf(
-        await gql<{ reconcileFabric: { id: string } }>(
-          `mutation($f: ID!) { reconcileFabric(fabricId: $f) { id } }`,
-          {
-            f: fabricId,
-          },
-        ),
-      );
+      const orphanId = await startFabricOperation(server, 'reconcileFabric', fabricId);
       const stageOf = async () =>
         dataOf(
           await gql<{ operation: { status: string; stages: { name: string; status: string }[] } }>(
             `query($id: ID!) { operation(id: $id) { status stages { name status } } }`,
-            { id: reconcileFabric.id },
+            { id: orphanId },
           ),
         ).operation;
       for (
@@ -157,32 +150,25 @@ describe.skipIf(!process.env['DATABASE_URL'])('server process SIGKILLed mid-appl
       const { operation: orphan } = dataOf(
         await restarted<{ operation: { status: string } }>(
           `query($id: ID!) { operation(id: $id) { status } }`,
-          {
-            id: reconcileFabric.id,
-          },
+          { id: orphanId },
         ),
       );
       expect(orphan.status).toBe('FAILED');
-      const { reconcileFabric: next } = dataOf(
-        await restarted<{ reconcileFabric: { id: string } }>(
-          `mutation($f: ID!) { reconcileFabric(fabricId: $f) { id } }`,
-          { f: fabricId },
-        ),
-      );
-      expect(next.id).not.toBe(reconcileFabric.id);
+      const nextId = await startFabricOperation(server, 'reconcileFabric', fabricId);
+      expect(nextId).not.toBe(orphanId);
       const { operation: stale } = dataOf(
         await restarted<{ operation: { status: string; message: string } }>(
           `query($id: ID!) { operation(id: $id) { status message } }`,
-          { id: reconcileFabric.id },
+          { id: orphanId },
         ),
       );
       expect(stale.status).toBe('FAILED');
       expect(stale.message).toMatch(/the process running this operation stopped .*start it again/);
-      await followOperation(server.url, id.adminToken, next.id);
+      await followOperation(server.url, id.adminToken, nextId);
       const { operation: done } = dataOf(
         await restarted<{ operation: { status: string; message: string | null } }>(
           `query($id: ID!) { operation(id: $id) { status message } }`,
-          { id: next.id },
+          { id: nextId },
         ),
       );
       expect(done.status, done.message ?? '').toBe('SUCCEEDED');
