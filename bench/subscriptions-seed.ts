@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:https';
 import { toGlobalId } from '../src/api/ids.js';
 import { canonicalHash } from '../src/domain/canonical.js';
+import { toDesired } from '../src/sync/git-sync/persist.js';
 import { planRecordChanges } from '../src/domain/record-plan.js';
 import { Redactor } from '../src/security/redactor.js';
 import { SecretBox } from '../src/security/secret-box.js';
@@ -66,16 +67,14 @@ async function seedFabric(
   const desired = ['g', 'w']
     .flatMap((phase) => phaseNames(phase, index))
     .map((name) => benchObject(info.name, info.namespace, name))
-    .map((m) => ({
-      kind: m.kind,
-      namespace: info.namespace,
-      name: m.metadata.name,
-      labels: m.metadata.labels ?? {},
-      annotations: {},
-      spec: m.spec ?? {},
-      canonicalHash: canonicalHash(m),
-      source: { file: 'bench.yaml', documentIndex: 0, line: 1, commit: 'bench' },
-    }));
+    .map((m) => {
+      // The row PERSIST would store for `m`, as if read from bench.yaml at commit "bench".
+      const record = toDesired(
+        { manifest: m, source: { file: 'bench.yaml', documentIndex: 0, line: 1 } },
+        canonicalHash(m),
+      );
+      return { ...record, source: { ...record.source, commit: 'bench' } };
+    });
   const records = new RecordStore(db.orm);
   const plan = planRecordChanges(await records.loadExisting(id), desired);
   await records.write({ fabricId: id, plan, references: [], commit: 'bench', tree: null });
