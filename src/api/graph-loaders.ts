@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TOPOLOGY_KINDS, type TopologyRecord } from '../domain/topology.js';
 import { ResourceRecord } from '../store/entities/index.js';
+import { groupedBy, pushTo } from './group-rows.js';
 
 export interface ReferenceRow {
   readonly sourceId: string;
@@ -20,11 +21,6 @@ export interface ReferenceRow {
 export const nameKey = (fabricId: string, kind: string, name: string): string =>
   `${fabricId}\u0000${kind}\u0000${name}`;
 const splitKey = (key: string) => key.split('\u0000') as [string, string, string];
-const pushTo = <T>(map: Map<string, T[]>, key: string, value: T) => {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-};
 
 export function createGraphLoaders(em: EntityManager) {
   const knex = em.getConnection().getKnex();
@@ -88,7 +84,7 @@ export function createGraphLoaders(em: EntityManager) {
       .whereIn('fabric_id', [...fabricIds])
       .whereIn('kind', [...TOPOLOGY_KINDS])
       .orderBy(['kind', 'name']);
-    return fabricIds.map((id) => rows.filter((r) => r.fabric_id === id));
+    return groupedBy(fabricIds, rows, (r) => r.fabric_id);
   });
 
   return { recordByName, outgoing, incoming, topologyRecords };

@@ -6,29 +6,13 @@ import DataLoader from 'dataloader';
 import { createFabricPageLoader } from './fabric-pages.js';
 import { createRecordPageLoader } from './record-pages.js';
 import { createGraphLoaders } from './graph-loaders.js';
+import { groupedBy } from './group-rows.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DriftReport, Fabric, GitRepository, Operation, ResourceRecord } from '../store/entities/index.js';
 
 const byId = <T extends { id: string }>(ids: readonly string[], rows: readonly T[]): (T | null)[] => {
   const map = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => map.get(id) ?? null);
-};
-
-/** Rows grouped by key in one pass, in row order: a filter per key would make a batch O(keys × rows). */
-const groupedBy = <T>(
-  keys: readonly string[],
-  rows: readonly T[],
-  keyOf: (row: T) => string | undefined,
-): T[][] => {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    if (key === undefined) continue;
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return keys.map((key) => groups.get(key) ?? []);
 };
 
 /** Newest row per fabric, in one query (PostgreSQL `distinct on`). */
