@@ -108,6 +108,9 @@ const check =
 
 export const transitionOperation = check('operation.status', OPERATION_NEXT);
 export const transitionWatch = check('fabric.watch', WATCH_NEXT);
+/** Whether the watch axis may move from `from` to `to` directly (no error: a question, not a move). */
+export const canTransitionWatch = (from: FabricWatch, to: FabricWatch): boolean =>
+  WATCH_NEXT[from].includes(to);
 export const transitionStage = check('stage.status', STAGE_NEXT);
 export const transitionRecord = check('record.state', RECORD_NEXT);
 

@@ -5,8 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { needsAttention, type KindWatchStatus } from '../../cluster/watch.js';
-import { IllegalTransitionError } from '../../domain/errors.js';
-import { transitionWatch, type FabricWatch } from '../../domain/states.js';
+import { canTransitionWatch, transitionWatch, type FabricWatch } from '../../domain/states.js';
 import type { EventBus } from '../../events/index.js';
 import type { WatchStore } from '../../store/watch-store.js';
 
@@ -23,16 +22,7 @@ interface Folded {
 
 /** Legal by the table, or through RECONNECTING (ERROR → ACTIVE is a reconnection that worked). */
 function route(from: FabricWatch, to: FabricWatch): FabricWatch[] {
-  const legal = (a: FabricWatch, b: FabricWatch) => {
-    try {
-      transitionWatch(a, b);
-      return true;
-    } catch (err) {
-      if (err instanceof IllegalTransitionError) return false; // the answer here, not a failure
-      throw err;
-    }
-  };
-  if (legal(from, to)) return [to];
+  if (canTransitionWatch(from, to)) return [to];
   transitionWatch(from, 'RECONNECTING');
   transitionWatch('RECONNECTING', to);
   return ['RECONNECTING', to];
