@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Fabric } from '../store/entities/index.js';
+import { groupedBy } from './group-rows.js';
 import { decodeCursor, pageSize, toPage, type CursorKey, type Page } from './pagination.js';
 
 export interface FabricPageArgs {
@@ -75,15 +76,14 @@ export function createFabricPageLoader<T extends { fabric: { id: string } }, A e
           `select t.* from unnest(?::uuid[]) as f(id) cross join lateral (${sql}) as t`,
           [fabrics.map((f) => f.id), ...bindings],
         );
-        const byFabric = new Map<string, T[]>();
-        for (const row of rows) {
-          const entity = em.map(spec.entity, row);
-          const list = byFabric.get(entity.fabric.id);
-          if (list) list.push(entity);
-          else byFabric.set(entity.fabric.id, [entity]);
-        }
-        return fabrics.map((fabric) =>
-          toPage(byFabric.get(fabric.id) ?? [], limit, spec.keyOf, async () => {
+        const entities = rows.map((row) => em.map(spec.entity, row));
+        const byFabric = groupedBy(
+          fabrics.map((fabric) => fabric.id),
+          entities,
+          (entity) => entity.fabric.id,
+        );
+        return fabrics.map((fabric, i) =>
+          toPage(byFabric[i]!, limit, spec.keyOf, async () => {
             const known = spec.knownTotal?.(fabric, args);
             return known ?? counts.load(fabric.id);
           }),
