@@ -5,6 +5,7 @@
 import { rm } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { BoundedMap } from '../domain/bounded-map.js';
 import { normalizeDirectory } from '../domain/paths.js';
 import { checkUrl } from './url-policy.js';
 import { GitError } from './git-error.js';
@@ -37,11 +38,6 @@ const MAX_REMEMBERED_TREES = 1024;
 /** Listings made for a tree id, kept for the read that usually follows (a sync's PARSE). */
 const MAX_REMEMBERED_LISTINGS = 8;
 
-/** Sets key in a map that forgets its oldest entry beyond max. */
-function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
-  if (map.size >= max) map.delete(map.keys().next().value!);
-  map.set(key, value);
-}
 /** Idle keep-alive connections close after this, well before servers usually drop them. */
 const KEEP_ALIVE_MS = 4_000;
 
@@ -49,8 +45,8 @@ export class GitSource {
   private readonly cacheLock = new KeyedLock();
   private readonly timeoutMs: number;
   private readonly agents: HttpAgents;
-  private readonly trees = new Map<string, string | null>();
-  private readonly listings = new Map<string, DirectoryListing>();
+  private readonly trees = new BoundedMap<string, string | null>(MAX_REMEMBERED_TREES);
+  private readonly listings = new BoundedMap<string, DirectoryListing>(MAX_REMEMBERED_LISTINGS);
 
   constructor(private readonly options: GitSourceOptions) {
     this.timeoutMs = options.timeoutMs ?? 60_000;
@@ -92,8 +88,8 @@ export class GitSource {
     const known = this.trees.get(key);
     if (known !== undefined) return known;
     const listing = await listDirectory(this.git(repo), commit, path);
-    remember(this.trees, key, listing.tree, MAX_REMEMBERED_TREES);
-    remember(this.listings, key, listing, MAX_REMEMBERED_LISTINGS);
+    this.trees.set(key, listing.tree);
+    this.listings.set(key, listing);
     return listing.tree;
   }
 

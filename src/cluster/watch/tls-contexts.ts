@@ -5,23 +5,18 @@
  * contexts they hold), so rotated CAs do not pile up.
  */
 import { createSecureContext, type SecureContext } from 'node:tls';
+import { BoundedMap } from '../../domain/bounded-map.js';
 
 export class TlsContexts {
-  private readonly byCa = new Map<string, SecureContext>();
+  private readonly byCa: BoundedMap<string, SecureContext>;
 
-  constructor(private readonly max = 64) {}
+  constructor(max = 64) {
+    this.byCa = new BoundedMap(max);
+  }
 
   /** The context trusting `caPem`, or the system's CAs when it is null. */
   forCa(caPem: string | null): SecureContext {
     const key = caPem ?? '';
-    let context = this.byCa.get(key);
-    if (context)
-      this.byCa.delete(key); // re-added below as the most recently used
-    else {
-      context = createSecureContext(caPem ? { ca: caPem } : {});
-      if (this.byCa.size >= this.max) this.byCa.delete(this.byCa.keys().next().value!);
-    }
-    this.byCa.set(key, context);
-    return context;
+    return this.byCa.get(key) ?? this.byCa.set(key, createSecureContext(caPem ? { ca: caPem } : {}));
   }
 }
