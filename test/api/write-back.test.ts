@@ -125,6 +125,25 @@ describe('write-back through GraphQL', () => {
     expect(live.spec.description).toBe('edited through GraphQL');
   });
 
+  it('applies several changes as one commit, reading the records they name in one statement', async () => {
+    const servers = manifests.filter((m) => m.kind === 'Server').slice(0, 3);
+    const ids = await Promise.all(servers.map((m) => recordId('Server', m.metadata.name)));
+    const before = await repo.headCommit();
+    t.queries.length = 0;
+    const { applyChanges } = dataOf(
+      await t.gql<{ applyChanges: { commit: string } }>(
+        `mutation($f: ID!, $c: [RecordChangeInput!]!) { applyChanges(fabricId: $f, changes: $c) { commit } }`,
+        { f: fabricId, c: ids.map((id) => ({ action: 'UPDATE', id, patch: { labels: { batch: 'one' } } })) },
+      ),
+    );
+    const recordLoads = t.queries.filter((sql) =>
+      sql.startsWith('select "r0".* from "record" as "r0" where "r0"."id" in'),
+    );
+    expect(recordLoads).toHaveLength(1);
+    expect(applyChanges.commit).not.toBe(before);
+    expect(applyChanges.commit).toBe(await repo.headCommit());
+  });
+
   it('refuses an invalid object before it reaches Git, listing the issues', async () => {
     const before = await repo.headCommit();
     const result = await t.gql(

@@ -14,7 +14,7 @@ import type {
   GWriteOptions,
   GWriteResultResolvers,
 } from '../generated/graphql.js';
-import { fromGlobalId } from '../ids.js';
+import { fromGlobalId, parseGlobalId } from '../ids.js';
 import { authorizedFabricId } from './guards.js';
 
 const manifestOf = (input: GRecordInput) => ({
@@ -81,6 +81,13 @@ export const writeBackMutations: Pick<
   },
   applyChanges: async (_p, { fabricId, changes, options }, ctx) => {
     const id = authorizedFabricId(ctx, fabricId, 'edit');
+    // One batched read for every record named, rather than one round trip per change in the loop below.
+    await ctx.loaders.record.loadMany(
+      changes.flatMap((c) => {
+        const parsed = c.id ? parseGlobalId(c.id) : null;
+        return parsed?.type === 'Record' ? [parsed.id] : [];
+      }),
+    );
     const mapped: RecordChange[] = [];
     for (const [i, change] of changes.entries()) {
       const field = `changes[${i}]`;
