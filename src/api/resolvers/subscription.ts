@@ -15,7 +15,12 @@ import {
 } from '../../events/index.js';
 import { DriftReport, Fabric, Operation } from '../../store/entities/index.js';
 import type { ApiContext } from '../context.js';
-import type { GSubscriptionResolvers } from '../generated/graphql.js';
+import type {
+  GKind,
+  GOperationEventResolvers,
+  GRecordEventResolvers,
+  GSubscriptionResolvers,
+} from '../generated/graphql.js';
 import { fromGlobalId } from '../ids.js';
 import { authorizedFabricId } from './guards.js';
 
@@ -167,45 +172,35 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
   },
 };
 
-export const OperationEvent = {
-  eventId: (view: { eventId: string }) => view.eventId,
-  operation: async (view: { event: { operationId: string } }, _a: unknown, ctx: ApiContext) =>
+export const OperationEvent: GOperationEventResolvers<ApiContext> = {
+  eventId: (view) => view.eventId,
+  operation: (view, _a, ctx) =>
     once(ctx, view.event, () => ctx.em.fork().findOneOrFail(Operation, view.event.operationId)),
-  status: (view: { event: { status: string } }) => view.event.status,
-  stage: (view: {
-    event: {
-      stage?: {
-        name: string;
-        status: string;
-        counts?: Record<string, number>;
-        startedAt?: string;
-        finishedAt?: string;
-      };
-    };
-  }) =>
-    view.event.stage
+  status: (view) => view.event.status,
+  stage: ({ event: { stage } }) =>
+    stage
       ? {
-          name: view.event.stage.name,
-          status: view.event.stage.status,
-          counts: view.event.stage.counts ?? {},
-          startedAt: view.event.stage.startedAt ?? null,
-          finishedAt: view.event.stage.finishedAt ?? null,
+          name: stage.name,
+          status: stage.status,
+          counts: stage.counts ?? {},
+          startedAt: stage.startedAt ?? null,
+          finishedAt: stage.finishedAt ?? null,
           message: null,
         }
       : null,
-  message: (view: { event: { message?: string } }) => view.event.message ?? null,
+  message: (view) => view.event.message ?? null,
 };
 
-export const RecordEvent = {
-  eventId: (view: { eventId: string }) => view.eventId,
-  type: (view: { event: { type: string } }) => view.event.type,
-  kind: (view: { event: { kind: string } }) => view.event.kind,
-  namespace: (view: { event: { namespace: string } }) => view.event.namespace,
-  name: (view: { event: { name: string } }) => view.event.name,
-  state: (view: { event: { state?: string } }) => view.event.state ?? null,
-  resourceVersion: (view: { event: { resourceVersion?: string } }) => view.event.resourceVersion ?? null,
-  at: (view: { event: { at: string } }) => view.event.at,
-  record: (view: { event: { recordId?: string; type: string } }, _a: unknown, ctx: ApiContext) =>
+export const RecordEvent: GRecordEventResolvers<ApiContext> = {
+  eventId: (view) => view.eventId,
+  type: (view) => view.event.type,
+  kind: (view) => view.event.kind as GKind, // kind names are the Kind enum's values (vocabulary.test.ts)
+  namespace: (view) => view.event.namespace,
+  name: (view) => view.event.name,
+  state: (view) => view.event.state ?? null,
+  resourceVersion: (view) => view.event.resourceVersion ?? null,
+  at: (view) => view.event.at,
+  record: (view, _a, ctx) =>
     view.event.recordId && view.event.type !== 'DELETED'
       ? ctx.loaders.record.load(view.event.recordId)
       : null,
