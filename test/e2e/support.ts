@@ -15,6 +15,7 @@ import { createPlaygroundHandler, prefersPlayground } from '../../src/api/playgr
 import { createStatusPageRoutes } from '../../src/api/status-page/index.js';
 import { loadConfig } from '../../src/config.js';
 import { startApp, type App } from '../../src/main.js';
+import { postGraphQL } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { git } from '../support/git-cli.js';
 
@@ -90,12 +91,7 @@ export async function startE2E(): Promise<E2E> {
     url: front.url,
     adminToken,
     async gql(query, variables = {}) {
-      const response = await fetch(`${app.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: unknown; errors?: { message: string }[] };
+      const body = await postGraphQL(app.url, query, variables, adminToken);
       if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
       return body.data as never;
     },

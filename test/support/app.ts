@@ -69,24 +69,29 @@ export async function startTestApp({ env = {}, db: reused }: TestAppOptions = {}
     db,
     logs,
     queries,
-    async gql<T>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) {
-      const response = await fetch(`${app.url}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResult<T>, 'status'>;
-      return { status: response.status, ...body };
-    },
+    gql: <T>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) =>
+      postGraphQL<T>(app.url, query, variables, token),
     async close() {
       await app.close();
       if (!reused) await db.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** One GraphQL request over HTTP POST to the server at `baseUrl`, as `token` (null: none). */
+export async function postGraphQL<T>(
+  baseUrl: string,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string | null,
+): Promise<GraphQLResult<T>> {
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>) };
 }
 
 /** The data of a result that must have succeeded; fails the test with the errors otherwise. */

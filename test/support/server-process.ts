@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { GraphQLResult } from './app.js';
+import { postGraphQL, type GraphQLResult } from './app.js';
 
 export interface ServerIdentity {
   readonly databaseUrl: string;
@@ -80,14 +80,8 @@ export async function startServerProcess(
   return {
     url,
     process: child,
-    async gql<T>(query: string, variables: Record<string, unknown> = {}) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${identity.adminToken}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, ...((await response.json()) as Omit<GraphQLResult<T>, 'status'>) };
-    },
+    gql: <T>(query: string, variables: Record<string, unknown> = {}) =>
+      postGraphQL<T>(url, query, variables, identity.adminToken),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
