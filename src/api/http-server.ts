@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Redactor } from '../security/redactor.js';
+import { makeFormatError } from './errors.js';
 import { createGraphQLHandler } from './graphql-http.js';
 import { healthz, readyz } from './health.js';
 import { sendJson } from './http-io.js';
@@ -87,6 +88,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     schema,
     contexts,
     limits: options.limits,
+    formatError: makeFormatError(log, options.redactor),
   });
   metrics.trackSubscriptions(subscriptions.openSubscriptions);
 

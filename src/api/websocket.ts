@@ -5,7 +5,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Authorizer } from '../security/authz.js';
 import type { ApiContext } from './context.js';
@@ -19,6 +19,8 @@ export interface SubscriptionServerOptions {
   readonly schema: GraphQLSchema;
   readonly contexts: ContextFactory;
   readonly limits: QueryLimits;
+  /** The same mapping HTTP errors get (errors.ts): codes, redaction, internal errors masked. */
+  readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Open subscriptions one token may hold across its connections on this replica. */
   readonly maxSubscriptionsPerToken?: number;
   readonly keepAliveMs?: number;
@@ -63,6 +65,7 @@ export function attachSubscriptionServer({
   schema,
   contexts,
   limits,
+  formatError,
   maxSubscriptionsPerToken = 100,
   keepAliveMs = 12_000,
 }: SubscriptionServerOptions) {
@@ -81,6 +84,7 @@ export function attachSubscriptionServer({
   };
 
   const sharedEvents = new SharedEvents();
+  const format = (errors: readonly GraphQLError[]) => errors.map((err) => formatError(err.toJSON(), err));
   /** Per subscription, by its context: how its events' executions are shared (shared-execution.ts). */
   const sharings = new WeakMap<object, Sharing>();
   const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
@@ -142,8 +146,13 @@ export function attachSubscriptionServer({
           contextValue,
         };
       },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
       onComplete: (ctx, id) => release(ctx.extra, id),
-      onError: (ctx, id) => release(ctx.extra, id),
+      onError: (ctx, id, _payload, errors) => {
+        release(ctx.extra, id);
+        return format(errors);
+      },
       onClose: (ctx) => ctx.extra.counted?.forEach((id) => release(ctx.extra, id)),
     },
     wss,

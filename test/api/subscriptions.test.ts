@@ -242,3 +242,23 @@ describe('subscriptions and the token behind them', () => {
     await Promise.all([narrow.dispose(), wide.dispose()]);
   });
 });
+
+describe('subscription errors', () => {
+  it('carry the same codes as over HTTP (one formatError for both transports)', async () => {
+    const client = wsClient(t.url, t.adminToken);
+    const refused = (variables: Record<string, unknown>) =>
+      collect(
+        client,
+        `subscription($f: ID!) { fabricStatus(fabricId: $f) { name } }`,
+        variables,
+        () => true,
+      ).done.then(
+        () => [],
+        (err: Error) => JSON.parse(err.message) as { extensions?: { code?: string } }[],
+      );
+    expect((await refused({ f: 'not-an-id' }))[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const http = await t.gql(`query($f: ID!) { records(fabricId: $f) { totalCount } }`, { f: 'not-an-id' });
+    expect(http.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await client.dispose();
+  });
+});
