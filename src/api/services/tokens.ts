@@ -1,6 +1,7 @@
 /** API tokens: create (shown once), revoke, list, and turn a presented token into a principal. */
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { BoundedMap } from '../../domain/bounded-map.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import { displayName } from '../../domain/input-rules.js';
 import { generateApiToken, hashApiToken, isExpired } from '../../security/api-tokens.js';
@@ -32,7 +33,7 @@ export interface TokenServiceDeps {
 
 export class TokenService {
   /** By token hash: what the database said about the token a moment ago. */
-  private readonly cache = new Map<string, CachedToken>();
+  private readonly cache = new BoundedMap<string, CachedToken>(TOKEN_CACHE_ENTRIES);
 
   constructor(private readonly deps: TokenServiceDeps) {}
 
@@ -62,7 +63,7 @@ export class TokenService {
       .fork()
       .nativeUpdate(ApiToken, { id, revokedAt: null }, { revokedAt: new Date() });
     if (updated === 0) throw notFound('API token', id);
-    for (const [hash, cached] of this.cache) if (cached.principal.tokenId === id) this.cache.delete(hash);
+    this.cache.deleteWhere((cached) => cached.principal.tokenId === id);
   }
 
   /** The principal behind a presented token, or null (unknown, revoked or expired: the caller says 401 alike). */
@@ -78,7 +79,6 @@ export class TokenService {
     if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)
       await em.nativeUpdate(ApiToken, { id: found.id }, { lastUsedAt: new Date(now) });
     const principal = { tokenId: found.id, name: found.name, grants: found.grants };
-    if (this.cache.size >= TOKEN_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(hash, {
       principal,
       tokenExpiresAt: found.expiresAt,
