@@ -6,9 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fromGlobalId } from '../../src/api/ids.js';
+import { cachePathFor } from '../../src/git/repo-git.js';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
-import { startFabricOperation } from '../support/fabric-setup.js';
-import { createFabricWithRepository } from '../support/fabric-setup.js';
+import { createFabricWithRepository, startFabricOperation } from '../support/fabric-setup.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
 import { collect, followOperation, wsClient } from '../support/subscriptions.js';
@@ -244,6 +245,22 @@ describe('a fabric’s operations', () => {
     expect(second).toEqual(await root(fabric.operations.pageInfo.endCursor));
     const ids = [...fabric.operations.edges, ...second.edges].map((e) => e.node.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('deleting a repository', () => {
+  it('removes its Git cache from the data directory', async () => {
+    const repo = await git.createRepo('short-lived', { 'a.yaml': '' });
+    const { fabricId, repositoryId } = await setUpFabric('short-lived', repo, '');
+    expect((await sync(fabricId)).op.status).toBe('SUCCEEDED');
+    const cache = cachePathFor(
+      path.join(t.dataDir, 'git'),
+      fromGlobalId(repositoryId, 'GitRepository', 'id'),
+    );
+    expect(existsSync(cache)).toBe(true);
+    dataOf(await t.gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, { id: fabricId }));
+    dataOf(await t.gql(`mutation($id: ID!) { deleteRepository(id: $id) }`, { id: repositoryId }));
+    expect(existsSync(cache)).toBe(false);
   });
 });
 

@@ -21,6 +21,8 @@ export interface TestApp {
   readonly url: string;
   readonly adminToken: string;
   readonly db: TestDatabase;
+  /** FABRIC_SYNC_DATA_DIR: the embedded database (when used), Git caches, key file. */
+  readonly dataDir: string;
   /** Every log line written so far. */
   readonly logs: string[];
   /** Every SQL statement the server ran since the last reset. */
@@ -67,6 +69,7 @@ export async function startTestApp({ env = {}, db: reused }: TestAppOptions = {}
     url: app.url,
     adminToken,
     db,
+    dataDir,
     logs,
     queries,
     gql: <T>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) =>

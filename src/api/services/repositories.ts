@@ -53,6 +53,8 @@ export class RepositoryService {
       throw conflict(`repository ${id} is used by ${users} fabric(s); point them elsewhere first`);
     const deleted = await em.nativeDelete(GitRepository, { id });
     if (deleted === 0) throw notFound('repository', id);
+    // Its fetched objects would otherwise stay on disk for good.
+    await this.deps.git.removeCache(id);
   }
 
   /** A real `git ls-remote` with the stored credentials; the outcome is stored and returned. */
