@@ -8,7 +8,7 @@ import { DomainError } from '../../src/domain/errors.js';
 import { GitError, GitSource, type GitRemoteSample, type RepoAccess } from '../../src/git/index.js';
 import { git } from '../support/git-cli.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
-import { freePort } from '../support/ssh-server.js';
+import { freePort } from '../support/free-port.js';
 
 const ALLOWED = ['https', 'ssh', 'http', 'file'];
 let server: GitServer;

@@ -7,10 +7,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { postGraphQL, type GraphQLResult } from './app.js';
+import { freePort } from './free-port.js';
 
 export interface ServerIdentity {
   readonly databaseUrl: string;
@@ -34,14 +34,6 @@ export interface ServerProcess {
   /** SIGTERM (a clean shutdown) or SIGKILL (a crash); resolves when the process has exited. */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** `env` adds to or overrides the process's settings (e.g. REDIS_URL for replicas). */
 export async function startServerProcess(
