@@ -3,6 +3,7 @@
  * and an id of one type is never mistaken for another.
  */
 import { badInput } from '../domain/errors.js';
+import { isUuid } from '../domain/input-rules.js';
 
 export const NODE_TYPES = [
   'Fabric',
@@ -13,10 +14,6 @@ export const NODE_TYPES = [
   'ApiToken',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** A database id as stored: a UUID in lower case. */
-export const isUuid = (text: string): boolean => UUID.test(text);
 
 export const toGlobalId = (type: NodeType, id: string): string =>
   Buffer.from(`${type}:${id}`).toString('base64url');

@@ -1,4 +1,5 @@
-import { isUuid, parseGlobalId } from '../ids.js';
+import { isUuid } from '../../domain/input-rules.js';
+import { parseGlobalId } from '../ids.js';
 
 /** Where Git hosts post push events: `POST /webhooks/git/:repositoryId`. */
 export const GIT_WEBHOOK_PREFIX = '/webhooks/git/';

@@ -6,6 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { refOf } from '../../cluster/index.js';
 import { badInput, notFound } from '../../domain/errors.js';
+import { isUuid } from '../../domain/input-rules.js';
 import { apiVersionOf, isKindName, kindInfo, type ObjectRef } from '../../domain/kinds.js';
 import { isJsonObject, type JsonObject, type Manifest } from '../../domain/manifest.js';
 import { ResourceRecord } from '../../store/entities/index.js';
@@ -17,8 +18,6 @@ export type PlannedChange =
   | { readonly action: 'CREATE' | 'ADOPT'; readonly ref: ObjectRef; readonly manifest: Manifest }
   | { readonly action: 'UPDATE'; readonly ref: ObjectRef; readonly patch: JsonObject }
   | { readonly action: 'DELETE'; readonly ref: ObjectRef };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function planChanges(
   em: EntityManager,
@@ -60,7 +59,7 @@ async function recordsById(
   changes: readonly RecordChange[],
 ): Promise<(id: string) => ObjectRef> {
   const ids = changes.flatMap((c) => ('recordId' in c ? [c.recordId] : []));
-  const valid = ids.filter((id) => UUID.test(id));
+  const valid = ids.filter(isUuid);
   const found = valid.length
     ? await em.find(
         ResourceRecord,
