@@ -7,7 +7,8 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { TOPOLOGY_KINDS, type TopologyRecord } from '../domain/topology.js';
 import { ResourceRecord } from '../store/entities/index.js';
-import { groupedBy, pushTo } from './group-rows.js';
+import { pushTo } from '../domain/group-by.js';
+import { groupedBy } from './group-rows.js';
 
 export interface ReferenceRow {
   readonly sourceId: string;

@@ -1,10 +1,5 @@
-/** Grouping a DataLoader batch's rows by key in one pass (a filter per key would be O(keys × rows)). */
-
-export const pushTo = <T>(map: Map<string, T[]>, key: string, value: T): void => {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-};
+/** A DataLoader batch's rows, grouped in one pass and answered in the batch's key order. */
+import { groupBy } from '../domain/group-by.js';
 
 /** The rows of each key, in row order; rows without a key are left out. */
 export function groupedBy<T>(
@@ -12,10 +7,6 @@ export function groupedBy<T>(
   rows: readonly T[],
   keyOf: (row: T) => string | undefined,
 ): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    if (key !== undefined) pushTo(groups, key, row);
-  }
+  const groups = groupBy(rows, keyOf);
   return keys.map((key) => groups.get(key) ?? []);
 }

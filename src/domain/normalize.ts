@@ -4,8 +4,8 @@
  * server- and fabric-written data, applies the fabric webhook's defaults as an ordered list of
  * small rules, then drops empty values.
  */
+import { groupBy } from './group-by.js';
 import { copyJson, isJsonObject, type JsonObject, type Manifest } from './manifest.js';
-import type { Rule } from './normalize/draft.js';
 import { dropEmpty } from './normalize/empty.js';
 import { canonicalMetadata, type CanonicalMetadata } from './normalize/metadata.js';
 import { VPC_OTHER_RULES } from './normalize/vpc-other.js';
@@ -22,9 +22,7 @@ export interface Canonical {
 }
 
 /** Every webhook default by kind, in the order the webhooks apply them. */
-const RULES_BY_KIND = new Map<string, Rule[]>();
-for (const rule of [...VPC_RULES, ...VPC_OTHER_RULES, ...WIRING_RULES])
-  RULES_BY_KIND.set(rule.kind, [...(RULES_BY_KIND.get(rule.kind) ?? []), rule]);
+const RULES_BY_KIND = groupBy([...VPC_RULES, ...VPC_OTHER_RULES, ...WIRING_RULES], (rule) => rule.kind);
 
 /** Applies only the webhook defaults to a copy of `spec` (validation checks what the webhook would see). */
 export function withWebhookDefaults(kind: string, spec: unknown): JsonObject {

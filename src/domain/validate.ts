@@ -3,6 +3,7 @@
  * identity and schema, then the fabric webhook's rules per object, then the rules across objects.
  * Every issue names file, line, kind, name and field when they are known; nothing throws.
  */
+import { groupBy } from './group-by.js';
 import { connectionEndpoints, type Endpoint } from './connection-endpoints.js';
 import { indexByName } from './dangling-references.js';
 import { FABRIC_NAMESPACE, type Manifest } from './manifest.js';
@@ -149,12 +150,7 @@ function desiredSet(
   settings: RuleSettings,
   derivations: WeakMap<Manifest, Map<Derive, unknown>>,
 ): DesiredSet {
-  const byKind = new Map<string, Manifest[]>();
-  for (const m of objects) {
-    const group = byKind.get(m.kind);
-    if (group) group.push(m);
-    else byKind.set(m.kind, [m]);
-  }
+  const byKind = groupBy(objects, (m) => m.kind);
   const derived = <T>(m: Manifest, derive: (m: Manifest) => T): T => {
     let known = derivations.get(m);
     if (!known) {

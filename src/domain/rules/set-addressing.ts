@@ -3,6 +3,7 @@
  * IPv4Namespace and not overlapping other VPCs there; VLANs inside the VLANNamespace and unique in
  * it; a switch's VLANNamespaces not overlapping. Grouped by namespace: no pass over all pairs.
  */
+import { groupBy } from '../group-by.js';
 import { containsPrefix, overlappingPairs, type Prefix } from '../ipv4.js';
 import type { Manifest } from '../manifest.js';
 import type { DesiredSet, SetFinding, SetRule, VlanRange } from './types.js';
@@ -22,17 +23,6 @@ const subnetsOf = (vpc: Manifest): VpcSubnet[] =>
     prefix: prefixAt(s['subnet']),
     vlan: num(s['vlan']) ?? 0,
   }));
-
-function groupBy<T>(values: readonly T[], key: (v: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const v of values) {
-    const k = key(v);
-    const group = groups.get(k);
-    if (group) group.push(v);
-    else groups.set(k, [v]);
-  }
-  return groups;
-}
 
 const nsOf = (field: 'ipv4Namespace' | 'vlanNamespace') => (s: VpcSubnet) => text(s.vpc.spec?.[field]);
 const at = (s: VpcSubnet, key: string) => `spec.subnets.${s.name}.${key}`;

@@ -3,6 +3,7 @@
  * handed to the replica's LiveWriter (which updates the records' live state set-based, together
  * with other fabrics' events, and then publishes them), and the folded watch status.
  */
+import { groupBy } from '../../domain/group-by.js';
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import {
@@ -13,7 +14,6 @@ import {
   type WatchSourceOptions,
 } from '../../cluster/watch.js';
 import { KIND_NAMES } from '../../domain/kinds.js';
-import type { Manifest } from '../../domain/manifest.js';
 import type { FabricWatch } from '../../domain/states.js';
 import type { EventBus } from '../../events/index.js';
 import type { RetryPolicy } from '../../cluster/index.js';
@@ -74,12 +74,7 @@ export class FabricWatcher {
 
   async start(): Promise<void> {
     this.status.begin();
-    const known = new Map<string, Manifest[]>();
-    for (const object of await this.deps.store.knownLive(this.target.fabricId)) {
-      const ofKind = known.get(object.kind);
-      if (ofKind) ofKind.push(object);
-      else known.set(object.kind, [object]);
-    }
+    const known = groupBy(await this.deps.store.knownLive(this.target.fabricId), (o) => o.kind);
     const { backoff } = this.deps.tuning ?? {};
     this.loops = KIND_NAMES.map((kind) =>
       watchKind(

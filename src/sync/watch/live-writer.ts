@@ -8,12 +8,13 @@
  * Each watcher writes through its own lane: `flush` waits for what it pushed, `drop` abandons what it
  * has queued (the lease was lost: the new owner's relist reports those changes again).
  */
+import { groupBy } from '../../domain/group-by.js';
 import type { Logger } from 'pino';
 import { refOf } from '../../cluster/index.js';
 import type { WatchEvent } from '../../cluster/watch.js';
 import type { EventBus, RecordEvent } from '../../events/index.js';
 import type { Observation } from '../../store/live-state-store.js';
-import type { WatchStore, WatchedRecord } from '../../store/watch-store.js';
+import type { WatchStore } from '../../store/watch-store.js';
 import { Batcher } from './batcher.js';
 import { liveChanges } from './live-changes.js';
 
@@ -127,12 +128,7 @@ export class LiveWriter {
     const keys = [...lanes].flatMap(([lane, items]) =>
       items.map((item) => ({ fabricId: lane.fabricId, ref: refOf(item.event!.object) })),
     );
-    const records = new Map<string, WatchedRecord[]>();
-    for (const record of keys.length > 0 ? await store.recordsAt(keys) : []) {
-      const ofFabric = records.get(record.fabricId);
-      if (ofFabric) ofFabric.push(record);
-      else records.set(record.fabricId, [record]);
-    }
+    const records = groupBy(keys.length > 0 ? await store.recordsAt(keys) : [], (r) => r.fabricId);
     const at = new Date(this.deps.now?.() ?? Date.now());
     const observations: Observation[] = [];
     const toPublish: { items: Pending[]; events: (RecordEvent | null)[] }[] = [];
