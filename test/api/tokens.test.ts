@@ -34,6 +34,16 @@ describe('API tokens', () => {
     expect(tokenLookups()).toBe(1);
   });
 
+  it('are read once for many requests at the same moment', async () => {
+    const { token } = await createToken('crowd');
+    t.queries.length = 0;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => t.app.services.tokens.authenticate(token)),
+    );
+    expect(answers.map((p) => p?.name)).toEqual(Array.from({ length: 20 }, () => 'crowd'));
+    expect(tokenLookups()).toBe(1);
+  });
+
   it('stop working as soon as they are revoked', async () => {
     const { token, apiToken } = await createToken('revoked-soon');
     expect((await t.gql(VIEWER, {}, token)).errors).toBeUndefined();

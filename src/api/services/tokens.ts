@@ -34,6 +34,9 @@ export interface TokenServiceDeps {
 export class TokenService {
   /** By token hash: what the database said about the token a moment ago. */
   private readonly cache = new BoundedMap<string, CachedToken>(TOKEN_CACHE_ENTRIES);
+  /** Reads in flight, by token hash. */
+  private readonly lookups = new Map<string, Promise<Principal | null>>();
+  private revocations = 0;
 
   constructor(private readonly deps: TokenServiceDeps) {}
 
@@ -63,15 +66,28 @@ export class TokenService {
       .fork()
       .nativeUpdate(ApiToken, { id, revokedAt: null }, { revokedAt: new Date() });
     if (updated === 0) throw notFound('API token', id);
+    this.revocations += 1;
     this.cache.deleteWhere((cached) => cached.principal.tokenId === id);
   }
 
   /** The principal behind a presented token, or null (unknown, revoked or expired: the caller says 401 alike). */
   async authenticate(token: string): Promise<Principal | null> {
     const hash = hashApiToken(token);
-    const now = Date.now();
     const cached = this.cache.get(hash);
-    if (cached && cached.cachedUntil > now) return isExpired(cached.tokenExpiresAt) ? null : cached.principal;
+    if (cached && cached.cachedUntil > Date.now())
+      return isExpired(cached.tokenExpiresAt) ? null : cached.principal;
+    // Every subscriber of a token re-checks it per event: when its entry expires, they share one read.
+    let lookup = this.lookups.get(hash);
+    if (!lookup) {
+      lookup = this.lookUp(hash).finally(() => this.lookups.delete(hash));
+      this.lookups.set(hash, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookUp(hash: string): Promise<Principal | null> {
+    const revocations = this.revocations;
+    const now = Date.now();
     this.cache.delete(hash);
     const em = this.deps.orm.em.fork();
     const found = await em.findOne(ApiToken, { tokenHash: hash, revokedAt: null });
@@ -79,11 +95,9 @@ export class TokenService {
     if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)
       await em.nativeUpdate(ApiToken, { id: found.id }, { lastUsedAt: new Date(now) });
     const principal = { tokenId: found.id, name: found.name, grants: found.grants };
-    this.cache.set(hash, {
-      principal,
-      tokenExpiresAt: found.expiresAt,
-      cachedUntil: now + TOKEN_CACHE_MS,
-    });
+    // A revocation during the read may concern this very token: answer, but do not remember.
+    if (revocations === this.revocations)
+      this.cache.set(hash, { principal, tokenExpiresAt: found.expiresAt, cachedUntil: now + TOKEN_CACHE_MS });
     return principal;
   }
 
