@@ -1,12 +1,11 @@
 /** Builds the MikroORM instance; the composition root owns its lifetime. */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITY_SCHEMAS } from './entities/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
+import { projectPath } from '../project-root.js';
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_DIR = projectPath('migrations');
 
 export interface OrmOptions {
   readonly clientUrl: string;

@@ -4,9 +4,9 @@
  * keep getting GraphQL on the same path; `prefersPlayground` tells the two apart.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { createBrowserBundle, PAGE_HEADERS, sendAsset, type PageRoute } from './browser-bundle.js';
 import { htmlShell } from './html-shell.js';
+import { projectPath } from '../../project-root.js';
 
 export interface PlaygroundOptions {
   /** Where GraphQL is served over HTTP and WebSocket. */
@@ -44,7 +44,7 @@ export function createPlaygroundHandler({
   assetPath = '/playground',
 }: PlaygroundOptions = {}): Playground {
   const bundle = createBrowserBundle({
-    entry: fileURLToPath(new URL('./browser/graphiql-app.js', import.meta.url)),
+    entry: projectPath('src/api/playground/browser/graphiql-app.js'),
   });
   const page = htmlShell({
     title: 'fabric-sync · GraphQL playground',

@@ -4,13 +4,13 @@
  * fabricStatus, operationProgress and recordEvents subscriptions; the drawing is the topology query;
  * "Sync now" is the syncFabric mutation.
  */
-import { fileURLToPath } from 'node:url';
 import {
   createBrowserBundle,
   PAGE_HEADERS,
   sendAsset,
   type PageRoute,
 } from '../playground/browser-bundle.js';
+import { projectPath } from '../../project-root.js';
 import { htmlShell } from '../playground/html-shell.js';
 import { STATUS_PAGE_STYLE } from './style.js';
 
@@ -27,7 +27,7 @@ export function createStatusPageRoutes({
   scriptPath = '/status/status-page.js',
 }: StatusPageOptions = {}): readonly PageRoute[] {
   const bundle = createBrowserBundle({
-    entry: fileURLToPath(new URL('./browser/status-page.js', import.meta.url)),
+    entry: projectPath('src/api/status-page/browser/status-page.js'),
   });
   const page = htmlShell({
     title: 'fabric-sync · status',
