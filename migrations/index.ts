@@ -1,5 +1,9 @@
 // The migrations in order; `npm run migration:create` rewrites this list. Imported statically so
 // the same list works under tsx, vitest and a compiled build.
 import { Migration20261126142014 } from './Migration20261126142014.js';
+import { Migration20261126193000 } from './Migration20261126193000.js';
 
-export const MIGRATIONS = [{ name: 'Migration20261126142014', class: Migration20261126142014 }];
+export const MIGRATIONS = [
+  { name: 'Migration20261126142014', class: Migration20261126142014 },
+  { name: 'Migration20261126193000', class: Migration20261126193000 },
+];
