@@ -29,6 +29,8 @@ export interface Config {
   readonly clusterConcurrency: number;
   /** How often this replica looks for fabrics to schedule and watch; 0 = an API-only replica. */
   readonly rescanSeconds: number;
+  /** Megabytes of repeated query responses kept per replica; 0 = none (store/data-changes.ts says when). */
+  readonly responseCacheMb: number;
 }
 
 interface SettingDoc {
@@ -63,6 +65,10 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'FABRIC_SYNC_RESCAN_SECONDS',
     help: 'how often a replica claims fabrics to schedule and watch (default 5; 0 = API only)',
+  },
+  {
+    name: 'FABRIC_SYNC_RESPONSE_CACHE_MB',
+    help: 'repeated query responses kept per replica, emptied by every write (default 32; 0 = off; PostgreSQL server only)',
   },
   { name: 'LOG_LEVEL', help: `one of ${LOG_LEVELS.join(', ')} (default info)` },
   { name: 'LOG_FORMAT', help: 'json or pretty (default json)' },
@@ -167,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryCost: read.integer('FABRIC_SYNC_MAX_QUERY_COST', 50_000, 10, 10_000_000),
     clusterConcurrency: read.integer('FABRIC_SYNC_CLUSTER_CONCURRENCY', 16, 1, 256),
     rescanSeconds: read.integer('FABRIC_SYNC_RESCAN_SECONDS', 5, 0, 3600),
+    responseCacheMb: read.integer('FABRIC_SYNC_RESPONSE_CACHE_MB', 32, 0, 4096),
   };
   if (config.adminToken !== undefined && config.adminToken.length < 32) {
     read.problems.push('FABRIC_SYNC_ADMIN_TOKEN: must be at least 32 characters');

@@ -39,6 +39,8 @@ import { ParseCache } from './sync/git-sync/parse-cache.js';
 import { OperationService } from './sync/operation-service.js';
 import { Scheduler } from './sync/scheduler.js';
 import { SessionLocks } from './store/session-locks.js';
+import { DataChangeFeed } from './store/data-changes.js';
+import { ResponseCache } from './api/response-cache.js';
 import { WatchSupervisor } from './sync/watch/index.js';
 
 export interface App {
@@ -144,7 +146,23 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     },
     writeBack: new WriteBackService({ orm, git, vault, operations, events }),
   };
+  // Only with a PostgreSQL server: the embedded database cannot tell this replica about writes.
+  const responseCache =
+    config.responseCacheMb > 0 && !database.embedded
+      ? new ResponseCache(config.responseCacheMb * 2 ** 20)
+      : undefined;
+  const dataChanges = responseCache
+    ? new DataChangeFeed(
+        orm,
+        { changed: () => responseCache.invalidate(), listening: (on) => responseCache.setListening(on) },
+        {
+          onError: (err) => log.warn({ err }, 'response cache unused: not hearing PostgreSQL notifications'),
+        },
+      )
+    : undefined;
+  await dataChanges?.start();
   const server = await startApiServer({
+    responseCache,
     port: config.port,
     host: config.host,
     orm,
@@ -168,6 +186,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
       await scheduler.stop();
       await watches.stop();
       await server.close();
+      await dataChanges?.close();
       await operations.drain();
       await locks.close();
       clusters.close();

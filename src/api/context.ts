@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Authorizer } from '../security/authz.js';
 import type { Loaders } from './loaders.js';
 import type { Services } from './services/index.js';
+import type { RequestOutcome } from './response-cache.js';
 import type { SharedEvents } from './shared-execution.js';
 
 export interface ApiContext {
@@ -17,4 +18,6 @@ export interface ApiContext {
   readonly tokenStillValid?: () => Promise<boolean>;
   /** Set for WebSocket operations: the subscription server's per-event sharing (shared-execution.ts). */
   readonly sharedEvents?: SharedEvents;
+  /** Set for HTTP requests: what the response cache needs to know about the operation. */
+  readonly outcome?: RequestOutcome;
 }

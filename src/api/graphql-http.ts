@@ -12,6 +12,14 @@ import { makeFormatError } from './errors.js';
 import { limitErrors, type QueryLimits } from './limits.js';
 import type { ContextFactory } from './request-context.js';
 import { readBody, sendJson } from './http-io.js';
+import {
+  isCacheableQuery,
+  mayHaveWritten,
+  outcomePlugin,
+  type CachedResponse,
+  type RequestOutcome,
+  type ResponseCache,
+} from './response-cache.js';
 
 export interface GraphQLHttpOptions {
   readonly schema: GraphQLSchema;
@@ -21,6 +29,8 @@ export interface GraphQLHttpOptions {
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly maxBodyBytes?: number;
+  /** Absent: every request executes. */
+  readonly responseCache?: ResponseCache | undefined;
 }
 
 export async function createGraphQLHandler({
@@ -31,6 +41,7 @@ export async function createGraphQLHandler({
   log,
   redactor,
   maxBodyBytes = 1024 * 1024,
+  responseCache,
 }: GraphQLHttpOptions) {
   const apollo = new ApolloServer<ApiContext>({
     schema,
@@ -41,6 +52,7 @@ export async function createGraphQLHandler({
     includeStacktraceInErrorResponses: false,
     formatError: makeFormatError(log, redactor),
     plugins: [
+      outcomePlugin,
       {
         async requestDidStart() {
           return {
@@ -95,6 +107,11 @@ export async function createGraphQLHandler({
         },
         { connection: 'close' },
       );
+    const tokenId = auth.principal?.tokenId;
+    const cacheKey = body && tokenId ? responseCache?.keyOf(tokenId, req.headers, body) : undefined;
+    const cached = cacheKey === undefined ? undefined : responseCache?.get(cacheKey);
+    if (cached) return send(res, cached);
+
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers))
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -106,16 +123,33 @@ export async function createGraphQLHandler({
         errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
       });
     }
+    const ticket = responseCache?.ticket() ?? 0;
+    const outcome: RequestOutcome = {};
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed },
-      context: async () => contexts.create(auth),
+      context: async () => ({ ...contexts.create(auth), outcome }),
     });
-    res.statusCode = response.status ?? 200;
+    // This replica's own writes are committed by now: the next request must not see older answers,
+    // even before PostgreSQL's notification of them arrives.
+    if (mayHaveWritten(outcome)) responseCache?.invalidate();
+    const status = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      const complete = { status, headers: [...response.headers], body: response.body.string };
+      if (cacheKey !== undefined && status === 200 && isCacheableQuery(outcome))
+        responseCache?.set(cacheKey, ticket, complete);
+      return send(res, complete);
+    }
+    res.statusCode = status;
     for (const [key, value] of response.headers) res.setHeader(key, value);
-    if (response.body.kind === 'complete') return void res.end(response.body.string);
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
 
   return { handle, stop: () => apollo.stop() };
+}
+
+function send(res: ServerResponse, { status, headers, body }: CachedResponse): void {
+  res.statusCode = status;
+  for (const [key, value] of headers) res.setHeader(key, value);
+  res.end(body);
 }

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Redactor } from '../security/redactor.js';
+import type { ResponseCache } from './response-cache.js';
 import { makeFormatError } from './errors.js';
 import { createGraphQLHandler } from './graphql-http.js';
 import { healthz, readyz } from './health.js';
@@ -35,6 +36,8 @@ export interface ApiServerOptions {
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly metrics: Metrics;
+  /** Absent: every GraphQL request over HTTP executes. */
+  readonly responseCache?: ResponseCache | undefined;
   /** POST /webhooks/git/:repositoryId */
   readonly gitWebhook: GitWebhookHandler;
 }

@@ -61,6 +61,9 @@ export async function startTestApp({ env = {}, db: reused }: TestAppOptions = {}
     FABRIC_SYNC_ADMIN_TOKEN: adminToken,
     FABRIC_SYNC_GIT_ALLOW_SCHEMES: 'https,ssh,http,file',
     LOG_LEVEL: 'debug',
+    // Tests write through their own connection and read over HTTP at once; a cached response would
+    // make them race PostgreSQL's notification. test/api/response-cache.test.ts turns it on.
+    FABRIC_SYNC_RESPONSE_CACHE_MB: '0',
     ...env,
   });
   const app = await startApp(config, { logDestination, onQuery: (sql) => queries.push(sql) });

@@ -1,0 +1,134 @@
+/**
+ * Whole GraphQL responses kept per (token, Accept header, request body), so repeated identical
+ * queries skip parsing, execution and the database. A response is kept only while nothing has
+ * changed since its execution began: every committed write, on any replica, reaches
+ * `invalidate()` through PostgreSQL notifications (store/data-changes.ts) and empties the cache, and
+ * while notifications cannot arrive the cache is not used at all. What a response may show is
+ * fixed by its token, and the token is authenticated again before every lookup.
+ *
+ * Only queries are kept, only without errors, and only queries whose fields all read the database
+ * (every Query field does today; a field reading the clock or a cluster would have to opt out here).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { OperationTypeNode } from 'graphql';
+
+export interface CachedResponse {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string;
+}
+
+interface Entry extends CachedResponse {
+  /** Characters of key and body: the unit of `maxChars`. */
+  readonly size: number;
+}
+
+/** Bodies above this are not looked up (a large mutation or query document is rarely repeated). */
+const MAX_KEYED_BODY = 16 * 1024;
+
+export class ResponseCache {
+  /** Advances with every change; a response stores only if it did not advance during execution. */
+  private generation = 0;
+  private listening = false;
+  private chars = 0;
+  /** In use order, least recent first. */
+  private readonly entries = new Map<string, Entry>();
+
+  /** `maxChars`: key and body characters held at most (a byte each for ASCII JSON). */
+  constructor(private readonly maxChars: number) {}
+
+  /** The key of a request that may be served from the cache, or undefined when it may not. */
+  keyOf(tokenId: string, headers: IncomingHttpHeaders, body: Buffer): string | undefined {
+    if (body.length === 0 || body.length > MAX_KEYED_BODY) return undefined;
+    // Apollo accepts JSON bodies without a CSRF preflight header; other types take its full path.
+    if (!headers['content-type']?.startsWith('application/json')) return undefined;
+    return `${tokenId}\u0000${headers.accept ?? ''}\u0000${body.toString('utf8')}`;
+  }
+
+  get(key: string): CachedResponse | undefined {
+    if (!this.listening) return undefined;
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** Taken before executing; `set` with it is refused if anything changed in between. */
+  ticket(): number {
+    return this.generation;
+  }
+
+  set(key: string, ticket: number, response: CachedResponse): void {
+    const size = key.length + response.body.length;
+    if (!this.listening || ticket !== this.generation || size > this.maxChars / 4) return;
+    this.drop(key);
+    while (this.chars + size > this.maxChars) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) break;
+      this.drop(oldest.value);
+    }
+    this.entries.set(key, { ...response, size });
+    this.chars += size;
+  }
+
+  /** Something was (or may have been) written: no kept response is current any more. */
+  invalidate(): void {
+    this.generation += 1;
+    this.entries.clear();
+    this.chars = 0;
+  }
+
+  /** Whether changes are being heard; without them nothing is served or kept. */
+  setListening(listening: boolean): void {
+    this.listening = listening;
+    this.invalidate();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.chars -= entry.size;
+  }
+}
+
+/**
+ * What Apollo learned about one HTTP request, filled in by `outcomePlugin`. It rides inside the
+ * context because Apollo hands resolvers and plugins a copy of the context object, not the original.
+ */
+export interface RequestOutcome {
+  operation?: OperationTypeNode;
+  /** Executed and answered without errors. */
+  clean?: boolean;
+}
+
+export const outcomePlugin: ApolloServerPlugin<{ readonly outcome?: RequestOutcome }> = {
+  requestDidStart: async () => ({
+    didResolveOperation: async ({ contextValue, operation }) => {
+      if (contextValue.outcome && operation) contextValue.outcome.operation = operation.operation;
+    },
+    willSendResponse: async ({ contextValue, response, errors }) => {
+      const body = response.body;
+      if (
+        contextValue.outcome &&
+        !errors?.length &&
+        body.kind === 'single' &&
+        !body.singleResult.errors?.length
+      )
+        contextValue.outcome.clean = true;
+    },
+  }),
+};
+
+export const isCacheableQuery = (outcome: RequestOutcome): boolean =>
+  outcome.operation === OperationTypeNode.QUERY && outcome.clean === true;
+
+/** Mutations write (a failed one perhaps partly); queries and requests that never resolved an operation do not. */
+export const mayHaveWritten = (outcome: RequestOutcome): boolean =>
+  outcome.operation === OperationTypeNode.MUTATION;
