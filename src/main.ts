@@ -161,6 +161,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
       )
     : undefined;
   await dataChanges?.start();
+  if (responseCache) metrics.trackResponseCache(responseCache);
   const server = await startApiServer({
     responseCache,
     port: config.port,

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterRequestSample } from '../cluster/index.js';
 import type { GitRemoteSample } from '../git/index.js';
+import type { ResponseCache } from './response-cache.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -97,6 +98,37 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(open());
+      },
+    });
+  }
+
+  trackResponseCache(cache: ResponseCache): void {
+    new Counter({
+      name: 'fabric_sync_response_cache_lookups_total',
+      help: 'GraphQL requests looked up in the response cache, by outcome (hit or miss)',
+      labelNames: ['outcome'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ outcome: 'hit' }, cache.counts.hits);
+        this.inc({ outcome: 'miss' }, cache.counts.misses);
+      },
+    });
+    new Counter({
+      name: 'fabric_sync_response_cache_invalidations_total',
+      help: 'Times the response cache was emptied because data changed (or may have)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(cache.counts.invalidations);
+      },
+    });
+    new Gauge({
+      name: 'fabric_sync_response_cache_entries',
+      help: 'Responses held in the response cache',
+      registers: [this.registry],
+      collect() {
+        this.set(cache.size);
       },
     });
   }

@@ -34,6 +34,8 @@ export class ResponseCache {
   private chars = 0;
   /** In use order, least recent first. */
   private readonly entries = new Map<string, Entry>();
+  /** Since start, for /metrics. */
+  readonly counts = { hits: 0, misses: 0, invalidations: 0 };
 
   /** `maxChars`: key and body characters held at most (a byte each for ASCII JSON). */
   constructor(private readonly maxChars: number) {}
@@ -49,7 +51,11 @@ export class ResponseCache {
   get(key: string): CachedResponse | undefined {
     if (!this.listening) return undefined;
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
+    if (!entry) {
+      this.counts.misses += 1;
+      return undefined;
+    }
+    this.counts.hits += 1;
     this.entries.delete(key);
     this.entries.set(key, entry);
     return entry;
@@ -76,6 +82,7 @@ export class ResponseCache {
   /** Something was (or may have been) written: no kept response is current any more. */
   invalidate(): void {
     this.generation += 1;
+    this.counts.invalidations += 1;
     this.entries.clear();
     this.chars = 0;
   }
