@@ -8,6 +8,7 @@ export default tseslint.config(
       'node_modules/**',
       'data/**',
       'out/**',
+      'dist/**',
       'src/api/generated/**',
       'test-artifacts/**',
       'bench/.work/**',

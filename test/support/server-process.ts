@@ -1,8 +1,8 @@
 /**
- * fabric-sync as a server process of its own (`node --import tsx src/main.ts`), as deployed: for a
- * SIGKILL and restart, replicas sharing one database, and benchmarks whose clients must not share
- * the server's event loop. Restarts and replicas on one database need the same secret keys and admin
- * token, so the caller keeps the identity.
+ * fabric-sync as a server process of its own (`node --import tsx src/main.ts`, or the production
+ * build as deployed): for a SIGKILL and restart, replicas sharing one database, the production
+ * build's test, and benchmarks whose clients must not share the server's event loop. Restarts and
+ * replicas on one database need the same secret keys and admin token, so the caller keeps the identity.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -35,13 +35,20 @@ export interface ServerProcess {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
-/** `env` adds to or overrides the process's settings (e.g. REDIS_URL for replicas). */
+/** The TypeScript sources through tsx; `[...SERVER_NODE_FLAGS, 'dist/main.js']` runs the production build. */
+export const SOURCE_ENTRY: readonly string[] = ['--import', 'tsx', 'src/main.ts'];
+
+/**
+ * `env` adds to or overrides the process's settings (e.g. REDIS_URL for replicas); `nodeArgs` are
+ * node's arguments, from the project root.
+ */
 export async function startServerProcess(
   identity: ServerIdentity,
   env: Readonly<Record<string, string>> = {},
+  nodeArgs: readonly string[] = SOURCE_ENTRY,
 ): Promise<ServerProcess> {
   const [port, dataDir] = await Promise.all([freePort(), mkdtemp(path.join(tmpdir(), 'e2e-server-'))]);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, nodeArgs, {
     env: {
       ...process.env,
       PORT: String(port),
