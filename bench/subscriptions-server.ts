@@ -10,6 +10,7 @@ import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadConfig } from '../src/config.js';
 import { startApp } from '../src/main.js';
@@ -53,10 +54,10 @@ const env = (name: string) => {
 };
 
 const memory = (what: string) => {
-  const { rss, heapUsed, external } = process.memoryUsage();
+  const { rss, heapTotal, heapUsed, external } = process.memoryUsage();
   const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
   process.stderr.write(
-    `[subscriptions server] ${what}: rss ${mb(rss)}, heap ${mb(heapUsed)}, external ${mb(external)}\n`,
+    `[subscriptions server] ${what}: rss ${mb(rss)}, heap ${mb(heapUsed)} of ${mb(heapTotal)}, external ${mb(external)}\n`,
   );
 };
 
@@ -147,6 +148,7 @@ export async function serveBench(): Promise<void> {
   const allocations = await allocationProfiler(process.env['BENCH_ALLOC_PROFILE']);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  let phase = 0;
   process.on('message', (m: ServerCommand) => {
     if (m.type === 'stats') {
       const cpu = process.cpuUsage();
@@ -167,6 +169,9 @@ export async function serveBench(): Promise<void> {
           gc();
           memory('phase starts, after a full GC');
         }
+        // BENCH_HEAP_SNAPSHOT_DIR=<dir>: what the live heap holds as each phase starts.
+        const snapshots = process.env['BENCH_HEAP_SNAPSHOT_DIR'];
+        if (snapshots) writeHeapSnapshot(path.join(snapshots, `phase-${++phase}.heapsnapshot`));
       }
     }
     if (m.type === 'stop')

@@ -6,8 +6,8 @@
  * split at the event's `at` (when the server's watch took the event into a batch).
  *
  * Four processes, so each one's load is measured apart and none queues behind another's event loop:
- * the test kube-apiserver, the server (this file with the argument `server`: the whole app, whose
- * watch supervisor watches every fabric), the writer (`writer`) and this one (the seeding, before the
+ * the test kube-apiserver, the server (subscriptions-server.ts: the whole app, whose watch supervisor
+ * watches every fabric; bundled as production is and run by plain node), the writer (`writer`) and this one (the seeding, before the
  * server starts, and the subscribers). Phase 1 delivers through
  * GraphQL subscriptions (graphql-ws); phase 2 delivers the same kind of events through a plain `ws`
  * broadcast in the server: the floor, the same watch and bus path without GraphQL.
@@ -16,11 +16,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { wsClient } from '../test/support/subscriptions.js';
 import { generateKeyText } from '../src/security/secret-keys.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
+import { SERVER_NODE_FLAGS } from '../scripts/build.js';
+import { bundleRole } from './bundle-role.js';
 import { startExternalKube } from './external-kube.js';
 import { percentile, writeReport, type Row } from './report.js';
 import { seedFabrics, type SeededFabric } from './subscriptions-seed.js';
@@ -43,6 +46,7 @@ import {
   type WriterMessage,
 } from './subscriptions-writer.js';
 
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SUBSCRIBERS_PER_FABRIC = 10;
 const DRAIN_MS = 15_000;
 const WARM_UP_SECONDS = 5;
@@ -82,17 +86,23 @@ function kubePid(): number {
 }
 
 /**
+ * The writer runs this file through tsx; the server runs `serverEntry` (the role bundled as
+ * production is built) with plain node and production's node flags, or this file through tsx with
+ * BENCH_SERVER_TSX=1 (how it ran before the production build, to compare).
  * BENCH_PROFILE_DIR=<dir>: each child writes a V8 CPU profile there when it exits.
  * BENCH_SERVER_FLAGS: extra node flags for the server, e.g. a heap limit to compare against.
  */
-function forkRole(role: 'server' | 'writer', env: Record<string, string> = {}): ChildProcess {
+function forkRole(
+  role: 'server' | 'writer',
+  { serverEntry, env = {} }: { serverEntry?: string; env?: Record<string, string> } = {},
+): ChildProcess {
   const profile = process.env['BENCH_PROFILE_DIR'];
   const flags =
     role === 'server' ? (process.env['BENCH_SERVER_FLAGS']?.split(' ').filter(Boolean) ?? []) : [];
-  return fork(fileURLToPath(import.meta.url), [role], {
+  const compiled = role === 'server' && serverEntry && !process.env['BENCH_SERVER_TSX'];
+  return fork(compiled ? serverEntry : fileURLToPath(import.meta.url), compiled ? [] : [role], {
     execArgv: [
-      '--import',
-      'tsx',
+      ...(compiled ? SERVER_NODE_FLAGS : ['--import', 'tsx']),
       ...flags,
       ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}/${role}`] : []),
     ],
@@ -101,14 +111,18 @@ function forkRole(role: 'server' | 'writer', env: Record<string, string> = {}): 
 }
 
 function startServer(
+  serverEntry: string,
   db: TestDatabase,
   secretKeys: string,
   fabrics: readonly SeededFabric[],
 ): Promise<{ child: ChildProcess; ready: Extract<ServerMessage, { type: 'ready' }> }> {
   const child = forkRole('server', {
-    [SERVER_ENV.databaseUrl]: db.url,
-    [SERVER_ENV.secretKeys]: secretKeys,
-    [SERVER_ENV.fabrics]: JSON.stringify(fabrics),
+    serverEntry,
+    env: {
+      [SERVER_ENV.databaseUrl]: db.url,
+      [SERVER_ENV.secretKeys]: secretKeys,
+      [SERVER_ENV.fabrics]: JSON.stringify(fabrics),
+    },
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -318,8 +332,10 @@ async function main(): Promise<void> {
   const secretKeys = generateKeyText();
   const access = { url: kube.url, caPem: kube.caPem, token: kube.token };
   const seeded = await seedFabrics(db, secretKeys, access, FABRICS);
+  const role = await bundleRole(path.join(BENCH_DIR, 'subscriptions-server.ts'), 'serveBench');
   progress(`kube-apiserver ready, ${seeded.length} fabrics seeded; starting the server`);
-  const server = await startServer(db, secretKeys, seeded).catch(async (err: unknown) => {
+  const server = await startServer(role.entry, db, secretKeys, seeded).catch(async (err: unknown) => {
+    await role.remove();
     await db.close();
     await kube.stop();
     throw err;
@@ -384,6 +400,9 @@ async function main(): Promise<void> {
         shape: `${FABRICS} fabrics × ${SUBSCRIBERS_PER_FABRIC} subscribers, ${WRITES_PER_SECOND} writes/s for ${SECONDS} s per phase`,
         path: 'kube write → watch → batched live-state UPDATE → event bus (in-process) → subscribers',
         processes: 'kube-apiserver, server, writer and subscribers each in a process of its own',
+        'server build': process.env['BENCH_SERVER_TSX']
+          ? 'TypeScript through the tsx loader (BENCH_SERVER_TSX)'
+          : `bundled with npm run build's options (scripts/build.ts), run by plain node ${SERVER_NODE_FLAGS.join(' ')}, as deployed`,
         database: process.env['DATABASE_URL']
           ? 'PostgreSQL at DATABASE_URL'
           : 'embedded PGlite (DATABASE_URL unset)',
@@ -394,6 +413,7 @@ async function main(): Promise<void> {
     writer.disconnect();
     child.send({ type: 'stop' } satisfies ServerCommand);
     await new Promise((resolve) => child.once('exit', resolve));
+    await role.remove();
     await db.close();
     await kube.stop();
   }
