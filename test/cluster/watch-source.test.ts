@@ -1,6 +1,11 @@
-/** The watch source's list against the test kube-apiserver: its per-page timeout and the caller's abort. */
+/**
+ * The watch source's list against the test kube-apiserver: its per-page timeout and the caller's
+ * abort; its streams' connection limit against a server that is slow to answer.
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterError, type ClusterSettings } from '../../src/cluster/index.js';
+import { ClusterError, Limiter, type ClusterSettings } from '../../src/cluster/index.js';
 import { WatchSource } from '../../src/cluster/watch.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
 import { settingsFor } from './settings.js';
@@ -47,5 +52,75 @@ describe('WatchSource.list', () => {
     const listing = source(5_000).list('VPC', controller.signal);
     setTimeout(() => controller.abort(), 20);
     await expect(listing).rejects.toBeInstanceOf(ClusterError);
+  });
+});
+
+describe('WatchSource requests with openings', () => {
+  /** An HTTP server whose first `silent` requests are never answered and the rest after 30 ms. */
+  async function slowServer(silent = 0) {
+    let seen = 0;
+    let waiting = 0;
+    let mostWaiting = 0;
+    const held: ServerResponse[] = [];
+    const server = createServer((_req, res) => {
+      held.push(res);
+      if (seen++ < silent) return;
+      mostWaiting = Math.max(mostWaiting, ++waiting);
+      setTimeout(() => {
+        waiting--;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"1"}}}\n');
+      }, 30);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      settings: { server: `http://127.0.0.1:${port}`, namespace: 'default', insecureSkipTlsVerify: false },
+      mostWaiting: () => mostWaiting,
+      close: async () => {
+        held.forEach((res) => res.destroy());
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  async function openStreams(silent: number, streams: number, max: number) {
+    const server = await slowServer(silent);
+    const source = new WatchSource(server.settings, { openings: new Limiter(max) });
+    const controller = new AbortController();
+    let opened = 0;
+    const handlers = { onOpen: () => opened++, onEvent: () => undefined };
+    const running = Array.from({ length: streams }, () =>
+      source.stream('VPC', '1', handlers, controller.signal),
+    );
+    return {
+      opened: () => opened,
+      mostWaiting: server.mostWaiting,
+      async close() {
+        controller.abort();
+        await Promise.all(running);
+        source.close();
+        await server.close();
+      },
+    };
+  }
+
+  it('connects at most `max` streams at once and frees the slot when the server answers', async () => {
+    const run = await openStreams(0, 6, 2);
+    try {
+      await expect.poll(run.opened, { timeout: 5_000 }).toBe(6); // all open although none has ended
+      expect(run.mostWaiting()).toBe(2);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it('frees the slot of a request the server never answers after a while', async () => {
+    const run = await openStreams(1, 2, 1);
+    try {
+      await expect.poll(run.opened, { timeout: 5_000 }).toBe(1);
+    } finally {
+      await run.close();
+    }
   });
 });

@@ -36,6 +36,8 @@ export interface StreamRequest {
    */
   readonly onOpen: () => void;
   readonly openGraceMs?: number;
+  /** The server answered (any status): the connection and its TLS handshake are done. */
+  readonly onResponse?: () => void;
   /** Every event line, BOOKMARK included, in order; throwing ends the stream with that error. */
   readonly onEvent: (type: string, object: Manifest) => void;
 }
@@ -113,7 +115,11 @@ export function openWatchStream(req: StreamRequest): Promise<void> {
         },
         signal: abort.signal,
       },
-      (res) => (res.statusCode === 200 ? follow(res) : refuse(res)),
+      (res) => {
+        req.onResponse?.();
+        if (res.statusCode === 200) follow(res);
+        else refuse(res);
+      },
     );
     outgoing.on('error', (err) => settle(toClusterError(err, req.target)));
     outgoing.end();

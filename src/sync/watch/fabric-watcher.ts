@@ -16,7 +16,7 @@ import {
 import { KIND_NAMES } from '../../domain/kinds.js';
 import type { FabricWatch } from '../../domain/states.js';
 import type { EventBus } from '../../events/index.js';
-import type { RetryPolicy } from '../../cluster/index.js';
+import type { Limiter, RetryPolicy } from '../../cluster/index.js';
 import type { WatchStore } from '../../store/watch-store.js';
 import type { Lane, LiveWriter } from './live-writer.js';
 import type { WatchTarget } from './target.js';
@@ -37,6 +37,8 @@ export interface FabricWatcherDeps {
   readonly writer: LiveWriter;
   /** The replica's TLS contexts by CA, shared by its watch streams. */
   readonly tlsContexts: TlsContexts;
+  /** The replica's bound on watch requests waiting for the server at once (see WatchSourceOptions). */
+  readonly openings?: Limiter;
   readonly events: Pick<EventBus, 'publish'>;
   readonly log: Logger;
   readonly tuning?: WatchTuning;
@@ -63,7 +65,11 @@ export class FabricWatcher {
     const { tuning = {} } = deps;
     // Twelve kind watches and their requests listen on this one signal.
     setMaxListeners(64, this.abort.signal);
-    this.source = new WatchSource(target.settings, { ...tuning.source, tlsContexts: deps.tlsContexts });
+    this.source = new WatchSource(target.settings, {
+      ...tuning.source,
+      tlsContexts: deps.tlsContexts,
+      ...(deps.openings ? { openings: deps.openings } : {}),
+    });
     this.status = new WatchStatus(target.fabricId, target.watchStatus, KIND_NAMES, deps);
     this.lane = deps.writer.lane(target.fabricId, target.fabricName);
   }

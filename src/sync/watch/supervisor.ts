@@ -20,6 +20,7 @@ import {
   type WatchTuning,
 } from './fabric-watcher.js';
 import { LiveWriter } from './live-writer.js';
+import { Limiter } from '../../cluster/index.js';
 import { TlsContexts } from '../../cluster/watch.js';
 import { RescanLoop } from '../rescan-loop.js';
 import { loadWatchTarget } from './target.js';
@@ -42,6 +43,9 @@ interface Owned {
   watcher: FabricWatcher;
 }
 
+/** Watch requests (list pages, stream opens) waiting for the server at once, per replica (see WatchSourceOptions). */
+const OPENINGS_AT_ONCE = 8;
+
 export const watchLockKey = (fabricId: string): string => `watch:${fabricId}`;
 
 export class WatchSupervisor {
@@ -52,6 +56,7 @@ export class WatchSupervisor {
   /** One per run (start → stop): every owned fabric's events are written through it. */
   private writer: LiveWriter | undefined;
   private readonly tlsContexts = new TlsContexts();
+  private readonly openings = new Limiter(OPENINGS_AT_ONCE);
   private readonly rescans = new RescanLoop(
     () => this.scan(),
     (err) => this.options.log.error({ err }, 'watch rescan failed; retrying at the next rescan'),
@@ -158,6 +163,7 @@ export class WatchSupervisor {
       store: this.store,
       writer: this.writer,
       tlsContexts: this.tlsContexts,
+      openings: this.openings,
       events,
       log,
       ...(tuning ? { tuning } : {}),
