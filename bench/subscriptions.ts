@@ -22,7 +22,7 @@ import WebSocket from 'ws';
 import { wsClient } from '../test/support/subscriptions.js';
 import { generateKeyText } from '../src/security/secret-keys.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
-import { SERVER_NODE_FLAGS } from '../scripts/build.js';
+import { SERVER_ENV as PRODUCTION_ENV, SERVER_NODE_FLAGS, serverCommand } from '../scripts/build.js';
 import { bundleRole } from './bundle-role.js';
 import { startExternalKube } from './external-kube.js';
 import { percentile, writeReport, type Row } from './report.js';
@@ -87,8 +87,8 @@ function kubePid(): number {
 
 /**
  * The writer runs this file through tsx; the server runs `serverEntry` (the role bundled as
- * production is built) with plain node and production's node flags, or this file through tsx with
- * BENCH_SERVER_TSX=1 (how it ran before the production build, to compare).
+ * production is built) with plain node and production's flags and environment, or this file
+ * through tsx with BENCH_SERVER_TSX=1 (how it ran before the production build, to compare).
  * BENCH_PROFILE_DIR=<dir>: each child writes a V8 CPU profile there when it exits.
  * BENCH_SERVER_FLAGS: extra node flags for the server, e.g. a heap limit to compare against.
  */
@@ -106,7 +106,7 @@ function forkRole(
       ...flags,
       ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}/${role}`] : []),
     ],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(compiled ? PRODUCTION_ENV : {}), ...env },
   });
 }
 
@@ -402,7 +402,7 @@ async function main(): Promise<void> {
         processes: 'kube-apiserver, server, writer and subscribers each in a process of its own',
         'server build': process.env['BENCH_SERVER_TSX']
           ? 'TypeScript through the tsx loader (BENCH_SERVER_TSX)'
-          : `bundled with npm run build's options (scripts/build.ts), run by plain node ${SERVER_NODE_FLAGS.join(' ')}, as deployed`,
+          : `bundled with npm run build's options and run as npm start does (${serverCommand('…')}), as deployed`,
         database: process.env['DATABASE_URL']
           ? 'PostgreSQL at DATABASE_URL'
           : 'embedded PGlite (DATABASE_URL unset)',

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_NODE_FLAGS } from '../scripts/build.js';
+import { SERVER_ENV, SERVER_NODE_FLAGS, serverCommand } from '../scripts/build.js';
 import { findProjectRoot, PROJECT_ROOT } from '../src/project-root.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { newIdentity, startServerProcess, type ServerProcess } from './support/server-process.js';
@@ -24,7 +24,10 @@ describe('the production build', () => {
   beforeAll(async () => {
     await run('npm', ['run', 'build'], { cwd: PROJECT_ROOT });
     db = await createTestDatabase();
-    server = await startServerProcess(newIdentity(db.url), {}, [...SERVER_NODE_FLAGS, 'dist/main.js']);
+    server = await startServerProcess(newIdentity(db.url), SERVER_ENV, [
+      ...SERVER_NODE_FLAGS,
+      'dist/main.js',
+    ]);
   });
 
   afterAll(async () => {
@@ -56,20 +59,20 @@ describe('the production build', () => {
 });
 
 describe('how production starts', () => {
-  const startCommand = `node ${SERVER_NODE_FLAGS.join(' ')} dist/main.js`;
-
-  it('npm start builds, then runs the bundle with the server flags', async () => {
+  it('npm start builds, then runs the bundle with the server flags and environment', async () => {
     const pkg = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts['start']).toBe(`npm run build && ${startCommand}`);
+    expect(pkg.scripts['start']).toBe(`npm run build && ${serverCommand('dist/main.js')}`);
   });
 
   it('the image builds and runs the same', async () => {
     const dockerfile = await readFile(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^RUN npm run build$/m);
     const cmd = /^CMD (.+)$/m.exec(dockerfile)?.[1];
-    expect(JSON.parse(cmd ?? 'null')).toEqual(startCommand.split(' '));
+    expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...SERVER_NODE_FLAGS, 'dist/main.js']);
+    const env = /^ENV (.+)$/m.exec(dockerfile)?.[1]?.split(' ') ?? [];
+    for (const [name, value] of Object.entries(SERVER_ENV)) expect(env).toContain(`${name}=${value}`);
   });
 });
 
