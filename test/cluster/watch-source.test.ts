@@ -115,6 +115,28 @@ describe('WatchSource requests with openings', () => {
     }
   });
 
+  it('rejects a stream that cannot connect, with openings or without', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve)); // nothing listens there now
+    const settings = {
+      server: `http://127.0.0.1:${port}`,
+      namespace: 'default',
+      insecureSkipTlsVerify: false,
+    };
+    const handlers = { onOpen: () => undefined, onEvent: () => undefined };
+    for (const source of [
+      new WatchSource(settings),
+      new WatchSource(settings, { openings: new Limiter(1) }),
+    ]) {
+      await expect(source.stream('VPC', '1', handlers, new AbortController().signal)).rejects.toBeInstanceOf(
+        ClusterError,
+      );
+      source.close();
+    }
+  });
+
   it('frees the slot of a request the server never answers after a while', async () => {
     const run = await openStreams(1, 2, 1);
     try {

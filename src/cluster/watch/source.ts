@@ -125,14 +125,19 @@ export class WatchSource {
    */
   private async admit<T extends object>(start: () => { answered: Promise<unknown>; result: T }): Promise<T> {
     const gate = this.openings;
-    if (!gate) return start().result;
+    // `answered` only times the slot: its failure reaches the caller through `result`.
+    const begin = () => {
+      const started = start();
+      return { answered: started.answered.catch(() => undefined), result: started.result };
+    };
+    if (!gate) return begin().result;
     let result: T | undefined;
     await gate.run(async () => {
-      const started = start();
+      const started = begin();
       result = started.result;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise((resolve) => (timer = setTimeout(resolve, OPENING_SLOT_MS)));
-      await Promise.race([started.answered.catch(() => undefined), late]);
+      await Promise.race([started.answered, late]);
       clearTimeout(timer);
     });
     return result!;
