@@ -21,6 +21,7 @@ import { startGitServer } from '../test/support/git-server.js';
 import { fabricFiles, generateFabric, shapeFor } from '../test/support/fixtures/index.js';
 import { newIdentity, startServerProcess, type ServerProcess } from '../test/support/server-process.js';
 import { FABRICS_QUERY, GIT_USER, queryLoad, type LoadResult } from '../test/e2e-scale/support.js';
+import { buildServer, SERVER_ENV, SERVER_NODE_FLAGS, serverCommand } from '../scripts/build.js';
 import { startExternalKube } from './external-kube.js';
 import { percentile, writeReport, type Row } from './report.js';
 
@@ -172,7 +173,12 @@ const [db, git, kube] = await Promise.all([
   startExternalKube(),
 ]);
 const identity = newIdentity(db.url);
-const server = await startServerProcess(identity);
+// As deployed: the production bundle, run by node with production's flags and environment.
+const BUNDLE = 'bench/.work/end-to-end-main.js';
+await buildServer('src/main.ts', BUNDLE);
+const deployed = (env: Record<string, string> = {}) =>
+  startServerProcess(identity, { ...SERVER_ENV, ...env }, [...SERVER_NODE_FLAGS, BUNDLE]);
+const server = await deployed();
 try {
   const repo = await git.createRepo('bench', files);
   const { createRepository } = await must(
@@ -210,7 +216,7 @@ try {
   const ours = await throughput(server.url, identity.adminToken);
   const lookups = await cacheLookups(server.url);
   console.log('autocannon', ours.requests.average, 'req/s', lookups);
-  const uncachedReplica = await startServerProcess(identity, {
+  const uncachedReplica = await deployed({
     FABRIC_SYNC_RESPONSE_CACHE_MB: '0',
     FABRIC_SYNC_RESCAN_SECONDS: '0',
   });
@@ -290,7 +296,7 @@ try {
   ];
   await writeReport('end-to-end', `End to end: ${manifests.length}-object fabric (issue 10)`, rows, {
     objects: String(manifests.length),
-    server: 'fabric-sync in its own process; test kube-apiserver in its own process',
+    server: `fabric-sync in its own process, the production bundle run as npm start does (${serverCommand('…')}); test kube-apiserver in its own process`,
     database: 'PostgreSQL server (DATABASE_URL)',
   });
 } finally {
