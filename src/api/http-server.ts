@@ -92,6 +92,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     contexts,
     limits: options.limits,
     formatError: makeFormatError(log, options.redactor),
+    onMutationAnswered: () => options.responseCache?.invalidate(),
   });
   metrics.trackSubscriptions(subscriptions.openSubscriptions);
 

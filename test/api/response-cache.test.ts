@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from '../../src/store/embedded-postgres.js';
 import { createOrm } from '../../src/store/orm.js';
 import { dataOf, postGraphQL, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/database.js';
+import { wsClient } from '../support/subscriptions.js';
 
 const LIST = '{ fabrics(first: 20) { totalCount nodes { name description } } }';
 type List = { fabrics: { totalCount: number; nodes: { name: string; description: string | null }[] } };
@@ -61,17 +62,51 @@ describe.skipIf(!process.env['DATABASE_URL'])('the response cache on a PostgreSQ
     );
   });
 
-  it("shows this replica's mutation to the very next query", async () => {
-    await list();
-    await t.gql(
-      `mutation($id: ID!) { updateFabric(id: $id, input: { description: "by mutation" }) { id } }`,
-      {
-        id: fabricA,
-      },
-    );
-    const { fabrics } = await list();
-    expect(fabrics.nodes.find((f) => f.name === 'cache-a')?.description).toBe('by mutation');
-  });
+  /** Runs `body` with the fabric table's notifications off, so only the replica's own hook can invalidate. */
+  const withoutNotifications = async (body: () => Promise<void>) => {
+    const sql = t.db.orm.em.getConnection();
+    await sql.execute('alter table fabric disable trigger fabric_data_changed');
+    try {
+      await body();
+    } finally {
+      await sql.execute('alter table fabric enable trigger fabric_data_changed');
+    }
+  };
+  const descriptionOfA = async () =>
+    (await list()).fabrics.nodes.find((f) => f.name === 'cache-a')?.description;
+  const UPDATE_A = `mutation($id: ID!, $d: String!) { updateFabric(id: $id, input: { description: $d }) { id } }`;
+
+  it("shows this replica's mutation over HTTP to the very next query, before any notification", () =>
+    withoutNotifications(async () => {
+      await list();
+      dataOf(await t.gql(UPDATE_A, { id: fabricA, d: 'by HTTP mutation' }));
+      expect(await descriptionOfA()).toBe('by HTTP mutation');
+    }));
+
+  it("shows this replica's mutation over WebSocket to the very next query, before any notification", () =>
+    withoutNotifications(async () => {
+      await list();
+      const client = wsClient(t.url, t.adminToken);
+      try {
+        await new Promise<void>((resolve, reject) =>
+          client.subscribe(
+            { query: UPDATE_A, variables: { id: fabricA, d: 'by WebSocket mutation' } },
+            { next: () => undefined, error: reject, complete: resolve },
+          ),
+        );
+      } finally {
+        await client.dispose();
+      }
+      expect(await descriptionOfA()).toBe('by WebSocket mutation');
+    }));
+
+  it('control: with the trigger off, a write through another connection is not seen, so the two tests above pass through the mutation hooks alone', () =>
+    withoutNotifications(async () => {
+      await list();
+      await describeA('unannounced');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await descriptionOfA()).not.toBe('unannounced');
+    }));
 
   it('never hands one token the response kept for another', async () => {
     const { createApiToken } = dataOf(
