@@ -8,8 +8,10 @@ export class Limiter {
       throw new Error(`concurrency must be a positive integer, got ${max}`);
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  /** An abort while waiting for a slot leaves the queue and rejects with the signal's reason. */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    if (this.active >= this.max) await this.waitForSlot(signal);
     else this.active += 1;
     try {
       return await task();
@@ -19,5 +21,22 @@ export class Limiter {
         next(); // the slot passes straight to the next caller
       else this.active -= 1;
     }
+  }
+
+  private waitForSlot(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const admit = () => {
+        signal?.removeEventListener('abort', leave);
+        resolve();
+      };
+      const leave = () => {
+        this.waiting.splice(this.waiting.indexOf(admit), 1);
+        reject(
+          signal?.reason instanceof Error ? signal.reason : new Error('aborted while waiting for a slot'),
+        );
+      };
+      this.waiting.push(admit);
+      signal?.addEventListener('abort', leave, { once: true });
+    });
   }
 }

@@ -137,6 +137,25 @@ describe('WatchSource requests with openings', () => {
     }
   });
 
+  it('rejects a stream stopped while it waits for a slot, without opening it', async () => {
+    const server = await slowServer(1); // the first request is never answered: it holds the slot
+    const source = new WatchSource(server.settings, { openings: new Limiter(1) });
+    const handlers = { onOpen: () => undefined, onEvent: () => undefined };
+    const first = new AbortController();
+    const waiting = new AbortController();
+    try {
+      const holding = source.stream('VPC', '1', handlers, first.signal);
+      const queued = source.stream('VPC', '1', handlers, waiting.signal);
+      waiting.abort(new Error('stopped'));
+      await expect(queued).rejects.toThrow('stopped');
+      first.abort();
+      await holding;
+    } finally {
+      source.close();
+      await server.close();
+    }
+  });
+
   it('frees the slot of a request the server never answers after a while', async () => {
     const run = await openStreams(1, 2, 1);
     try {

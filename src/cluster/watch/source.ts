@@ -13,8 +13,12 @@ import { keepAliveAgent, requestScope } from '../transport.js';
 import { WatchExpiredError, openWatchStream } from './stream.js';
 import { TlsContexts } from './tls-contexts.js';
 
-/** The longest a request holds a slot of `openings` (see `admit`). */
-const OPENING_SLOT_MS = 2_000;
+/**
+ * The longest a request holds a slot of `openings` (see `admit`): a handshake to a healthy cluster
+ * takes milliseconds, and a cluster that never answers (a black-holed address) must cost the other
+ * fabrics little: with 8 slots, 80 such fabrics retrying at the 30 s backoff ceiling fill them.
+ */
+const OPENING_SLOT_MS = 250;
 
 export interface Snapshot {
   readonly objects: Manifest[];
@@ -87,7 +91,7 @@ export class WatchSource {
     let cont: string | undefined;
     do {
       const next = cont;
-      const admitted = await this.admit(() => {
+      const admitted = await this.admit(signal, () => {
         const page = this.listPage(info, next, signal);
         return { answered: page, result: { page } };
       });
@@ -107,8 +111,7 @@ export class WatchSource {
     handlers: StreamHandlers,
     signal: AbortSignal,
   ): Promise<void> {
-    const { ended } = await this.admit(() => {
-      if (signal.aborted) return { answered: Promise.resolve(), result: { ended: Promise.resolve() } };
+    const { ended } = await this.admit(signal, () => {
       let answer = () => undefined as void;
       const response = new Promise<void>((resolve) => (answer = resolve));
       const ended = this.openStream(kind, resourceVersion, handlers, signal, answer);
@@ -121,9 +124,13 @@ export class WatchSource {
    * Starts a request in a slot of `openings` (at once without them). The slot is given back when
    * the request is `answered`, or after OPENING_SLOT_MS at the latest: the gate only spreads a burst
    * out, and a cluster that never answers must not hold up the other fabrics' watches. `result`
-   * holds the request's promises in an object, so that awaiting this does not wait for them.
+   * holds the request's promises in an object, so that awaiting this does not wait for them. An abort
+   * while waiting for a slot rejects at once (a stopping watch does not wait its turn).
    */
-  private async admit<T extends object>(start: () => { answered: Promise<unknown>; result: T }): Promise<T> {
+  private async admit<T extends object>(
+    signal: AbortSignal,
+    start: () => { answered: Promise<unknown>; result: T },
+  ): Promise<T> {
     const gate = this.openings;
     // `answered` only times the slot: its failure reaches the caller through `result`.
     const begin = () => {
@@ -133,13 +140,14 @@ export class WatchSource {
     if (!gate) return begin().result;
     let result: T | undefined;
     await gate.run(async () => {
+      signal.throwIfAborted();
       const started = begin();
       result = started.result;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise((resolve) => (timer = setTimeout(resolve, OPENING_SLOT_MS)));
       await Promise.race([started.answered, late]);
       clearTimeout(timer);
-    });
+    }, signal);
     return result!;
   }
 
