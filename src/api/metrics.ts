@@ -131,6 +131,14 @@ export class Metrics {
         this.set(cache.size);
       },
     });
+    new Gauge({
+      name: 'fabric_sync_response_cache_bytes',
+      help: 'Memory the response cache holds, an upper bound (two bytes per character)',
+      registers: [this.registry],
+      collect() {
+        this.set(cache.bytes);
+      },
+    });
   }
 
   async respond(res: ServerResponse): Promise<void> {

@@ -20,9 +20,16 @@ export interface CachedResponse {
 }
 
 interface Entry extends CachedResponse {
-  /** Characters of key and body: the unit of `maxChars`. */
-  readonly size: number;
+  /** What the entry holds at most, in bytes (see `bytesOf`). */
+  readonly bytes: number;
 }
+
+/** The map entry, the entry object and its header pairs, roughly. */
+const ENTRY_OVERHEAD_BYTES = 300;
+
+/** An upper bound: V8 stores a string in one byte per character, or two when any is beyond Latin-1. */
+const bytesOf = (key: string, response: CachedResponse) =>
+  2 * (key.length + response.body.length) + ENTRY_OVERHEAD_BYTES;
 
 /** Bodies above this are not looked up (a large mutation or query document is rarely repeated). */
 const MAX_KEYED_BODY = 16 * 1024;
@@ -31,14 +38,13 @@ export class ResponseCache {
   /** Advances with every change; a response stores only if it did not advance during execution. */
   private generation = 0;
   private listening = false;
-  private chars = 0;
+  private heldBytes = 0;
   /** In use order, least recent first. */
   private readonly entries = new Map<string, Entry>();
   /** Since start, for /metrics. */
   readonly counts = { hits: 0, misses: 0, invalidations: 0 };
 
-  /** `maxChars`: key and body characters held at most (a byte each for ASCII JSON). */
-  constructor(private readonly maxChars: number) {}
+  constructor(private readonly maxBytes: number) {}
 
   /** The key of a request that may be served from the cache, or undefined when it may not. */
   keyOf(tokenId: string, headers: IncomingHttpHeaders, body: Buffer): string | undefined {
@@ -67,16 +73,16 @@ export class ResponseCache {
   }
 
   set(key: string, ticket: number, response: CachedResponse): void {
-    const size = key.length + response.body.length;
-    if (!this.listening || ticket !== this.generation || size > this.maxChars / 4) return;
+    const bytes = bytesOf(key, response);
+    if (!this.listening || ticket !== this.generation || bytes > this.maxBytes / 4) return;
     this.drop(key);
-    while (this.chars + size > this.maxChars) {
+    while (this.heldBytes + bytes > this.maxBytes) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
       this.drop(oldest.value);
     }
-    this.entries.set(key, { ...response, size });
-    this.chars += size;
+    this.entries.set(key, { ...response, bytes });
+    this.heldBytes += bytes;
   }
 
   /** Something was (or may have been) written: no kept response is current any more. */
@@ -84,7 +90,7 @@ export class ResponseCache {
     this.generation += 1;
     this.counts.invalidations += 1;
     this.entries.clear();
-    this.chars = 0;
+    this.heldBytes = 0;
   }
 
   /** Whether changes are being heard; without them nothing is served or kept. */
@@ -97,11 +103,16 @@ export class ResponseCache {
     return this.entries.size;
   }
 
+  /** An upper bound of the memory the kept responses take. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
   private drop(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.chars -= entry.size;
+    this.heldBytes -= entry.bytes;
   }
 }
 
@@ -117,7 +128,8 @@ export interface RequestOutcome {
 
 export const outcomePlugin: ApolloServerPlugin<{ readonly outcome?: RequestOutcome }> = {
   requestDidStart: async () => ({
-    didResolveOperation: async ({ contextValue, operation }) => {
+    // Execution start, not operation resolution: a mutation refused by the limits never ran.
+    executionDidStart: async ({ contextValue, operation }) => {
       if (contextValue.outcome && operation) contextValue.outcome.operation = operation.operation;
     },
     willSendResponse: async ({ contextValue, response, errors }) => {
@@ -136,6 +148,6 @@ export const outcomePlugin: ApolloServerPlugin<{ readonly outcome?: RequestOutco
 export const isCacheableQuery = (outcome: RequestOutcome): boolean =>
   outcome.operation === OperationTypeNode.QUERY && outcome.clean === true;
 
-/** Mutations write (a failed one perhaps partly); queries and requests that never resolved an operation do not. */
+/** Mutations that began executing may have written (a failed one perhaps partly); queries and refused requests did not. */
 export const mayHaveWritten = (outcome: RequestOutcome): boolean =>
   outcome.operation === OperationTypeNode.MUTATION;

@@ -48,6 +48,7 @@ describe.skipIf(!process.env['DATABASE_URL'])('the response cache on a PostgreSQ
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/^fabric_sync_response_cache_lookups_total\{outcome="hit"\} [1-9]/m);
     expect(metrics).toMatch(/^fabric_sync_response_cache_entries [1-9]/m);
+    expect(metrics).toMatch(/^fabric_sync_response_cache_bytes [1-9]/m);
   });
 
   it('shows a write made through another connection (another replica) once PostgreSQL notifies', async () => {
