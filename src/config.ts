@@ -29,7 +29,7 @@ export interface Config {
   readonly clusterConcurrency: number;
   /** How often this replica looks for fabrics to schedule and watch; 0 = an API-only replica. */
   readonly rescanSeconds: number;
-  /** Megabytes of repeated query responses kept per replica; 0 = none (store/data-changes.ts says when). */
+  /** Megabytes (an upper bound) of repeated query responses kept per replica; 0 = none. */
   readonly responseCacheMb: number;
 }
 
