@@ -35,10 +35,6 @@ describe('the production build', () => {
     await db?.close();
   });
 
-  it('runs on plain node without the TypeScript loader', () => {
-    expect(server.process.spawnargs.slice(1)).toEqual([...SERVER_NODE_FLAGS, 'dist/main.js']);
-  });
-
   it('answers GraphQL (the schema file was found)', async () => {
     const result = await server.gql<{ fabrics: { totalCount: number } }>('{ fabrics { totalCount } }');
     expect(result.errors).toBeUndefined();

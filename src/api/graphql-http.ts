@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import type { Authorizer } from '../security/authz.js';
 import type { Redactor } from '../security/redactor.js';
 import type { ApiContext } from './context.js';
 import { makeFormatError } from './errors.js';
@@ -78,51 +79,46 @@ export async function createGraphQLHandler({
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const auth = await contexts.authenticate(req.headers.authorization);
     if (!auth)
-      return sendJson(
+      return sendError(
         res,
         401,
+        'UNAUTHENTICATED',
+        'a valid API token is required (Authorization: Bearer …)',
         {
-          errors: [
-            {
-              message: 'a valid API token is required (Authorization: Bearer …)',
-              extensions: { code: 'UNAUTHENTICATED' },
-            },
-          ],
+          'www-authenticate': 'Bearer',
         },
-        { 'www-authenticate': 'Bearer' },
       );
     const body = req.method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
     if (body === null)
       // The rest of the body is not read: close the connection rather than let a client reuse it mid-upload.
-      return sendJson(
-        res,
-        413,
-        {
-          errors: [
-            {
-              message: `request body exceeds ${maxBodyBytes} bytes`,
-              extensions: { code: 'PAYLOAD_TOO_LARGE' },
-            },
-          ],
-        },
-        { connection: 'close' },
-      );
+      return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBodyBytes} bytes`, {
+        connection: 'close',
+      });
     const tokenId = auth.principal?.tokenId;
     const cacheKey = body && tokenId ? responseCache?.keyOf(tokenId, req.headers, body) : undefined;
     const cached = cacheKey === undefined ? undefined : responseCache?.get(cacheKey);
     if (cached) return send(res, cached);
+    return execute(req, res, url, auth, body, cacheKey);
+  }
 
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers))
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  /** Apollo's full path; a clean query's answer is kept when `cacheKey` is set. */
+  async function execute(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    auth: Authorizer,
+    body: Buffer | undefined,
+    cacheKey: string | undefined,
+  ): Promise<void> {
     let parsed: unknown;
     try {
       parsed = body && body.length ? JSON.parse(body.toString('utf8')) : undefined;
     } catch {
-      return sendJson(res, 400, {
-        errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
-      });
+      return sendError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
     }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers))
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     const ticket = responseCache?.ticket() ?? 0;
     const outcome: RequestOutcome = {};
     const response = await apollo.executeHTTPGraphQLRequest({
@@ -139,8 +135,7 @@ export async function createGraphQLHandler({
         responseCache?.set(cacheKey, ticket, complete);
       return send(res, complete);
     }
-    res.statusCode = status;
-    for (const [key, value] of response.headers) res.setHeader(key, value);
+    writeHead(res, status, response.headers);
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
@@ -148,8 +143,23 @@ export async function createGraphQLHandler({
   return { handle, stop: () => apollo.stop() };
 }
 
-function send(res: ServerResponse, { status, headers, body }: CachedResponse): void {
+function writeHead(res: ServerResponse, status: number, headers: Iterable<readonly [string, string]>): void {
   res.statusCode = status;
   for (const [key, value] of headers) res.setHeader(key, value);
+}
+
+function send(res: ServerResponse, { status, headers, body }: CachedResponse): void {
+  writeHead(res, status, headers);
   res.end(body);
+}
+
+/** An error before GraphQL execution, in GraphQL's response shape. */
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
