@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '../scripts/build.js';
+import { PROJECT_ROOT } from '../src/project-root.js';
 
 /** Inside the project (git-ignored), so the bundle finds the project root as dist/main.js does. */
 const WORK_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '.work');
@@ -23,10 +24,23 @@ export interface BundledRole {
  * bundle every module has the bundle's URL.
  */
 export async function bundleRole(module: string, start: string): Promise<BundledRole> {
-  await mkdir(WORK_DIR, { recursive: true });
-  const dir = await mkdtemp(path.join(WORK_DIR, `${path.basename(module, '.ts')}-`));
+  const dir = await workDir(module);
   await buildServer(module, path.join(dir, 'role.js'));
   const entry = path.join(dir, 'entry.mjs');
   await writeFile(entry, `import { ${start} } from './role.js';\nawait ${start}();\n`);
   return { entry, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The server itself, src/main.ts, bundled as `npm run build` bundles it. */
+export async function bundleServer(): Promise<BundledRole> {
+  const main = path.join(PROJECT_ROOT, 'src', 'main.ts');
+  const dir = await workDir(main);
+  const entry = path.join(dir, 'main.js');
+  await buildServer(main, entry);
+  return { entry, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+async function workDir(module: string): Promise<string> {
+  await mkdir(WORK_DIR, { recursive: true });
+  return mkdtemp(path.join(WORK_DIR, `${path.basename(module, '.ts')}-`));
 }

@@ -21,7 +21,8 @@ import { startGitServer } from '../test/support/git-server.js';
 import { fabricFiles, generateFabric, shapeFor } from '../test/support/fixtures/index.js';
 import { newIdentity, startServerProcess, type ServerProcess } from '../test/support/server-process.js';
 import { FABRICS_QUERY, GIT_USER, queryLoad, type LoadResult } from '../test/e2e-scale/support.js';
-import { buildServer, SERVER_ENV, SERVER_NODE_FLAGS, serverCommand } from '../scripts/build.js';
+import { SERVER_ENV, SERVER_NODE_FLAGS, serverCommand } from '../scripts/build.js';
+import { bundleServer } from './bundle-role.js';
 import { startExternalKube } from './external-kube.js';
 import { percentile, writeReport, type Row } from './report.js';
 
@@ -174,10 +175,9 @@ const [db, git, kube] = await Promise.all([
 ]);
 const identity = newIdentity(db.url);
 // As deployed: the production bundle, run by node with production's flags and environment.
-const BUNDLE = 'bench/.work/end-to-end-main.js';
-await buildServer('src/main.ts', BUNDLE);
+const bundle = await bundleServer();
 const deployed = (env: Record<string, string> = {}) =>
-  startServerProcess(identity, { ...SERVER_ENV, ...env }, [...SERVER_NODE_FLAGS, BUNDLE]);
+  startServerProcess(identity, { ...SERVER_ENV, ...env }, [...SERVER_NODE_FLAGS, bundle.entry]);
 const server = await deployed();
 try {
   const repo = await git.createRepo('bench', files);
@@ -301,6 +301,7 @@ try {
   });
 } finally {
   await server.stop();
+  await bundle.remove();
   await kube.stop();
   await git.close();
   await db.close();
