@@ -19,6 +19,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 export const DATA_CHANGED_CHANNEL = 'fabric_sync_data_changed';
 const PROBE_TIMEOUT_MS = 2000;
 const HEARTBEAT_MS = 5000;
+const MAX_RETRY_MS = 30_000;
 
 /** `work`, or a rejection once PROBE_TIMEOUT_MS pass (a dead network never answers). */
 async function withinProbeTimeout<T>(work: PromiseLike<T>, what: string): Promise<T> {
@@ -57,7 +58,7 @@ interface NotifyingConnection {
 }
 
 export interface DataChangeFeedOptions {
-  /** Wait before listening again after the connection failed. */
+  /** Wait before listening again after the connection failed, doubled per failure up to MAX_RETRY_MS. */
   readonly retryMs?: number;
   readonly heartbeatMs?: number;
   readonly onError?: (err: unknown) => void;
@@ -78,6 +79,8 @@ export class DataChangeFeed {
   private heartbeat: NodeJS.Timeout | undefined;
   /** Until the first probe arrives, a silent database may simply not deliver notifications. */
   private everListened = false;
+  /** Failed attempts since the feed last listened. */
+  private failures = 0;
   private closed = false;
 
   constructor(
@@ -131,6 +134,7 @@ export class DataChangeFeed {
       }
       if (!arrived) throw new Error(`the probe notification did not arrive within ${PROBE_TIMEOUT_MS} ms`);
       this.everListened = true;
+      this.failures = 0;
       this.listener.listening(true);
       this.heartbeat = setInterval(() => void this.beat(session), this.options.heartbeatMs ?? HEARTBEAT_MS);
     } catch (err) {
@@ -201,10 +205,11 @@ export class DataChangeFeed {
     this.listener.listening(false);
     await this.release({ broken: true });
     if (this.closed || this.retry) return;
+    const delay = Math.min(MAX_RETRY_MS, (this.options.retryMs ?? 1000) * 2 ** this.failures++);
     this.retry = setTimeout(() => {
       this.retry = undefined;
       void this.start();
-    }, this.options.retryMs ?? 1000);
+    }, delay);
   }
 
   /** Ends the session's connection; a broken one's peer may never confirm, so that is not awaited. */
