@@ -92,14 +92,7 @@ export class Metrics {
   readonly countWatchReconnect = (reason: 'expired' | 'error'): void => this.watchReconnects.inc({ reason });
 
   trackSubscriptions(open: () => number): void {
-    new Gauge({
-      name: 'fabric_sync_subscriptions_open',
-      help: 'GraphQL subscriptions open on this replica',
-      registers: [this.registry],
-      collect() {
-        this.set(open());
-      },
-    });
+    this.gaugeOf('fabric_sync_subscriptions_open', 'GraphQL subscriptions open on this replica', open);
   }
 
   trackResponseCache(cache: ResponseCache): void {
@@ -123,20 +116,26 @@ export class Metrics {
         this.inc(cache.counts.invalidations);
       },
     });
+    this.gaugeOf(
+      'fabric_sync_response_cache_entries',
+      'Responses held in the response cache',
+      () => cache.size,
+    );
+    this.gaugeOf(
+      'fabric_sync_response_cache_bytes',
+      'Memory the response cache holds, an upper bound (two bytes per character)',
+      () => cache.bytes,
+    );
+  }
+
+  /** A gauge read from `read` at every scrape. */
+  private gaugeOf(name: string, help: string, read: () => number): void {
     new Gauge({
-      name: 'fabric_sync_response_cache_entries',
-      help: 'Responses held in the response cache',
+      name,
+      help,
       registers: [this.registry],
       collect() {
-        this.set(cache.size);
-      },
-    });
-    new Gauge({
-      name: 'fabric_sync_response_cache_bytes',
-      help: 'Memory the response cache holds, an upper bound (two bytes per character)',
-      registers: [this.registry],
-      collect() {
-        this.set(cache.bytes);
+        this.set(read());
       },
     });
   }
