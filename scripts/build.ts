@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 
 /** How every server bundle is built: production's and the bench's. */
-export const SERVER_BUILD = {
+const SERVER_BUILD = {
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/postgresql';
 
-export const DATA_CHANGED_CHANNEL = 'fabric_sync_data_changed';
+const DATA_CHANGED_CHANNEL = 'fabric_sync_data_changed';
 const PROBE_TIMEOUT_MS = 2000;
 const HEARTBEAT_MS = 5000;
 const MAX_RETRY_MS = 30_000;

@@ -36,7 +36,7 @@ export interface ServerProcess {
 }
 
 /** The TypeScript sources through tsx; `[...SERVER_NODE_FLAGS, 'dist/main.js']` runs the production build. */
-export const SOURCE_ENTRY: readonly string[] = ['--import', 'tsx', 'src/main.ts'];
+const SOURCE_ENTRY: readonly string[] = ['--import', 'tsx', 'src/main.ts'];
 
 /**
  * `env` adds to or overrides the process's settings (e.g. REDIS_URL for replicas); `nodeArgs` are
