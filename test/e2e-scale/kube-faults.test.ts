@@ -35,8 +35,13 @@ interface RecordLive {
 }
 const rvOf = (live: Map<string, Manifest>, r: RecordLive) =>
   live.get(`${r.kind}/default/${r.name}`)?.metadata['resourceVersion'];
-/** How long the cluster is down mid-apply (issue 10 says 30 s; shorter here to keep `npm test` quick). */
-const OUTAGE_MS = Number(process.env['E2E_OUTAGE_MS'] ?? 3_000);
+/**
+ * A cluster outage mid-apply that outlasts the client's retries (DEFAULT_RETRY waits 3.1 s at most
+ * over its 6 attempts), and one they outlast (they wait 1.55 s at least). Issue 10 says 30 s; the
+ * long one is shorter by default to keep `npm test` quick (E2E_OUTAGE_MS to change it).
+ */
+const LONG_OUTAGE_MS = Math.max(5_000, Number(process.env['E2E_OUTAGE_MS'] ?? 0));
+const SHORT_OUTAGE_MS = 500;
 const manifests = generateFabric({ seed: 11, leafPairs: 1, serversPerPair: 16, vpcs: 3, peerings: 1 });
 
 describe('Kubernetes faults during apply', () => {
@@ -141,24 +146,35 @@ describe('Kubernetes faults during apply', () => {
     await expectClusterEqualsGit();
   }, 120_000);
 
-  it(`an outage of ${OUTAGE_MS} ms mid-apply fails the operation clearly or is outlasted; the next reconcile completes`, async () => {
+  /** Stops the API server for `ms` in the middle of a reconcile's apply; the reconcile's operation once ended. */
+  async function outageMidApply(ms: number) {
     await emptyCluster();
     stack.kube.faults.setLatency(100); // an apply long enough to be cut in its middle
     const id = await reconcileUntilApplying();
     await stack.kube.stop();
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    await new Promise((resolve) => setTimeout(resolve, ms));
     await stack.kube.start();
     await followOperation(stack.t.url, stack.t.adminToken, id);
-    const cut = await operation(stack.t, id);
-    if (cut.status === 'FAILED') {
-      expect(cut.message).toMatch(/unreachable|ECONNREFUSED|connect/i);
-      expect(cut.stages.find((s) => s.name === 'APPLY')?.status).toBe('FAILED');
-    } else expect(cut.status, cut.message ?? '').toBe('SUCCEEDED');
     stack.kube.faults.clear();
+    return operation(stack.t, id);
+  }
+
+  it(`an outage of ${LONG_OUTAGE_MS} ms mid-apply fails the operation clearly; the next reconcile completes`, async () => {
+    const cut = await outageMidApply(LONG_OUTAGE_MS);
+    expect(cut.status).toBe('FAILED');
+    expect(cut.message).toMatch(/unreachable|ECONNREFUSED|connect/i);
+    expect(cut.stages.find((s) => s.name === 'APPLY')?.status).toBe('FAILED');
 
     const op = await runOperation(stack.t, 'reconcileFabric', fabricId);
     expect(op.status, op.message ?? '').toBe('SUCCEEDED');
     expect(stageCounts(op, 'COMPARE')).toMatchObject({ inSync: manifests.length, missing: 0 });
+    await expectClusterEqualsGit();
+  }, 120_000);
+
+  it(`an outage of ${SHORT_OUTAGE_MS} ms mid-apply is outlasted by the retries: the operation succeeds`, async () => {
+    const outlasted = await outageMidApply(SHORT_OUTAGE_MS);
+    expect(outlasted.status, outlasted.message ?? '').toBe('SUCCEEDED');
+    expect(stageCounts(outlasted, 'COMPARE')).toMatchObject({ inSync: manifests.length, missing: 0 });
     await expectClusterEqualsGit();
   }, 120_000);
 
