@@ -4,11 +4,11 @@ import { badInput } from './errors.js';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DISPLAY_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/;
 
-/** RFC 1123 label: what Kubernetes accepts as a namespace and fabric-sync as a fabric name. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A database id as stored: a UUID in lower case. */
 export const isUuid = (text: string): boolean => UUID.test(text);
 
+/** RFC 1123 label: what Kubernetes accepts as a namespace and fabric-sync as a fabric name. */
 export function dnsLabel(field: string, value: string): string {
   if (value.length > 63 || !DNS_LABEL.test(value))
     throw badInput(
