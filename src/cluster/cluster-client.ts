@@ -240,6 +240,7 @@ export class ClusterClient {
         request.end();
       }
     };
-    return this.limiter.run(() => withRetry(attempt, this.retry, signal));
+    // An aborted apply leaves the queue at once instead of waiting for its thousands of queued calls.
+    return this.limiter.run(() => withRetry(attempt, this.retry, signal), signal);
   }
 }
