@@ -5,6 +5,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { ClusterError, Limiter, type ClusterSettings } from '../../src/cluster/index.js';
 import { WatchSource } from '../../src/cluster/watch.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
@@ -116,10 +117,7 @@ describe('WatchSource requests with openings', () => {
   });
 
   it('rejects a stream that cannot connect, with openings or without', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve)); // nothing listens there now
+    const port = await freePort(); // nothing listens there now
     const settings = {
       server: `http://127.0.0.1:${port}`,
       namespace: 'default',

@@ -135,10 +135,11 @@ describe.skipIf(!process.env['DATABASE_URL'])('server process SIGKILLed mid-appl
             { id: orphanId },
           ),
         ).operation;
+      const next = () => new Promise((resolve) => setTimeout(resolve, 20)).then(stageOf);
       for (
         let op = await stageOf();
         op.stages.find((s) => s.name === 'APPLY')?.status !== 'RUNNING';
-        op = await stageOf()
+        op = await next()
       )
         expect(op.status).toBe('RUNNING');
       await server.stop('SIGKILL');
