@@ -18,6 +18,8 @@ export interface ApiContext {
   readonly tokenStillValid?: () => Promise<boolean>;
   /** Set for WebSocket operations: the subscription server's per-event sharing (shared-execution.ts). */
   readonly sharedEvents?: SharedEvents;
+  /** Called after every mutation (resolvers/index.ts): this replica's cached answers are out of date. */
+  readonly mutated?: () => void;
   /** Set for HTTP requests: what the response cache needs to know about the operation. */
   readonly outcome?: RequestOutcome;
 }

@@ -15,7 +15,6 @@ import type { ContextFactory } from './request-context.js';
 import { readBody, sendJson } from './http-io.js';
 import {
   isCacheableQuery,
-  mayHaveWritten,
   outcomePlugin,
   type CachedResponse,
   type RequestOutcome,
@@ -125,9 +124,6 @@ export async function createGraphQLHandler({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed },
       context: async () => ({ ...contexts.create(auth), outcome }),
     });
-    // This replica's own writes are committed by now: the next request must not see older answers,
-    // even before PostgreSQL's notification of them arrives.
-    if (mayHaveWritten(outcome)) responseCache?.invalidate();
     const status = response.status ?? 200;
     if (response.body.kind === 'complete') {
       const complete = { status, headers: [...response.headers], body: response.body.string };

@@ -50,7 +50,8 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { orm, services, log, metrics } = options;
   const schema = buildSchema();
-  const contexts = new ContextFactory(orm, services);
+  const { responseCache } = options;
+  const contexts = new ContextFactory(orm, services, responseCache && (() => responseCache.invalidate()));
   const graphql = await createGraphQLHandler({ ...options, schema, contexts });
 
   const playground = createPlaygroundHandler({ graphqlPath: GRAPHQL_PATH });
@@ -92,7 +93,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     contexts,
     limits: options.limits,
     formatError: makeFormatError(log, options.redactor),
-    onMutationAnswered: () => options.responseCache?.invalidate(),
   });
   metrics.trackSubscriptions(subscriptions.openSubscriptions);
 

@@ -10,6 +10,8 @@ export class ContextFactory {
   constructor(
     private readonly orm: MikroORM,
     readonly services: Services,
+    /** What every context calls after a mutation (the response cache's invalidation). */
+    readonly mutated?: () => void,
   ) {}
 
   /** Null when the header carries no valid, unexpired, unrevoked token. */
@@ -22,6 +24,12 @@ export class ContextFactory {
 
   create(auth: Authorizer): ApiContext {
     const em = this.orm.em.fork();
-    return { auth, em, loaders: createLoaders(em), services: this.services };
+    return {
+      auth,
+      em,
+      loaders: createLoaders(em),
+      services: this.services,
+      ...(this.mutated ? { mutated: this.mutated } : {}),
+    };
   }
 }

@@ -128,7 +128,6 @@ export interface RequestOutcome {
 
 export const outcomePlugin: ApolloServerPlugin<{ readonly outcome?: RequestOutcome }> = {
   requestDidStart: async () => ({
-    // Execution start, not operation resolution: a mutation refused by the limits never ran.
     executionDidStart: async ({ contextValue, operation }) => {
       if (contextValue.outcome && operation) contextValue.outcome.operation = operation.operation;
     },
@@ -147,7 +146,3 @@ export const outcomePlugin: ApolloServerPlugin<{ readonly outcome?: RequestOutco
 
 export const isCacheableQuery = (outcome: RequestOutcome): boolean =>
   outcome.operation === OperationTypeNode.QUERY && outcome.clean === true;
-
-/** Mutations that began executing may have written (a failed one perhaps partly); queries and refused requests did not. */
-export const mayHaveWritten = (outcome: RequestOutcome): boolean =>
-  outcome.operation === OperationTypeNode.MUTATION;

@@ -5,15 +5,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import {
-  GraphQLError,
-  OperationTypeNode,
-  getOperationAST,
-  parse,
-  validate,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, parse, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Authorizer } from '../security/authz.js';
 import type { ApiContext } from './context.js';
@@ -32,8 +24,6 @@ export interface SubscriptionServerOptions {
   /** Open subscriptions one token may hold across its connections on this replica. */
   readonly maxSubscriptionsPerToken?: number;
   readonly keepAliveMs?: number;
-  /** Told when a mutation sent over the socket answers: its writes are committed (response-cache.ts). */
-  readonly onMutationAnswered?: () => void;
 }
 
 /**
@@ -53,6 +43,7 @@ function lazyContext(
     auth,
     services: contexts.services,
     sharedEvents,
+    ...(contexts.mutated ? { mutated: contexts.mutated } : {}),
     get em() {
       return full().em;
     },
@@ -67,8 +58,6 @@ type ConnectionExtra = {
   auth?: Authorizer;
   /** Subscription ids of this connection counted against its token's cap. */
   counted?: Set<string>;
-  /** Operation ids of this connection that are mutations. */
-  mutations?: Set<string>;
 };
 
 export function attachSubscriptionServer({
@@ -80,7 +69,6 @@ export function attachSubscriptionServer({
   formatError,
   maxSubscriptionsPerToken = 100,
   keepAliveMs = 12_000,
-  onMutationAnswered,
 }: SubscriptionServerOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   server.on('upgrade', (request, socket, head) => {
@@ -127,8 +115,6 @@ export function attachSubscriptionServer({
           ...limitErrors(schema, document, payload.variables ?? undefined, limits),
         ];
         if (errors.length > 0) return errors;
-        if (getOperationAST(document, payload.operationName)?.operation === OperationTypeNode.MUTATION)
-          (ctx.extra.mutations ??= new Set()).add(id);
         const open = openPerToken.get(tokenOf(ctx.extra)) ?? 0;
         if (open >= maxSubscriptionsPerToken)
           return [
@@ -161,16 +147,10 @@ export function attachSubscriptionServer({
           contextValue,
         };
       },
-      onNext: (ctx, id, _payload, _args, result) => {
-        if (ctx.extra.mutations?.delete(id)) onMutationAnswered?.();
-        return result.errors ? { ...result, errors: format(result.errors) } : undefined;
-      },
-      onComplete: (ctx, id) => {
-        ctx.extra.mutations?.delete(id);
-        release(ctx.extra, id);
-      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onComplete: (ctx, id) => release(ctx.extra, id),
       onError: (ctx, id, _payload, errors) => {
-        ctx.extra.mutations?.delete(id);
         release(ctx.extra, id);
         return format(errors);
       },

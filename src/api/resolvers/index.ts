@@ -27,6 +27,28 @@ function withEdges(types: Record<string, object>): Record<string, object> {
   );
 }
 
+type Resolve = (parent: unknown, args: unknown, ctx: ApiContext, info: unknown) => unknown;
+
+/**
+ * Every mutation, once it has finished or failed, tells `ctx.mutated`: its writes are committed, so
+ * this replica's cached answers (response-cache.ts) must go before its result reaches the client,
+ * whichever transport carries it.
+ */
+function announcingWrites(mutations: object): object {
+  return Object.fromEntries(
+    Object.entries(mutations).map(([name, resolve]) => [
+      name,
+      async (parent: unknown, args: unknown, ctx: ApiContext, info: unknown) => {
+        try {
+          return await (resolve as Resolve)(parent, args, ctx, info);
+        } finally {
+          ctx.mutated?.();
+        }
+      },
+    ]),
+  );
+}
+
 /** Which GraphQL type a Node is, from the class it was loaded as. */
 function nodeType(value: unknown): string | undefined {
   if (value instanceof FabricEntity) return 'Fabric';
@@ -43,7 +65,7 @@ export const resolvers = {
   JSON,
   Node: { __resolveType: nodeType },
   Query,
-  Mutation,
+  Mutation: announcingWrites(Mutation),
   Subscription,
   Fabric,
   ClusterSettings,
