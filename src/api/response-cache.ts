@@ -12,6 +12,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
+import { BoundedMap } from '../domain/bounded-map.js';
 
 export interface CachedResponse {
   readonly status: number;
@@ -38,13 +39,13 @@ export class ResponseCache {
   /** Advances with every change; a response stores only if it did not advance during execution. */
   private generation = 0;
   private listening = false;
-  private heldBytes = 0;
-  /** In use order, least recent first. */
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: BoundedMap<string, Entry>;
   /** Since start, for /metrics. */
   readonly counts = { hits: 0, misses: 0, invalidations: 0 };
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(private readonly maxBytes: number) {
+    this.entries = new BoundedMap(maxBytes, (entry) => entry.bytes);
+  }
 
   /** The key of a request that may be served from the cache, or undefined when it may not. */
   keyOf(tokenId: string, headers: IncomingHttpHeaders, body: Buffer): string | undefined {
@@ -62,8 +63,6 @@ export class ResponseCache {
       return undefined;
     }
     this.counts.hits += 1;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
     return entry;
   }
 
@@ -75,14 +74,7 @@ export class ResponseCache {
   set(key: string, ticket: number, response: CachedResponse): void {
     const bytes = bytesOf(key, response);
     if (!this.listening || ticket !== this.generation || bytes > this.maxBytes / 4) return;
-    this.drop(key);
-    while (this.heldBytes + bytes > this.maxBytes) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.drop(oldest.value);
-    }
     this.entries.set(key, { ...response, bytes });
-    this.heldBytes += bytes;
   }
 
   /** Something was (or may have been) written: no kept response is current any more. */
@@ -90,7 +82,6 @@ export class ResponseCache {
     this.generation += 1;
     this.counts.invalidations += 1;
     this.entries.clear();
-    this.heldBytes = 0;
   }
 
   /** Whether changes are being heard; without them nothing is served or kept. */
@@ -105,14 +96,7 @@ export class ResponseCache {
 
   /** An upper bound of the memory the kept responses take. */
   get bytes(): number {
-    return this.heldBytes;
-  }
-
-  private drop(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.heldBytes -= entry.bytes;
+    return this.entries.weight;
   }
 }
 

@@ -35,4 +35,20 @@ describe('BoundedMap', () => {
     expect([map.has('a'), map.has('b'), map.has('c')]).toEqual([false, true, false]);
     expect(() => new BoundedMap(0)).toThrow(RangeError);
   });
+
+  it('bounds the sum of weights when given a weigh function, forgetting the least recent first', () => {
+    const map = new BoundedMap<string, string>(10, (text) => text.length);
+    map.set('a', 'xxxx');
+    map.set('b', 'xxxx');
+    map.get('a'); // now b is the least recently used
+    map.set('c', 'xxxx');
+    expect([map.has('a'), map.has('b'), map.has('c')]).toEqual([true, false, true]);
+    expect(map.weight).toBe(8);
+    map.set('a', 'x'); // replacing an entry replaces its weight
+    expect(map.weight).toBe(5);
+    map.deleteWhere((text) => text === 'x');
+    expect(map.weight).toBe(4);
+    map.clear();
+    expect([map.size, map.weight]).toEqual([0, 0]);
+  });
 });
