@@ -152,6 +152,25 @@ describe('LiveWriter', () => {
     await writer.close();
   });
 
+  it('counts a dropped lane’s skipped events once, even when their batch is retried', async () => {
+    const { store } = fakeStore();
+    const { events } = recordingBus(1); // b-0's publishing fails once: the whole batch is retried
+    const writer = new LiveWriter({ store, events, log, coalesceMs: 50, retryMs: 10 });
+    const a = writer.lane('a', 'fab-a');
+    const b = writer.lane('b', 'fab-b');
+    writer.push(a, added('a-0', 'fab-a', '1'));
+    writer.push(b, added('b-0', 'fab-b', '2'));
+    writer.drop(a);
+    await expect(writer.flush(b)).rejects.toThrow(/bus is down/);
+    await writer.flush(b);
+    const settled = await Promise.race([
+      writer.flush(a).then(() => 'flushed'),
+      new Promise((resolve) => setTimeout(() => resolve('still pending'), 500)),
+    ]);
+    expect(settled).toBe('flushed');
+    await writer.close();
+  });
+
   it('stores a fabric’s last event time at most once per interval, and the owed one at close', async () => {
     const { store, writes } = fakeStore();
     const { events, published } = recordingBus();

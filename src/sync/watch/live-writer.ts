@@ -44,6 +44,8 @@ interface Pending {
   readonly event?: WatchEvent;
   /** Its recordEvent (if any) is on the bus: a retried batch writes it again but does not republish it. */
   published?: boolean;
+  /** Counted off its lane's pending events (skipped because the lane was dropped); a retry must not again. */
+  settled?: boolean;
 }
 
 export interface LiveWriterDeps {
@@ -109,14 +111,15 @@ export class LiveWriter {
     for (const item of batch) {
       if (!item.lane || !item.event) continue;
       const items = lanes.get(item.lane);
-      if (item.lane.dropped) this.settle(item.lane, 1);
-      else if (items) items.push(item);
+      if (item.lane.dropped) {
+        if (!item.settled) this.settle(item.lane, 1);
+        item.settled = true;
+      } else if (items) items.push(item);
       else lanes.set(item.lane, [item]);
     }
     try {
-      const published = await this.write(lanes);
+      await this.write(lanes);
       for (const [lane, items] of lanes) this.settle(lane, items.length);
-      return published;
     } catch (err) {
       for (const lane of lanes.keys()) for (const waiter of lane.waiters.splice(0)) waiter.reject(err);
       throw err;
