@@ -134,7 +134,12 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
   const tokens = new TokenService({ orm, redactor });
   const generatedAdminToken = await tokens.bootstrap(config.adminToken);
   const services: Services = {
-    fabrics: new FabricService({ orm, vault, onClusterChanged: (id) => void watches.refresh(id) }),
+    fabrics: new FabricService({
+      orm,
+      vault,
+      onClusterChanged: (id) => void watches.refresh(id),
+      onDeleted: (id) => gitDeps.parseCache.forget(id),
+    }),
     repositories: new RepositoryService({ orm, vault, git }),
     tokens,
     operations,

@@ -15,6 +15,8 @@ export interface FabricServiceDeps {
   readonly vault: Vault;
   /** Told after a fabric's cluster settings changed or it was deleted (the watch supervisor restarts). */
   readonly onClusterChanged?: (fabricId: string) => void;
+  /** Told after a fabric is deleted: what is remembered of it in memory can go. */
+  readonly onDeleted?: (fabricId: string) => void;
 }
 
 /** Input after global ids were turned into database ids by the resolver. */
@@ -50,6 +52,7 @@ export class FabricService {
     const deleted = await this.deps.orm.em.fork().nativeDelete(Fabric, { id });
     if (deleted === 0) throw notFound('fabric', id);
     this.deps.onClusterChanged?.(id);
+    this.deps.onDeleted?.(id);
   }
 
   /** Returns whether the cluster settings changed. */

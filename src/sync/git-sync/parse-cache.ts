@@ -1,12 +1,15 @@
 /**
  * What the last sync of each fabric parsed, by file and blob id: a file whose blob did not change
- * is neither read from Git nor parsed nor hashed again, so a one-file commit costs one file.
+ * is neither read from Git nor parsed nor hashed again, so a one-file commit costs one file. Beside
+ * it, the fabric's own Validator, which remembers each kept object's checks and each set rule's last
+ * inputs: one per fabric, so syncs of other fabrics in between do not make its rules run again.
  * Memory-only and per process: a restart or another replica simply parses everything once.
  */
 import type { Manifest } from '../../domain/manifest.js';
 import type { ParseError } from '../../domain/parse-manifests.js';
 import type { DesiredRecord } from '../../domain/record-plan.js';
 import type { SourcedManifest } from '../../domain/validation-types.js';
+import { Validator } from '../../domain/validate.js';
 import type { DocumentsByText } from './reparse.js';
 
 export interface ParsedFile {
@@ -32,6 +35,7 @@ export interface FileRecords {
 
 export class ParseCache {
   private readonly fabrics = new Map<string, Map<string, ParsedFile>>();
+  private readonly validators = new Map<string, Validator>();
 
   filesOf(fabricId: string): ReadonlyMap<string, ParsedFile> {
     return this.fabrics.get(fabricId) ?? new Map<string, ParsedFile>();
@@ -42,7 +46,15 @@ export class ParseCache {
     this.fabrics.set(fabricId, new Map(files));
   }
 
+  validatorOf(fabricId: string): Validator {
+    let validator = this.validators.get(fabricId);
+    if (!validator) this.validators.set(fabricId, (validator = new Validator()));
+    return validator;
+  }
+
+  /** A deleted fabric's files and validator. */
   forget(fabricId: string): void {
     this.fabrics.delete(fabricId);
+    this.validators.delete(fabricId);
   }
 }
