@@ -237,7 +237,7 @@ try {
   );
   await repo.push(fabricFiles(changed, { files: 50, dir: DIR }), `change ${servers.size} servers`);
   const during = reconcile(server, fabricId);
-  const load: LoadResult = await queryLoad((q) => server.gql(q), CLIENTS, during);
+  const load: LoadResult = await queryLoad(server, CLIENTS, during);
   const underLoad = await during;
   console.log('during reconcile', { requests: load.requests, errors: load.errors.length, ...underLoad });
 

@@ -71,7 +71,7 @@ describe('Git faults during reconcile', () => {
     repo = await stack.git.createRepo('remote', fabricFiles(manifests, { files: 8, dir: DIR }));
     first = await repo.headCommit();
     proxy = await gitProxy(stack.git.url);
-    fabricId = await createFabric((q, v) => stack.t.gql(q, v), stack.kube, {
+    fabricId = await createFabric(stack.t, stack.kube, {
       name: 'git-faults',
       repo,
       directory: DIR,

@@ -52,7 +52,7 @@ describe('Kubernetes faults during apply', () => {
   beforeAll(async () => {
     stack = await startStack();
     repo = await stack.git.createRepo('faults', fabricFiles(manifests, { files: 10, dir: DIR }));
-    fabricId = await createFabric((q, v) => stack.t.gql(q, v), stack.kube, {
+    fabricId = await createFabric(stack.t, stack.kube, {
       name: 'faults',
       repo,
       directory: DIR,

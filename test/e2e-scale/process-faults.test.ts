@@ -10,7 +10,6 @@ import { fromGlobalId } from '../../src/api/ids.js';
 import { formatRef } from '../../src/domain/kinds.js';
 import { ResourceRecord } from '../../src/store/entities/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { dataOf } from '../support/app.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
 import type { Manifest } from '../../src/domain/manifest.js';
 import {
@@ -60,7 +59,7 @@ describe.skipIf(!process.env['DATABASE_URL'])('PostgreSQL connection killed duri
 
   it('the operation fails naming the cause; the records are the old commit’s; the next sync lands the new one', async () => {
     const repo = await stack.git.createRepo('persist', fabricFiles(manifests, { files: 10, dir: DIR }));
-    const fabricId = await createFabric((q, v) => stack.t.gql(q, v), stack.kube, {
+    const fabricId = await createFabric(stack.t, stack.kube, {
       name: 'persist',
       repo,
       directory: DIR,
@@ -124,20 +123,13 @@ describe.skipIf(!process.env['DATABASE_URL'])('server process SIGKILLed mid-appl
     try {
       const repo = await git.createRepo('crash', fabricFiles(manifests, { files: 10, dir: DIR }));
       server = await startServerProcess(id);
-      const gql = server.gql.bind(server);
-      const fabricId = await createFabric(gql, kube, { name: 'crash', repo, directory: DIR });
+      const fabricId = await createFabric(server, kube, { name: 'crash', repo, directory: DIR });
       kube.faults.setLatency(100); // an apply long enough to be killed in its middle
       const orphanId = await startFabricOperation(server, 'reconcileFabric', fabricId);
-      const stageOf = async () =>
-        dataOf(
-          await gql<{ operation: { status: string; stages: { name: string; status: string }[] } }>(
-            `query($id: ID!) { operation(id: $id) { status stages { name status } } }`,
-            { id: orphanId },
-          ),
-        ).operation;
-      const next = () => new Promise((resolve) => setTimeout(resolve, 20)).then(stageOf);
+      const next = () =>
+        new Promise((resolve) => setTimeout(resolve, 20)).then(() => operation(server, orphanId));
       for (
-        let op = await stageOf();
+        let op = await operation(server, orphanId);
         op.stages.find((s) => s.name === 'APPLY')?.status !== 'RUNNING';
         op = await next()
       )
@@ -146,32 +138,16 @@ describe.skipIf(!process.env['DATABASE_URL'])('server process SIGKILLed mid-appl
       kube.faults.clear();
 
       server = await startServerProcess(id);
-      const restarted = server.gql.bind(server);
       // The restart itself fails the orphan: no session holds its fabric's lock any more.
-      const { operation: orphan } = dataOf(
-        await restarted<{ operation: { status: string } }>(
-          `query($id: ID!) { operation(id: $id) { status } }`,
-          { id: orphanId },
-        ),
-      );
+      const orphan = await operation(server, orphanId);
       expect(orphan.status).toBe('FAILED');
       const nextId = await startFabricOperation(server, 'reconcileFabric', fabricId);
       expect(nextId).not.toBe(orphanId);
-      const { operation: stale } = dataOf(
-        await restarted<{ operation: { status: string; message: string } }>(
-          `query($id: ID!) { operation(id: $id) { status message } }`,
-          { id: orphanId },
-        ),
-      );
+      const stale = await operation(server, orphanId);
       expect(stale.status).toBe('FAILED');
       expect(stale.message).toMatch(/the process running this operation stopped .*start it again/);
       await followOperation(server.url, id.adminToken, nextId);
-      const { operation: done } = dataOf(
-        await restarted<{ operation: { status: string; message: string | null } }>(
-          `query($id: ID!) { operation(id: $id) { status message } }`,
-          { id: nextId },
-        ),
-      );
+      const done = await operation(server, nextId);
       expect(done.status, done.message ?? '').toBe('SUCCEEDED');
       expect(differingKeys(await clusterState(kubeApi(kube)), await gitState(repo, DIR))).toEqual([]);
       expect((await clusterState(kubeApi(kube))).size).toBe(manifests.length);

@@ -87,7 +87,7 @@ describe('one fabric through every pipeline', () => {
   beforeAll(async () => {
     stack = await startStack();
     repo = await stack.git.createRepo('fabrics', files);
-    fabricId = await createFabric((q, v) => stack.t.gql(q, v), stack.kube, {
+    fabricId = await createFabric(stack.t, stack.kube, {
       name: NAME,
       repo,
       directory: DIR,
@@ -105,7 +105,7 @@ describe('one fabric through every pipeline', () => {
   it('reconciles the generated fabric into records and the cluster, IN_SYNC, while 10 clients query', async () => {
     const id = await startFabricOperation(stack.t, 'reconcileFabric', fabricId);
     const finished = followOperation(stack.t.url, stack.t.adminToken, id);
-    const load = await queryLoad((q) => stack.t.gql(q), 10, finished);
+    const load = await queryLoad(stack.t, 10, finished);
     expect(await finished).toContain('SUCCEEDED');
     expect(load.errors).toEqual([]);
     expect(load.requests).toBeGreaterThan(10);

@@ -8,18 +8,15 @@ import { parseAllDocuments } from 'yaml';
 import { canonicalHash } from '../../src/domain/canonical.js';
 import { formatRef } from '../../src/domain/kinds.js';
 import { FABRIC_NAMESPACE, type Manifest } from '../../src/domain/manifest.js';
+import { dataOf, startTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
 import {
-  dataOf,
-  startTestApp,
-  type GraphQLResult,
-  type TestApp,
-  type TestAppOptions,
-} from '../support/app.js';
-import { createFabricWithRepository, startFabricOperation } from '../support/fabric-setup.js';
+  createFabricWithRepository,
+  runFabricOperation,
+  type GraphQLClient,
+} from '../support/fabric-setup.js';
 import { git as gitCli } from '../support/git-cli.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
-import { followOperation } from '../support/subscriptions.js';
 import { kubeApi } from '../sync/harness.js';
 import { liveObjects } from '../sync/live.js';
 
@@ -64,27 +61,22 @@ export interface FabricOptions {
   readonly url?: string;
 }
 
-/** A GraphQL client as the admin: the in-process app's or a server process's. */
-export type Gql = <T = Record<string, unknown>>(
-  query: string,
-  variables?: Record<string, unknown>,
-) => Promise<GraphQLResult<T>>;
-
 /** A repository with basic auth and a fabric on the test cluster that auto-applies; returns the fabric id. */
-export async function createFabric(gql: Gql, kube: KubeApiServer, options: FabricOptions): Promise<string> {
+export async function createFabric(
+  t: GraphQLClient,
+  kube: KubeApiServer,
+  options: FabricOptions,
+): Promise<string> {
   const { name, repo, directory, prune = true, url = repo.httpUrl } = options;
-  const { fabricId } = await createFabricWithRepository(
-    { gql },
-    {
-      name,
-      url,
-      directory,
-      auth: { kind: 'BASIC', username: GIT_USER.username, secret: GIT_USER.password },
-      cluster: { server: kube.url, token: kube.token, caCert: kube.caPem },
-      autoApply: true,
-      prune,
-    },
-  );
+  const { fabricId } = await createFabricWithRepository(t, {
+    name,
+    url,
+    directory,
+    auth: { kind: 'BASIC', username: GIT_USER.username, secret: GIT_USER.password },
+    cluster: { server: kube.url, token: kube.token, caCert: kube.caPem },
+    autoApply: true,
+    prune,
+  });
   return fabricId;
 }
 
@@ -104,7 +96,7 @@ export interface OperationView {
 const OPERATION_FIELDS =
   'id status message stages { name status message counts { name value } } errors { message kind name }';
 
-export async function operation(t: TestApp, id: string): Promise<OperationView> {
+export async function operation(t: GraphQLClient, id: string): Promise<OperationView> {
   return dataOf(
     await t.gql<{ operation: OperationView }>(
       `query($id: ID!) { operation(id: $id) { ${OPERATION_FIELDS} } }`,
@@ -117,8 +109,7 @@ export async function operation(t: TestApp, id: string): Promise<OperationView> 
 
 /** Starts the operation, follows it over graphql-ws to its end and returns it as GraphQL shows it. */
 export async function runOperation(t: TestApp, mutation: string, fabricId: string): Promise<OperationView> {
-  const id = await startFabricOperation(t, mutation, fabricId);
-  await followOperation(t.url, t.adminToken, id);
+  const { id } = await runFabricOperation(t, mutation, fabricId);
   return operation(t, id);
 }
 
@@ -206,7 +197,11 @@ export interface LoadResult {
 }
 
 /** `clients` concurrent clients sending FABRICS_QUERY through `gql` back to back until `until` settles. */
-export async function queryLoad(gql: Gql, clients: number, until: Promise<unknown>): Promise<LoadResult> {
+export async function queryLoad(
+  t: GraphQLClient,
+  clients: number,
+  until: Promise<unknown>,
+): Promise<LoadResult> {
   let done = false;
   const stop = () => void (done = true);
   until.then(stop, stop);
@@ -216,7 +211,7 @@ export async function queryLoad(gql: Gql, clients: number, until: Promise<unknow
     while (!done) {
       const start = performance.now();
       try {
-        const result = await gql(FABRICS_QUERY);
+        const result = await t.gql(FABRICS_QUERY);
         if (result.status !== 200 || result.errors?.length)
           errors.push(`${result.status} ${JSON.stringify(result.errors)}`);
       } catch (err) {
