@@ -8,19 +8,30 @@ export class Limiter {
       throw new Error(`concurrency must be a positive integer, got ${max}`);
   }
 
-  /** An abort while waiting for a slot leaves the queue and rejects with the signal's reason. */
+  /** Runs `task` in a slot. An abort while waiting leaves the queue and rejects with the signal's reason. */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    signal?.throwIfAborted();
-    if (this.active >= this.max) await this.waitForSlot(signal);
-    else this.active += 1;
+    const release = await this.acquire(signal);
     try {
       return await task();
     } finally {
+      release();
+    }
+  }
+
+  /** Waits for a slot and returns its release, for holders whose slot ends apart from a task. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
+    if (this.active >= this.max) await this.waitForSlot(signal);
+    else this.active += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       const next = this.waiting.shift();
       if (next)
         next(); // the slot passes straight to the next caller
       else this.active -= 1;
-    }
+    };
   }
 
   private waitForSlot(signal: AbortSignal | undefined): Promise<void> {

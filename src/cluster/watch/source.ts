@@ -131,24 +131,18 @@ export class WatchSource {
     signal: AbortSignal,
     start: () => { answered: Promise<unknown>; result: T },
   ): Promise<T> {
-    const gate = this.openings;
-    // `answered` only times the slot: its failure reaches the caller through `result`.
-    const begin = () => {
-      const started = start();
-      return { answered: started.answered.catch(() => undefined), result: started.result };
-    };
-    if (!gate) return begin().result;
-    let result: T | undefined;
-    await gate.run(async () => {
-      signal.throwIfAborted();
-      const started = begin();
-      result = started.result;
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise((resolve) => (timer = setTimeout(resolve, OPENING_SLOT_MS)));
-      await Promise.race([started.answered, late]);
-      clearTimeout(timer);
-    }, signal);
-    return result!;
+    const release = await this.openings?.acquire(signal);
+    const started = start();
+    // `answered` only times the slot, and is always caught: its failure reaches the caller through `result`.
+    const answered = started.answered.catch(() => undefined);
+    if (release) {
+      const late = setTimeout(release, OPENING_SLOT_MS);
+      void answered.then(() => {
+        clearTimeout(late);
+        release();
+      });
+    }
+    return started.result;
   }
 
   private openStream(
