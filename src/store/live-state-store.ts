@@ -45,6 +45,10 @@ export const liveFactsOf = (object: Manifest, canonical?: Canonical): LiveFacts 
   hash: canonical ? hashOfCanonical(canonical) : canonicalHash(object),
 });
 
+/** A record already IN_SYNC with this very live version: observing it again would store nothing new. */
+export const alreadyInSyncWith = (record: DesiredObject, facts: LiveFacts): boolean =>
+  record.state === 'IN_SYNC' && record.liveResourceVersion === facts.resourceVersion;
+
 function manifestOf(row: Record<string, unknown>): Manifest {
   const labels = row['labels'] as Record<string, string>;
   const annotations = row['annotations'] as Record<string, string>;

@@ -1,7 +1,7 @@
 /** PLAN: desired records against the live objects; only those whose canonical hash differs are applied. */
 import { isOwnedBy, refOf } from '../../cluster/index.js';
 import { formatRef } from '../../domain/kinds.js';
-import { liveFactsOf, type DesiredObject } from '../../store/live-state-store.js';
+import { alreadyInSyncWith, liveFactsOf, type DesiredObject } from '../../store/live-state-store.js';
 import { listLiveOrFail, requireFabricCluster } from '../fabric-connection.js';
 import type { StageResult } from '../stage.js';
 import type { ApplyContext } from './context.js';
@@ -21,7 +21,7 @@ export async function planApply(ctx: ApplyContext, signal: AbortSignal): Promise
     const object = live.get(record.ref);
     const facts = object && isOwnedBy(object, fabric.name) ? liveFactsOf(object) : undefined;
     if (facts?.hash !== record.canonicalHash) toApply.push(record);
-    else if (record.state !== 'IN_SYNC' || record.liveResourceVersion !== facts.resourceVersion)
+    else if (!alreadyInSyncWith(record, facts))
       ctx.unchanged.push({ id: record.id, state: 'IN_SYNC', message: null, live: facts });
   }
   const wanted = new Set(desired.map((d) => formatRef(d.ref)));

@@ -10,7 +10,12 @@ import type { JsonValue } from '../../domain/manifest.js';
 import { normalize } from '../../domain/normalize.js';
 import { transitionRecord } from '../../domain/states.js';
 import type { DifferenceRow } from '../../store/drift-store.js';
-import { liveFactsOf, type DesiredObject, type Observation } from '../../store/live-state-store.js';
+import {
+  alreadyInSyncWith,
+  liveFactsOf,
+  type DesiredObject,
+  type Observation,
+} from '../../store/live-state-store.js';
 
 export interface DriftOutcome {
   readonly differences: DifferenceRow[];
@@ -63,8 +68,7 @@ export function compareObjects(
     if (found.length === 0) {
       counts.inSync += 1;
       entries.push({ classification: 'IN_SYNC' });
-      // A record already IN_SYNC with this very live version has nothing new to store.
-      if (record.state !== 'IN_SYNC' || record.liveResourceVersion !== facts.resourceVersion)
+      if (!alreadyInSyncWith(record, facts))
         observe(record, { id: record.id, state: 'IN_SYNC', message: null, live: facts });
       continue;
     }
