@@ -4,7 +4,6 @@
  * Every issue names file, line, kind, name and field when they are known; nothing throws.
  */
 import { groupBy } from './group-by.js';
-import { connectionEndpoints, type Endpoint } from './connection-endpoints.js';
 import { indexByName } from './dangling-references.js';
 import { FABRIC_NAMESPACE, type Manifest } from './manifest.js';
 import { withWebhookDefaults } from './normalize.js';
@@ -142,8 +141,6 @@ function duplicates(items: readonly SourcedManifest[]): ValidationIssue[] {
 
 type Derive = (m: Manifest) => unknown;
 
-const endpointsOf = (connection: Manifest): readonly Endpoint[] => connectionEndpoints(connection.spec);
-
 function desiredSet(
   objects: Manifest[],
   written: ReadonlyMap<Manifest, Manifest>,
@@ -164,7 +161,6 @@ function desiredSet(
   };
   return {
     objects,
-    endpointsOf: (connection) => derived(connection, endpointsOf),
     derived,
     index: indexByName(objects),
     settings,

@@ -15,6 +15,8 @@ interface PortEnd {
   readonly isSub: boolean;
 }
 
+const endpointsOf = (connection: Manifest) => connectionEndpoints(connection.spec);
+
 const portEndsOf = (connection: Manifest): PortEnd[] =>
   connectionEndpoints(connection.spec).flatMap((endpoint) => {
     const ref = parsePortRef(endpoint.value);
@@ -70,7 +72,7 @@ export const linkIpsUnique: SetRule = (set) => {
   const first = new Map<string, { connection: Manifest; field: string }>();
   const found: SetFinding[] = [];
   for (const connection of set.ofKind('Connection')) {
-    for (const endpoint of set.endpointsOf(connection)) {
+    for (const endpoint of set.derived(connection, endpointsOf)) {
       const ip = text(endpoint.end['ip']).split('/')[0] ?? '';
       if (!ADDRESSED_LINKS.includes(endpoint.type) || ip === '') continue;
       const field = endpoint.field.replace(/\.port$/, '.ip');

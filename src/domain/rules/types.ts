@@ -1,5 +1,4 @@
 /** The shapes every validation rule shares (REFERENCE §2 "Webhook" rules checked offline). */
-import type { Endpoint } from '../connection-endpoints.js';
 import type { NameIndex } from '../dangling-references.js';
 import type { JsonObject, Manifest } from '../manifest.js';
 
@@ -47,8 +46,6 @@ export interface DesiredSet {
    * spec.groups[0] point into the user's file, not into a sorted, defaulted copy.
    */
   readonly asWritten: (m: Manifest) => Manifest;
-  /** A connection's endpoints, computed once per object (several rules need them). */
-  readonly endpointsOf: (connection: Manifest) => readonly Endpoint[];
   /**
    * What `derive` makes of one object alone, computed once per object and kept across
    * validations while the object is: a set that barely changed costs only its lookups. `derive`
