@@ -94,7 +94,11 @@ export async function listDirectory(git: RepoGit, commit: string, dir: string): 
     commit,
     ...(dir ? ['--', `${dir}/`] : []),
   ];
-  const { stdout } = await git.local(args);
+  // The root is no entry of its own listing: its tree id comes from rev-parse, run alongside.
+  const [{ stdout }, root] = await Promise.all([
+    git.local(args),
+    dir === '' ? git.local(['rev-parse', '--verify', `${commit}^{tree}`]) : undefined,
+  ]);
   const entries = stdout
     .toString('utf8')
     .split('\0')
@@ -104,10 +108,7 @@ export async function listDirectory(git: RepoGit, commit: string, dir: string): 
       const [mode = '', , oid = '', size = '0'] = line.slice(0, tab).split(/\s+/);
       return { mode, oid, size: Number(size) || 0, path: line.slice(tab + 1) };
     });
-  if (dir === '') {
-    const root = await git.local(['rev-parse', '--verify', `${commit}^{tree}`]);
-    return { tree: root.stdout.toString('utf8').trim(), entries };
-  }
+  if (root) return { tree: root.stdout.toString('utf8').trim(), entries };
   const self = entries.find((e) => e.path === dir);
   const tree = self?.mode === TREE_MODE ? self.oid : null;
   return {
