@@ -5,11 +5,10 @@
  * nor the cluster; a branch moved back is followed, prune included.
  * (GitSource on its own: test/git/connection.test.ts, test/git/fetch-read.test.ts.)
  */
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/domain/manifest.js';
 import { dataOf } from '../support/app.js';
+import { startGitProxy } from '../support/git-proxy.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
 import type { TestRepo } from '../support/git-server.js';
 import {
@@ -26,43 +25,10 @@ import {
 const DIR = 'fabrics/git';
 const manifests = generateFabric({ seed: 9, leafPairs: 1, serversPerPair: 8, vpcs: 2, peerings: 1 });
 
-/** Forwards to the Git server; can refuse every request with 401 or stop listening altogether. */
-async function gitProxy(target: string) {
-  let revoked = false;
-  const server: Server = createServer((req, res) => {
-    if (revoked) {
-      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end('credentials revoked\n');
-      return;
-    }
-    const upstream = request(
-      `${target}${req.url ?? '/'}`,
-      { method: req.method, headers: req.headers },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    revoke: (on: boolean) => void (revoked = on),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-    start: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
-  };
-}
-
 describe('Git faults during reconcile', () => {
   let stack: Stack;
   let repo: TestRepo;
-  let proxy: Awaited<ReturnType<typeof gitProxy>>;
+  let proxy: Awaited<ReturnType<typeof startGitProxy>>;
   let fabricId: string;
   let first: string;
 
@@ -70,7 +36,7 @@ describe('Git faults during reconcile', () => {
     stack = await startStack();
     repo = await stack.git.createRepo('remote', fabricFiles(manifests, { files: 8, dir: DIR }));
     first = await repo.headCommit();
-    proxy = await gitProxy(stack.git.url);
+    proxy = await startGitProxy(stack.git.url);
     fabricId = await createFabric(stack.t, stack.kube, {
       name: 'git-faults',
       repo,
@@ -142,11 +108,11 @@ describe('Git faults during reconcile', () => {
   });
 
   it('revoked credentials fail FETCH as an authentication failure', async () => {
-    proxy.revoke(true);
+    proxy.answerWith('revoked');
     try {
       await expectFetchFailure(/credentials were refused.*HTTP 401/);
     } finally {
-      proxy.revoke(false);
+      proxy.answerWith('forward');
     }
   });
 

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer as createHttpServer, request, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { GitError, GitSource, type GitRemoteSample, type RepoAccess } from '../.
 import { git } from '../support/git-cli.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { freePort } from '../support/free-port.js';
+import { startGitProxy } from '../support/git-proxy.js';
 
 const ALLOWED = ['https', 'ssh', 'http', 'file'];
 let server: GitServer;
@@ -139,39 +140,6 @@ describe('testConnection', () => {
   });
 });
 
-/** Sits in front of the git server and records what reaches it; `redirect` answers every request with a 302 instead. */
-async function recordingProxy(target: string, { redirect = false } = {}) {
-  const requests: string[] = [];
-  let connections = 0;
-  const proxy: Server = createHttpServer((req, res) => {
-    requests.push(`${req.method} ${req.url} ${req.headers.authorization ? 'with' : 'without'} credentials`);
-    if (redirect) {
-      res.writeHead(302, { location: `${target}${req.url}` }).end();
-      return;
-    }
-    const upstream = request(
-      `${target}${req.url}`,
-      { method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    req.pipe(upstream);
-  });
-  proxy.on('connection', () => (connections += 1));
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
-    requests,
-    connections: () => connections,
-    close: async () => {
-      proxy.closeAllConnections();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
-    },
-  };
-}
-
 describe('the tip of an http(s) remote', () => {
   const path = () => new URL(repo.httpUrl).pathname;
 
@@ -179,7 +147,7 @@ describe('the tip of an http(s) remote', () => {
     `GET ${path()}/info/refs?service=git-upload-pack ${credentials} credentials`;
 
   it('asks without credentials, sends them after the Basic challenge, all over one kept-alive connection', async () => {
-    const proxy = await recordingProxy(server.url);
+    const proxy = await startGitProxy(server.url);
     try {
       const url = `${proxy.url}${path()}`;
       const expected = (
@@ -202,7 +170,7 @@ describe('the tip of an http(s) remote', () => {
   });
 
   it('reports AUTH_FAILED itself, without asking git, for a refused password or no credentials', async () => {
-    const proxy = await recordingProxy(server.url);
+    const proxy = await startGitProxy(server.url);
     try {
       const url = `${proxy.url}${path()}`;
       const wrong = await source.testConnection(access(url, basic('alice', 'wrong')), 'main');
@@ -222,7 +190,7 @@ describe('the tip of an http(s) remote', () => {
     const open = await startGitServer();
     try {
       const publicRepo = await open.createRepo('public', { 'a.yaml': 'a: 1\n' });
-      const proxy = await recordingProxy(open.url);
+      const proxy = await startGitProxy(open.url);
       try {
         const url = `${proxy.url}${new URL(publicRepo.httpUrl).pathname}`;
         const result = await source.testConnection(access(url, basic('alice', 'stale-password')), 'main');
@@ -266,7 +234,8 @@ describe('the tip of an http(s) remote', () => {
   });
 
   it('is left to git when the server redirects, and git follows the redirect', async () => {
-    const proxy = await recordingProxy(server.url, { redirect: true });
+    const proxy = await startGitProxy(server.url);
+    proxy.answerWith('redirect');
     try {
       const result = await source.testConnection(
         access(`${proxy.url}${path()}`, basic('alice', 'wonderland')),
