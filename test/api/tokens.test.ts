@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+import { createTestDatabase } from '../support/database.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -65,6 +66,45 @@ describe('API tokens', () => {
       expect(after.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
     } finally {
       vi.useRealTimers();
+    }
+  });
+
+  it('named bootstrap-admin cannot be created through the API: the name marks the configured admin token', async () => {
+    const result = await t.gql(`mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }`, {
+      i: { name: 'bootstrap-admin', grants: [{ role: 'VIEWER' }] },
+    });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+  });
+});
+
+describe('the bootstrap admin token', () => {
+  const restartWith = (db: Awaited<ReturnType<typeof createTestDatabase>>, adminToken: string) =>
+    startTestApp({ db, env: { FABRIC_SYNC_RESCAN_SECONDS: '0', FABRIC_SYNC_ADMIN_TOKEN: adminToken } });
+  const tokenName = async (app: TestApp, token: string) => {
+    const result = await app.gql<{ viewer: { tokenName: string } }>(VIEWER, {}, token);
+    return result.data?.viewer.tokenName ?? result.errors?.[0]?.extensions?.code;
+  };
+
+  it('of a previous FABRIC_SYNC_ADMIN_TOKEN is revoked when the server starts with a new one', async () => {
+    const db = await createTestDatabase();
+    const [before, after] = ['fst_rotation_before_' + 'b'.repeat(24), 'fst_rotation_after_' + 'a'.repeat(24)];
+    try {
+      const first = await restartWith(db, before);
+      expect(await tokenName(first, before)).toBe('bootstrap-admin');
+      await first.close();
+      const unchanged = await restartWith(db, before);
+      expect(await tokenName(unchanged, before)).toBe('bootstrap-admin');
+      await unchanged.close();
+
+      const rotated = await restartWith(db, after);
+      try {
+        expect(await tokenName(rotated, after)).toBe('bootstrap-admin');
+        expect(await tokenName(rotated, before)).toBe('UNAUTHENTICATED');
+      } finally {
+        await rotated.close();
+      }
+    } finally {
+      await db.close();
     }
   });
 });

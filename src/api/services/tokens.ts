@@ -1,6 +1,6 @@
 /** API tokens: create (shown once), revoke, list, and turn a presented token into a principal. */
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { BoundedMap } from '../../domain/bounded-map.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import { displayName } from '../../domain/input-rules.js';
@@ -42,20 +42,26 @@ export class TokenService {
 
   async create(input: { name: string; expiresAt?: Date | null; grants: readonly Grant[] }) {
     const name = displayName('input.name', input.name, 255);
+    // Restarting with a new FABRIC_SYNC_ADMIN_TOKEN revokes tokens of this name: none may be made by hand.
+    if (name === BOOTSTRAP_TOKEN_NAME) throw badInput('input.name', `"${name}" is reserved`);
     validateGrants(input.grants, 'input.grants');
     if (input.expiresAt && isExpired(input.expiresAt)) throw badInput('input.expiresAt', 'is in the past');
     const em = this.deps.orm.em.fork();
     const fabricIds = [...new Set(input.grants.flatMap((g) => (g.fabricId ? [g.fabricId] : [])))];
     const found = fabricIds.length ? await em.count(Fabric, { id: { $in: fabricIds } }) : 0;
     if (found !== fabricIds.length) throw badInput('input.grants', 'names a fabric that does not exist');
+    return this.insert(em, name, input.grants, input.expiresAt ?? null);
+  }
+
+  private async insert(em: EntityManager, name: string, grants: readonly Grant[], expiresAt: Date | null) {
     const { token, hash } = generateApiToken();
     this.deps.redactor.add(token);
     const apiToken = Object.assign(new ApiToken(), {
       id: randomUUID(),
       name,
       tokenHash: hash,
-      grants: input.grants.map(({ role, fabricId }) => ({ role, fabricId })),
-      expiresAt: input.expiresAt ?? null,
+      grants: grants.map(({ role, fabricId }) => ({ role, fabricId })),
+      expiresAt,
     });
     await em.persist(apiToken).flush();
     return { token, apiToken };
@@ -102,36 +108,40 @@ export class TokenService {
   }
 
   /**
-   * Makes sure an admin can get in: FABRIC_SYNC_ADMIN_TOKEN becomes (or replaces) the bootstrap
-   * admin token; without it, the first start generates one. Returns the token text only when it was
-   * generated now, so the caller prints it once.
+   * Makes sure an admin can get in: FABRIC_SYNC_ADMIN_TOKEN becomes the bootstrap admin token and
+   * revokes any other (a rotated setting must shut the old token out); without it, the first start
+   * generates one. Returns the token text only when it was generated now, so the caller prints it once.
    */
   async bootstrap(configured: string | undefined): Promise<string | null> {
-    const em = this.deps.orm.em.fork();
     const admin: Grant[] = [{ role: 'ADMIN', fabricId: null }];
     if (configured) {
       this.deps.redactor.add(configured);
-      const hash = hashApiToken(configured);
-      await em.upsert(
-        ApiToken,
-        {
-          id: randomUUID(),
-          name: BOOTSTRAP_TOKEN_NAME,
-          tokenHash: hash,
-          grants: admin,
-          createdAt: new Date(),
-        },
-        { onConflictFields: ['tokenHash'], onConflictAction: 'ignore' },
-      );
+      await this.deps.orm.em
+        .fork()
+        .transactional((em) => this.replaceBootstrap(em, hashApiToken(configured), admin));
       return null;
     }
+    const em = this.deps.orm.em.fork();
     const anyAdmin = await em
       .getConnection()
       .execute(
         `select 1 from api_token where revoked_at is null and grants @> '[{"role":"ADMIN"}]'::jsonb limit 1`,
       );
     if (anyAdmin.length > 0) return null;
-    const { token } = await this.create({ name: BOOTSTRAP_TOKEN_NAME, grants: admin });
+    const { token } = await this.insert(em, BOOTSTRAP_TOKEN_NAME, admin, null);
     return token;
+  }
+
+  private async replaceBootstrap(em: EntityManager, hash: string, admin: Grant[]): Promise<void> {
+    await em.upsert(
+      ApiToken,
+      { id: randomUUID(), name: BOOTSTRAP_TOKEN_NAME, tokenHash: hash, grants: admin, createdAt: new Date() },
+      { onConflictFields: ['tokenHash'], onConflictAction: 'ignore' },
+    );
+    await em.nativeUpdate(
+      ApiToken,
+      { name: BOOTSTRAP_TOKEN_NAME, tokenHash: { $ne: hash }, revokedAt: null },
+      { revokedAt: new Date() },
+    );
   }
 }
