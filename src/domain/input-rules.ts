@@ -18,6 +18,38 @@ export function dnsLabel(field: string, value: string): string {
   return value;
 }
 
+/** The database stores branch names in 255 characters; bytes bound both that and git's file names. */
+const MAX_BRANCH_BYTES = 255;
+const UTF8 = new TextEncoder();
+/** Characters git refuses anywhere in a ref: controls, space, ~ ^ : ? * [ and backslash. */
+const REF_FORBIDDEN = /[\0-\x20\x7f~^:?*[\\]/;
+
+/**
+ * A branch name as `git check-ref-format --branch` accepts it, at most 255 bytes: it reaches git's
+ * argv and refspecs, so it must never read as an option, a revision expression or a pattern.
+ */
+export function branchName(field: string, value: string): string {
+  const components = value.split('/');
+  const bad =
+    value === '' ||
+    value === '@' ||
+    value === 'HEAD' ||
+    value.startsWith('-') ||
+    value.endsWith('.') ||
+    value.includes('..') ||
+    value.includes('@{') ||
+    REF_FORBIDDEN.test(value) ||
+    // Also refuses a leading or trailing slash and '//': each leaves an empty component.
+    components.some((part) => part === '' || part.startsWith('.') || part.endsWith('.lock')) ||
+    UTF8.encode(value).length > MAX_BRANCH_BYTES;
+  if (bad)
+    throw badInput(
+      field,
+      `"${value.length > 64 ? `${value.slice(0, 64)}…` : value}" is not a valid branch name (git ref rules, at most ${MAX_BRANCH_BYTES} bytes)`,
+    );
+  return value;
+}
+
 export function displayName(field: string, value: string, max = 253): string {
   const trimmed = value.trim();
   if (trimmed.length === 0 || trimmed.length > max || !DISPLAY_NAME.test(trimmed))
