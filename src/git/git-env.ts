@@ -1,8 +1,8 @@
 /**
  * The environment every git process runs in, built from scratch per call: an empty HOME (no
- * machine config, credential helper or ssh keys), no prompts, and the repository's credentials
- * handed over through an askpass script that reads them from the environment, or a temporary
- * SSH key file. Nothing secret is ever written into argv, a URL or the cache's config, and the
+ * machine config, credential helper or ssh keys), no prompts, literal pathspecs, and the
+ * repository's credentials handed over through an askpass script that reads them from the
+ * environment, or a temporary SSH key file. Nothing secret is ever written into argv, a URL or the cache's config, and the
  * temporary directory (0700) is removed when the call ends.
  */
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -71,6 +71,8 @@ async function buildEnv(dir: string, repo: RepoAccess, options: EnvOptions): Pro
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_TERMINAL_PROMPT: '0',
+    // Paths we pass (a fabric's directory) are names, never pathspec magic such as ":(glob)**".
+    GIT_LITERAL_PATHSPECS: '1',
   };
   if (!options.credentials) return base;
   const askpass = join(dir, 'askpass.sh');
