@@ -1,24 +1,29 @@
 /**
- * Abuse limits checked while validating a document, before anything executes: nesting depth,
- * aliases, and an estimated cost where every list multiplies its children by its page size (a list
- * without `first` counts as its maximum page).
+ * Abuse limits checked after validation, before anything executes: nesting depth, aliases, and an
+ * estimated cost where every list multiplies its children by its page size (a list without `first`
+ * counts as its maximum page). Each is measured over what runs: every operation with its named and
+ * inline fragments expanded in place, so moving a selection set into a fragment changes nothing.
  */
 import {
   GraphQLError,
   Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
   getNamedType,
+  isInterfaceType,
   isListType,
   isNonNullType,
   isObjectType,
-  type ASTVisitor,
+  type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLOutputType,
-  type ValidationContext,
-  type ValidationRule,
   type GraphQLSchema,
-  type DocumentNode,
-  validate,
+  type SelectionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { MAX_IMPACT_RECORDS } from '../domain/impact.js';
 import { MAX_PAGE_SIZE } from './pagination.js';
@@ -81,59 +86,123 @@ function fanOut(
   return MAX_PAGE_SIZE;
 }
 
-export function queryLimitRules(
-  { maxDepth, maxCost, maxAliases = 30 }: QueryLimits,
-  variables: Record<string, unknown> = {},
-): ValidationRule[] {
-  const rule = (context: ValidationContext): ASTVisitor => {
-    let depth = 0;
-    let aliases = 0;
-    let cost = 0;
-    const multipliers: number[] = [1];
-    const reported = new Set<string>();
-    const report = (key: string, message: string) => {
-      if (reported.has(key)) return;
-      reported.add(key);
-      context.reportError(limitError(message));
-    };
-    return {
-      Field: {
-        enter(node) {
-          depth += 1;
-          if (node.alias) aliases += 1;
-          if (depth > maxDepth) report('depth', `query is nested deeper than ${maxDepth} levels`);
-          if (aliases > maxAliases) report('aliases', `query uses more than ${maxAliases} aliases`);
-          const type = context.getType();
-          const parent = context.getParentType();
-          const priced = FIELD_COSTS[`${parent?.name}.${node.name.value}`] ?? {};
-          const parentMultiplier = multipliers.at(-1) ?? 1;
-          const multiplier = type
-            ? parentMultiplier * (priced.fanOut ?? fanOut(type, node, variables, parent))
-            : parentMultiplier;
-          cost += parentMultiplier * (priced.cost ?? 1);
-          if (cost > maxCost)
-            report(
-              'cost',
-              `query cost exceeds ${maxCost} (lists count as their page size; pass smaller 'first' values)`,
-            );
-          multipliers.push(multiplier);
-        },
-        leave() {
-          depth -= 1;
-          multipliers.pop();
-        },
-      },
-    };
-  };
-  return [rule];
+/** What one selection set costs when it runs once (its parent list's page size multiplies the cost). */
+interface Measures {
+  readonly depth: number;
+  readonly cost: number;
+  readonly aliases: number;
 }
 
-/** Runs the limit rules with the request's variables, so `first: $n` counts as what the client asked for. */
+const NOTHING: Measures = { depth: 0, cost: 0, aliases: 0 };
+
+const add = (a: Measures, b: Measures): Measures => ({
+  depth: Math.max(a.depth, b.depth),
+  cost: a.cost + b.cost,
+  aliases: a.aliases + b.aliases,
+});
+
+function fieldDefinition(
+  schema: GraphQLSchema,
+  parent: GraphQLNamedType | undefined,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
+  if (name === TypeNameMetaFieldDef.name) return TypeNameMetaFieldDef;
+  if (parent && parent === schema.getQueryType()) {
+    if (name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
+    if (name === TypeMetaFieldDef.name) return TypeMetaFieldDef;
+  }
+  return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+}
+
+/**
+ * Walks a document's selection sets with fragments expanded. A fragment is measured once and its
+ * measures reused (cost is linear in the multiplier, so a spread costs its multiplier times the
+ * fragment's), which keeps a chain of fragments that doubles at every step linear to measure; a
+ * spread of a fragment already being expanded (a cycle, which validation refuses) counts nothing.
+ */
+class QueryMeasurer {
+  private readonly fragments = new Map<string, FragmentDefinitionNode>();
+  private readonly measured = new Map<string, Measures>();
+  private readonly expanding = new Set<string>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    document: DocumentNode,
+    private readonly variables: Record<string, unknown>,
+  ) {
+    for (const definition of document.definitions)
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition);
+  }
+
+  selectionSet(set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined): Measures {
+    return (set?.selections ?? []).reduce(
+      (total, selection) => add(total, this.selection(selection, parent)),
+      NOTHING,
+    );
+  }
+
+  private selection(selection: SelectionNode, parent: GraphQLNamedType | undefined): Measures {
+    if (selection.kind === Kind.FIELD) return this.field(selection, parent);
+    if (selection.kind === Kind.FRAGMENT_SPREAD) return this.fragment(selection.name.value);
+    const condition = selection.typeCondition?.name.value;
+    return this.selectionSet(selection.selectionSet, condition ? this.typeNamed(condition) : parent);
+  }
+
+  private field(node: FieldNode, parent: GraphQLNamedType | undefined): Measures {
+    const type = fieldDefinition(this.schema, parent, node.name.value)?.type;
+    const priced = FIELD_COSTS[`${parent?.name}.${node.name.value}`] ?? {};
+    const fan = type ? (priced.fanOut ?? fanOut(type, node, this.variables, parent)) : 1;
+    const children = this.selectionSet(node.selectionSet, type && getNamedType(type));
+    return {
+      depth: 1 + children.depth,
+      cost: (priced.cost ?? 1) + fan * children.cost,
+      aliases: (node.alias ? 1 : 0) + children.aliases,
+    };
+  }
+
+  private fragment(name: string): Measures {
+    const known = this.measured.get(name);
+    const definition = this.fragments.get(name);
+    if (known || !definition || this.expanding.has(name)) return known ?? NOTHING;
+    this.expanding.add(name);
+    const measures = this.selectionSet(
+      definition.selectionSet,
+      this.typeNamed(definition.typeCondition.name.value),
+    );
+    this.expanding.delete(name);
+    this.measured.set(name, measures);
+    return measures;
+  }
+
+  private typeNamed(name: string): GraphQLNamedType | undefined {
+    return this.schema.getType(name) ?? undefined;
+  }
+}
+
+/**
+ * The limit errors of every operation in the document, measured with the request's variables (so
+ * `first: $n` counts as what the client asked for). Run it on a validated document only.
+ */
 export function limitErrors(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
-  limits: QueryLimits,
+  { maxDepth, maxCost, maxAliases = 30 }: QueryLimits,
 ): readonly GraphQLError[] {
-  return validate(schema, document, queryLimitRules(limits, variables ?? {}));
+  const measurer = new QueryMeasurer(schema, document, variables ?? {});
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const measured = operations.map((operation) =>
+    measurer.selectionSet(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined),
+  );
+  const worst = (of: keyof Measures) => Math.max(0, ...measured.map((m) => m[of]));
+  const errors: GraphQLError[] = [];
+  if (worst('depth') > maxDepth) errors.push(limitError(`query is nested deeper than ${maxDepth} levels`));
+  if (worst('aliases') > maxAliases) errors.push(limitError(`query uses more than ${maxAliases} aliases`));
+  if (worst('cost') > maxCost)
+    errors.push(
+      limitError(
+        `query cost exceeds ${maxCost} (lists count as their page size; pass smaller 'first' values)`,
+      ),
+    );
+  return errors;
 }
