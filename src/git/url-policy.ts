@@ -9,8 +9,8 @@ export const SCHEMES_SETTING = 'FABRIC_SYNC_GIT_ALLOW_SCHEMES';
 
 const SCHEME_ALIASES: Readonly<Record<string, string>> = { 'git+ssh': 'ssh', 'ssh+git': 'ssh' };
 const SCP_LIKE = /^(?:[A-Za-z0-9._~][A-Za-z0-9._~-]*@)?[A-Za-z0-9][A-Za-z0-9.-]*:(?!\/\/)[^\s]+$/;
-/** A user or host that starts with '-' reaches ssh as an option (CVE-2017-1000117). */
-const OPTION_LIKE_HOST = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/@]*@)?-/;
+/** `scheme://[user@]host…`: the user and host, as typed. */
+const AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:([^/@]*)@)?([^/?#]*)/;
 
 const refuse = (message: string) => new DomainError('BAD_USER_INPUT', `url: ${message}`, { field: 'url' });
 
@@ -19,7 +19,7 @@ export function checkUrl(url: string, allowedSchemes: readonly string[]): string
   if (!url || /[\s\0-\x1f\x7f]/.test(url)) {
     throw refuse('must be a repository URL without spaces or control characters');
   }
-  if (url.startsWith('-') || OPTION_LIKE_HOST.test(url)) {
+  if (url.startsWith('-') || userAndHost(url).some((name) => name.startsWith('-'))) {
     throw refuse('neither the URL nor its user or host name may start with "-"');
   }
   if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) {
@@ -36,6 +36,28 @@ export function checkUrl(url: string, allowedSchemes: readonly string[]): string
     throw refuse('must not contain credentials; set them in the repository authentication instead');
   }
   return scheme;
+}
+
+/**
+ * The user and host of a `scheme://` URL, percent-decoded as git decodes them before handing them
+ * to ssh, where one starting with '-' would be an option (CVE-2017-1000117).
+ */
+function userAndHost(url: string): string[] {
+  const match = AUTHORITY.exec(url);
+  if (!match) return [];
+  return [match[1], match[2]].flatMap((typed) => {
+    if (typed === undefined) return [];
+    let name: string;
+    try {
+      name = decodeURIComponent(typed);
+    } catch {
+      throw refuse('the user or host name is not valid percent-encoding');
+    }
+    if (/[\s\0-\x1f\x7f]/.test(name))
+      throw refuse('user and host names may not contain spaces or control characters');
+    // git strips the brackets of an IPv6 host before ssh sees it.
+    return [name.replace(/^\[/, '')];
+  });
 }
 
 function schemeOf(url: string): string {
