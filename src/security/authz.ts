@@ -12,12 +12,17 @@ import { DomainError, badInput, notFound } from '../domain/errors.js';
  * - `operate` (OPERATOR+): syncFabric, applyFabric (also dryRun), checkDrift, reconcileFabric,
  *                          cancelOperation, testFabricConnection; testRepositoryConnection when the
  *                          token may operate some fabric that uses the repository.
- * - `edit`    (EDITOR+):   updateFabric and record changes of that fabric. Changing which repository a
- *                          fabric reads, and createFabric / deleteFabric, are asked WITHOUT a fabric
- *                          id, so they need a global EDITOR grant (or ADMIN): a per-fabric editor
- *                          can neither add fabrics, delete its own, nor point it at a repository
- *                          whose other directories it could not read. With global edit, any
- *                          repository id may be referenced, even one no fabric uses yet.
+ * - `edit`    (EDITOR+):   updateFabric and record changes of that fabric. createFabric, deleteFabric
+ *                          and an updateFabric that names a FABRIC_PLACEMENT_FIELDS field (which
+ *                          repository, branch and directory the fabric reads and writes, its
+ *                          cluster, clearCluster) are asked WITHOUT a fabric id, so they need a
+ *                          global EDITOR grant (or ADMIN): a per-fabric editor can neither add
+ *                          fabrics, delete its own, nor move it onto Git files or a cluster it may
+ *                          not touch (another fabric's directory, whose next reconcile would apply
+ *                          what it commits; a server of its choosing, which would get the token). It
+ *                          still changes the rest (description, lifecycle, interval, autoApply,
+ *                          prune, selfHeal). With global edit, any repository id may be referenced,
+ *                          even one no fabric uses yet.
  * - `admin`   (ADMIN):     API tokens (create, revoke, list) and repository create/update/delete,
  *                          since repositories hold credentials shared by several fabrics.
  *
@@ -40,6 +45,15 @@ export interface Principal {
   readonly name: string;
   readonly grants: readonly Grant[];
 }
+
+/** updateFabric fields that place a fabric in Git and on a cluster: changing them needs edit on every fabric. */
+export const FABRIC_PLACEMENT_FIELDS = [
+  'repositoryId',
+  'branch',
+  'directory',
+  'cluster',
+  'clearCluster',
+] as const;
 
 const RANK: Record<Role, number> = { VIEWER: 1, OPERATOR: 2, EDITOR: 3, ADMIN: 4 };
 const NEEDS: Record<Action, number> = { read: 1, operate: 2, edit: 3, admin: 4 };
@@ -95,6 +109,21 @@ export class Authorizer {
       'FORBIDDEN',
       `API token "${this.principal.name}" may not ${action} ${fabricId === undefined ? 'every fabric' : `fabric ${fabricId}`}`,
       { action, ...(fabricId === undefined ? {} : { fabricId }) },
+    );
+  }
+
+  /**
+   * updateFabric: edit on the fabric, and edit on every fabric when `input` names a placement
+   * field (even with its current value); FORBIDDEN names the first such field.
+   */
+  requireFabricUpdate(fabricId: string, input: Readonly<Record<string, unknown>>): void {
+    this.require('edit', fabricId);
+    const placement = FABRIC_PLACEMENT_FIELDS.find((field) => input[field] !== undefined);
+    if (placement === undefined || this.can('edit')) return;
+    throw new DomainError(
+      'FORBIDDEN',
+      `API token "${this.principal?.name}" may not change the ${placement} of fabric ${fabricId}: that needs edit on every fabric`,
+      { action: 'edit', fabricId, field: `input.${placement}` },
     );
   }
 

@@ -9,12 +9,12 @@ import type { OperationRequest } from '../../sync/operation-service.js';
 
 const repositoryId = (id: string) => fromGlobalId(id, 'GitRepository', 'id');
 
-/** Changing which repository a fabric reads is asked without a fabric: it needs a global edit grant. */
-function fabricRepositoryId(ctx: ApiContext, id: string | null | undefined): string | null | undefined {
-  if (id === undefined) return undefined;
-  ctx.auth.require('edit');
-  return id === null ? null : fromGlobalId(id, 'GitRepository', 'input.repositoryId');
-}
+/** A fabric input's repository, by database id (who may set it is the caller's check). */
+const fabricRepositoryId = (id: string | null | undefined): string | null | undefined =>
+  id == null ? id : fromGlobalId(id, 'GitRepository', 'input.repositoryId');
+
+/** A CONFLICT with another fabric names it only to a caller that may read it. */
+const readableBy = (ctx: ApiContext) => (fabricId: string) => ctx.auth.can('read', fabricId);
 
 async function operationFabric(ctx: ApiContext, operationId: string): Promise<string> {
   const op = await ctx.em.findOne(Operation, operationId, { fields: ['fabric'] });
@@ -60,17 +60,19 @@ export const Mutation: GMutationResolvers<ApiContext> = {
   },
   createFabric: (_p, { input }, ctx) => {
     ctx.auth.require('edit');
-    return ctx.services.fabrics.create({
-      ...input,
-      repositoryId: fabricRepositoryId(ctx, input.repositoryId),
-    });
+    return ctx.services.fabrics.create(
+      { ...input, repositoryId: fabricRepositoryId(input.repositoryId) },
+      readableBy(ctx),
+    );
   },
   updateFabric: async (_p, { id, input }, ctx) => {
-    const fabricId = authorizedFabricId(ctx, id, 'edit', 'id');
-    return ctx.services.fabrics.update(fabricId, {
-      ...input,
-      repositoryId: fabricRepositoryId(ctx, input.repositoryId),
-    });
+    const fabricId = fromGlobalId(id, 'Fabric', 'id');
+    ctx.auth.requireFabricUpdate(fabricId, input);
+    return ctx.services.fabrics.update(
+      fabricId,
+      { ...input, repositoryId: fabricRepositoryId(input.repositoryId) },
+      readableBy(ctx),
+    );
   },
   deleteFabric: async (_p, { id }, ctx) => {
     const fabricId = fromGlobalId(id, 'Fabric', 'id');

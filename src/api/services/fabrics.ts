@@ -1,11 +1,21 @@
-/** Creating and changing fabrics: validate every field, seal the cluster token, store. */
+/**
+ * Creating and changing fabrics: validate every field, seal the cluster token, and store, under the
+ * placement lock when the fabric's place (Git directory, cluster namespace) changes, so no two
+ * fabrics ever hold the same one (src/store/fabric-placement.ts).
+ */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { badInput, notFound } from '../../domain/errors.js';
+import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { dnsLabel, httpUrl, pemCertificates, syncInterval } from '../../domain/input-rules.js';
 import { normalizeDirectory } from '../../domain/paths.js';
 import { checkBranch } from '../../git/refs.js';
 import { Fabric, GitRepository } from '../../store/entities/index.js';
+import {
+  findPlacementClash,
+  lockPlacements,
+  type FabricPlacement,
+  type PlacementClash,
+} from '../../store/fabric-placement.js';
 import { SECRET_SLOTS, type Vault } from '../../security/vault.js';
 import { flushUniqueName } from './flush-unique.js';
 import type { GClusterInput, GCreateFabricInput, GUpdateFabricInput } from '../generated/graphql.js';
@@ -22,27 +32,52 @@ export interface FabricServiceDeps {
 /** Input after global ids were turned into database ids by the resolver. */
 export type FabricInput = Omit<GUpdateFabricInput, 'repositoryId'> & { repositoryId?: string | null };
 
+/** Whether the caller may read a fabric: a CONFLICT names the other fabric only then. */
+export type CanReadFabric = (fabricId: string) => boolean;
+
+const placementOf = (fabric: Fabric): FabricPlacement => ({
+  fabricId: fabric.id,
+  repositoryId: fabric.repository?.id ?? null,
+  branch: fabric.branch,
+  directory: fabric.directory,
+  clusterServer: fabric.clusterServer,
+  clusterNamespace: fabric.clusterNamespace,
+});
+
+const samePlacement = (a: FabricPlacement, b: FabricPlacement) =>
+  (Object.keys(a) as (keyof FabricPlacement)[]).every((key) => a[key] === b[key]);
+
 export class FabricService {
   constructor(private readonly deps: FabricServiceDeps) {}
 
-  async create(input: FabricInput & Pick<GCreateFabricInput, 'name'>): Promise<Fabric> {
-    const em = this.deps.orm.em.fork();
-    const fabric = new Fabric();
-    fabric.id = randomUUID();
-    await this.assign(em, fabric, input);
-    em.persist(fabric);
-    await flushUniqueName(em, 'a fabric', fabric.name);
+  async create(
+    input: FabricInput & Pick<GCreateFabricInput, 'name'>,
+    canRead: CanReadFabric = () => false,
+  ): Promise<Fabric> {
+    const fabric = await this.deps.orm.em.fork().transactional(async (em) => {
+      const fabric = new Fabric();
+      fabric.id = randomUUID();
+      await this.assign(em, fabric, input);
+      await this.claimPlacement(em, fabric, canRead);
+      em.persist(fabric);
+      await flushUniqueName(em, 'a fabric', fabric.name);
+      return fabric;
+    });
     if (fabric.clusterServer) this.deps.onClusterChanged?.(fabric.id);
     return fabric;
   }
 
-  async update(id: string, input: FabricInput): Promise<Fabric> {
-    const em = this.deps.orm.em.fork();
-    const fabric = await em.findOne(Fabric, id, { populate: ['clusterTokenCiphertext'] });
-    if (!fabric) throw notFound('fabric', id);
-    const clusterChanged = await this.assign(em, fabric, input);
-    if (clusterChanged) fabric.clusterGeneration += 1;
-    await flushUniqueName(em, 'a fabric', fabric.name);
+  async update(id: string, input: FabricInput, canRead: CanReadFabric = () => false): Promise<Fabric> {
+    const { fabric, clusterChanged } = await this.deps.orm.em.fork().transactional(async (em) => {
+      const fabric = await em.findOne(Fabric, id, { populate: ['clusterTokenCiphertext'] });
+      if (!fabric) throw notFound('fabric', id);
+      const before = placementOf(fabric);
+      const clusterChanged = await this.assign(em, fabric, input);
+      if (clusterChanged) fabric.clusterGeneration += 1;
+      if (!samePlacement(before, placementOf(fabric))) await this.claimPlacement(em, fabric, canRead);
+      await flushUniqueName(em, 'a fabric', fabric.name);
+      return { fabric, clusterChanged };
+    });
     if (clusterChanged) this.deps.onClusterChanged?.(fabric.id);
     return fabric;
   }
@@ -53,6 +88,13 @@ export class FabricService {
     if (deleted === 0) throw notFound('fabric', id);
     this.deps.onClusterChanged?.(id);
     this.deps.onDeleted?.(id);
+  }
+
+  /** CONFLICT when another fabric holds any of `fabric`'s place; the lock lasts until `em` commits. */
+  private async claimPlacement(em: EntityManager, fabric: Fabric, canRead: CanReadFabric): Promise<void> {
+    await lockPlacements(em);
+    const clash = await findPlacementClash(em, placementOf(fabric));
+    if (clash) throw placementConflict(fabric, clash, canRead(clash.fabricId));
   }
 
   /** Returns whether the cluster settings changed. */
@@ -96,7 +138,13 @@ export class FabricService {
         'input.cluster.server',
         'http:// sends the token in clear text; use https:// (or set insecureSkipTlsVerify explicitly)',
       );
-    fabric.clusterServer = server.toString().replace(/\/$/, '');
+    const normalized = server.toString().replace(/\/$/, '');
+    if (normalized !== fabric.clusterServer && fabric.clusterTokenCiphertext && cluster.token == null)
+      throw badInput(
+        'input.cluster.token',
+        'is required with a new server: the stored token is never sent to another server',
+      );
+    fabric.clusterServer = normalized;
     fabric.clusterInsecureSkipTlsVerify = insecure;
     if (cluster.namespace != null)
       fabric.clusterNamespace = dnsLabel('input.cluster.namespace', cluster.namespace);
@@ -127,4 +175,18 @@ export class FabricService {
     fabric.watchStatus = 'INACTIVE';
     return had;
   }
+}
+
+function placementConflict(fabric: Fabric, clash: PlacementClash, named: boolean) {
+  const other = named ? `fabric "${clash.fabricName}"` : 'another fabric';
+  if (clash.shared === 'cluster')
+    return conflict(
+      `cluster ${fabric.clusterServer}, namespace "${fabric.clusterNamespace}" is ${other}'s: two fabrics on one namespace would apply over and prune each other's objects`,
+      { field: 'input.cluster' },
+    );
+  const where = named ? ` ("${clash.directory}" of branch "${clash.branch}")` : '';
+  return conflict(
+    `directory "${fabric.directory}" overlaps the directory of ${other}${where}: two fabrics may not read and write the same Git files`,
+    { field: 'input.directory' },
+  );
 }

@@ -8,13 +8,14 @@
  * never reaches Git), commit and push without force (a moved branch is CONFLICT with the current
  * commit), then, for the fabric's own branch, sync and wait for it (see follow-sync.ts).
  */
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DomainError, conflict } from '../../domain/errors.js';
 import type { ValidationIssue } from '../../domain/validate.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { GitSource } from '../../git/git-source.js';
 import type { Vault } from '../../security/vault.js';
 import { ResourceRecord } from '../../store/entities/index.js';
+import { fabricTrackingBranch } from '../../store/fabric-placement.js';
 import type { OperationService } from '../operation-service.js';
 import { loadFabricSource, type FabricSource } from '../fabric-source.js';
 import { syncCommit } from './follow-sync.js';
@@ -54,11 +55,12 @@ export class WriteBackService {
     const { orm, git, vault } = this.options;
     const em = orm.em.fork();
     const source = await loadFabricSource(em, vault, fabricId);
+    const targetBranch = options.branch ?? source.branch;
+    if (targetBranch !== source.branch) await refuseTrackedBranch(em, source, targetBranch);
     const planned = await planChanges(em, fabricId, changes);
     const { commit: tip } = await git.fetch(source.access, source.branch);
     checkExpected(source.branch, tip, options.expectedCommit);
     const files = await this.edit(source, tip, planned);
-    const targetBranch = options.branch ?? source.branch;
     const { commit } = await git.commitAndPush(source.access, {
       branch: source.branch,
       baseCommit: tip,
@@ -111,6 +113,26 @@ export class WriteBackService {
       found.find((r) => r.kind === kind && r.namespace === namespace && r.name === name) ?? null;
     return planned.map((c) => (c.action === 'DELETE' ? null : find(c.ref)));
   }
+}
+
+/**
+ * A review branch another fabric tracks is that fabric's desired state: a push there would reach
+ * its cluster at its next reconcile, unreviewed. The other fabric is not named (the caller may not
+ * read it).
+ */
+async function refuseTrackedBranch(em: EntityManager, source: FabricSource, branch: string): Promise<void> {
+  const tracker = await fabricTrackingBranch(em, {
+    repositoryId: source.access.id,
+    branch,
+    exceptFabricId: source.fabric.id,
+  });
+  if (tracker)
+    throw conflict(
+      `branch "${branch}" is tracked by another fabric of this repository; choose another review branch`,
+      {
+        field: 'options.branch',
+      },
+    );
 }
 
 /** Optimistic concurrency: the caller saw `expected`; a branch that moved since is a CONFLICT. */
