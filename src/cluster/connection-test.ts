@@ -1,4 +1,5 @@
 /** What a connection test found: the fabric.connection status, a message, and which fabric CRDs are missing. */
+import { STATUS_CODES } from 'node:http';
 import { KINDS } from '../domain/kinds.js';
 import type { FabricConnection } from '../domain/states.js';
 import type { KubeFailure } from './cluster-error.js';
@@ -37,7 +38,15 @@ export function connectionSucceeded(serverVersion: string, crds: readonly Served
   };
 }
 
+/**
+ * An HTTP failure is told by its status line only ("HTTP 401 Unauthorized"): the body is the
+ * server's (or a proxy's) text, which may echo the request, token included, and is not ours to show.
+ */
 export function connectionFailed(failure: KubeFailure): ConnectionResult {
   const status = failure.code === 403 ? 'UNAUTHORIZED' : (failure.connection ?? 'ERROR');
-  return { status, message: `${failure.reason}: ${failure.message}`, missingCrds: [] };
+  const message =
+    failure.code === undefined
+      ? `${failure.reason}: ${failure.message}`
+      : `HTTP ${failure.code} ${STATUS_CODES[failure.code] ?? ''}`.trimEnd();
+  return { status, message, missingCrds: [] };
 }

@@ -66,14 +66,18 @@ export async function requireFabricCluster(
   return { fabric, client };
 }
 
-/** Stores and publishes the connection status when it changed (or its message did). */
+/**
+ * Stores and publishes the connection status when it changed (or its message did). The message is
+ * the cluster's (or a proxy's) words, so it is redacted first; returns it as stored.
+ */
 export async function recordConnection(
   deps: FabricClusterDeps,
   fabric: Fabric,
   status: FabricConnection,
-  message: string | null,
-): Promise<void> {
-  if (fabric.connectionStatus === status && fabric.connectionMessage === message) return;
+  reported: string | null,
+): Promise<string | null> {
+  const message = reported === null ? null : deps.vault.redactor.redact(reported);
+  if (fabric.connectionStatus === status && fabric.connectionMessage === message) return message;
   await deps.orm.em
     .fork()
     .nativeUpdate(Fabric, { id: fabric.id }, { connectionStatus: status, connectionMessage: message });
@@ -85,6 +89,7 @@ export async function recordConnection(
     ...(message ? { message } : {}),
     at: new Date().toISOString(),
   });
+  return message;
 }
 
 /**
@@ -118,8 +123,7 @@ export async function testFabricConnection(
   const result: ConnectionResult = client
     ? await client.testConnection()
     : { status: 'ERROR', message: 'no cluster server is set for this fabric', missingCrds: [] };
-  await recordConnection(deps, fabric, result.status, result.message);
-  return result;
+  return { ...result, message: (await recordConnection(deps, fabric, result.status, result.message)) ?? '' };
 }
 
 /** One live object of the fabric's cluster (for adopting an orphan into Git), or null. */

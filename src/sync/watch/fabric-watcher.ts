@@ -16,6 +16,7 @@ import {
 import { KIND_NAMES } from '../../domain/kinds.js';
 import type { FabricWatch } from '../../domain/states.js';
 import type { EventBus } from '../../events/index.js';
+import type { Redactor } from '../../security/redactor.js';
 import type { Limiter, RetryPolicy } from '../../cluster/index.js';
 import type { WatchStore } from '../../store/watch-store.js';
 import type { Lane, LiveWriter } from './live-writer.js';
@@ -40,6 +41,7 @@ export interface FabricWatcherDeps {
   /** The replica's bound on watch requests waiting for the server at once (see WatchSourceOptions). */
   readonly openings?: Limiter;
   readonly events: Pick<EventBus, 'publish'>;
+  readonly redactor: Redactor;
   readonly log: Logger;
   readonly tuning?: WatchTuning;
   /** Told each time a kind's watch must reconnect: 'expired' after a 410, 'error' otherwise (metrics). */

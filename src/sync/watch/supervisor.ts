@@ -165,6 +165,7 @@ export class WatchSupervisor {
       tlsContexts: this.tlsContexts,
       openings: this.openings,
       events,
+      redactor: vault.redactor,
       log,
       ...(tuning ? { tuning } : {}),
       ...(this.options.onReconnect ? { onReconnect: this.options.onReconnect } : {}),

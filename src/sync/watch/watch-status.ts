@@ -1,16 +1,19 @@
 /**
  * A fabric's watch status (architecture §5, fabric.watch): the twelve kind watches' states folded
  * into one value, moved only through the domain's transition table, stored and then published in
- * order. Messages name the first kind in trouble and its error.
+ * order. Messages name the first kind in trouble and its error, redacted before they are stored.
  */
 import type { Logger } from 'pino';
 import { needsAttention, type KindWatchStatus } from '../../cluster/watch.js';
 import { canTransitionWatch, transitionWatch, type FabricWatch } from '../../domain/states.js';
 import type { EventBus } from '../../events/index.js';
+import type { Redactor } from '../../security/redactor.js';
 import type { WatchStore } from '../../store/watch-store.js';
 
 export interface WatchStatusDeps {
   readonly store: Pick<WatchStore, 'setWatchStatus'>;
+  /** Messages carry the cluster's (or a proxy's) error text, which may echo the token. */
+  readonly redactor: Pick<Redactor, 'redact'>;
   readonly events: Pick<EventBus, 'publish'>;
   readonly log: Logger;
 }
@@ -87,8 +90,9 @@ export class WatchStatus {
     }
   }
 
-  private async write(status: FabricWatch, message: string | null): Promise<void> {
-    const { store, events, log } = this.deps;
+  private async write(status: FabricWatch, reported: string | null): Promise<void> {
+    const { store, events, log, redactor } = this.deps;
+    const message = reported === null ? null : redactor.redact(reported);
     try {
       await store.setWatchStatus(this.fabricId, status, message);
       await events.publish('fabricStatus', this.fabricId, {

@@ -1,0 +1,130 @@
+/**
+ * A cluster (or a proxy in front of it) that echoes the request's Authorization header in its error
+ * bodies: the fabric's token must reach neither the GraphQL answers nor the database, whichever way
+ * the reply is stored (connection test, a pipeline's list, the watch).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, startTestApp, type TestApp } from '../support/app.js';
+import { startFabricOperation } from '../support/fabric-setup.js';
+import { followOperation } from '../support/subscriptions.js';
+
+const TOKEN = 'echoed-cluster-token-7f3a9c';
+const BODY_MARKER = 'upstream-body-text';
+
+let t: TestApp;
+let echo: Server;
+let echoUrl: string;
+/** The status every request gets; the body names the header it came with. */
+let replyStatus: 401 | 403 = 403;
+
+beforeAll(async () => {
+  echo = createServer((req, res) => {
+    const sent = req.headers.authorization ?? '';
+    res.writeHead(replyStatus, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: replyStatus === 401 ? 'Unauthorized' : 'Forbidden',
+        code: replyStatus,
+        // the raw token too, not only "Bearer …": shape patterns alone would not catch it
+        message: `${BODY_MARKER}: you sent ${sent}, that is ${sent.replace(/^Bearer /, '')}`,
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+  await new Promise((resolve) => echo?.close(resolve));
+});
+
+/** Each fabric on its own namespace: two fabrics may not share one. */
+const cluster = (namespace: string) => ({
+  server: echoUrl,
+  token: TOKEN,
+  namespace,
+  insecureSkipTlsVerify: true,
+});
+
+async function createFabric(name: string): Promise<string> {
+  const { createFabric } = dataOf(
+    await t.gql<{ createFabric: { id: string } }>(
+      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
+      { i: { name, cluster: cluster(name) } },
+    ),
+  );
+  return createFabric.id;
+}
+
+const fabricRow = (name: string) =>
+  t.db.orm.em
+    .getConnection()
+    .getKnex()('fabric')
+    .first('connection_message', 'watch_message')
+    .where('name', name);
+
+const FABRIC_MESSAGES = `connectionStatus connectionMessage watchStatus watchMessage`;
+type FabricMessages = Record<
+  'connectionStatus' | 'connectionMessage' | 'watchStatus' | 'watchMessage',
+  string
+>;
+
+/** Asks for the fabric until `ready` holds for it (the watch moves on its own schedule). */
+async function fabricWhen(id: string, ready: (fabric: FabricMessages) => boolean) {
+  for (let attempt = 0; ; attempt++) {
+    const result = await t.gql<{ fabric: FabricMessages }>(
+      `query($id: ID) { fabric(id: $id) { ${FABRIC_MESSAGES} } }`,
+      { id },
+    );
+    if (ready(dataOf(result).fabric) || attempt === 400) return result;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('a cluster that echoes the Authorization header', () => {
+  it('testFabricConnection reports the status code and reason, never the response body', async () => {
+    const id = await createFabric('conn-test');
+    for (const [status, reason] of [
+      [401, 'Unauthorized'],
+      [403, 'Forbidden'],
+    ] as const) {
+      replyStatus = status;
+      const result = await t.gql<{ testFabricConnection: { status: string; message: string } }>(
+        `mutation($id: ID!) { testFabricConnection(id: $id) { status message fabric { ${FABRIC_MESSAGES} } } }`,
+        { id },
+      );
+      expect(dataOf(result).testFabricConnection.message).toBe(`HTTP ${status} ${reason}`);
+      expect(JSON.stringify(result)).not.toContain(BODY_MARKER);
+      expect(JSON.stringify(await fabricRow('conn-test'))).not.toContain(BODY_MARKER);
+    }
+  });
+
+  it('a failing pipeline stores the connection message redacted', async () => {
+    replyStatus = 403;
+    const id = await createFabric('pipeline');
+    const op = await startFabricOperation(t, 'checkDrift', id);
+    expect((await followOperation(t.url, t.adminToken, op)).at(-1)).toBe('FAILED');
+    const result = await t.gql(`query($id: ID) { fabric(id: $id) { ${FABRIC_MESSAGES} } }`, { id });
+    const row = await fabricRow('pipeline');
+    expect(row.connection_message).toContain(BODY_MARKER); // the message is kept, only the token goes
+    expect(JSON.stringify(row)).not.toContain(TOKEN);
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  it('the watch stores its error message redacted', async () => {
+    replyStatus = 403;
+    const id = await createFabric('watched');
+    const result = await fabricWhen(id, (f) => f.watchStatus === 'ERROR');
+    expect(dataOf(result).fabric.watchMessage).toContain(BODY_MARKER);
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+    const row = await fabricRow('watched');
+    expect(row.watch_message).toContain(BODY_MARKER);
+    expect(JSON.stringify(row)).not.toContain(TOKEN);
+  });
+});
