@@ -26,6 +26,8 @@ export interface Config {
   readonly introspection: boolean;
   readonly maxQueryDepth: number;
   readonly maxQueryCost: number;
+  /** Open WebSockets one API token may hold on this replica. */
+  readonly maxSocketsPerToken: number;
   readonly clusterConcurrency: number;
   /** How often this replica looks for fabrics to schedule and watch; 0 = an API-only replica. */
   readonly rescanSeconds: number;
@@ -67,12 +69,19 @@ export const SETTINGS: readonly SettingDoc[] = [
     help: 'how often a replica claims fabrics to schedule and watch (default 5; 0 = API only)',
   },
   {
+    name: 'FABRIC_SYNC_MAX_SOCKETS_PER_TOKEN',
+    help: 'open WebSockets per API token per replica; more are closed with 4429 (default 50)',
+  },
+  {
     name: 'FABRIC_SYNC_RESPONSE_CACHE_MB',
     help: 'repeated query responses kept per replica, emptied by every write (default 32; 0 = off; PostgreSQL server only)',
   },
   { name: 'LOG_LEVEL', help: `one of ${LOG_LEVELS.join(', ')} (default info)` },
   { name: 'LOG_FORMAT', help: 'json or pretty (default json)' },
-  { name: 'NODE_ENV', help: 'production turns introspection off by default' },
+  {
+    name: 'NODE_ENV',
+    help: 'production turns introspection off by default, and field suggestions in errors off',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -186,3 +195,4 @@ export function settingsHelp(): string {
   const width = Math.max(...SETTINGS.map((s) => s.name.length));
   return SETTINGS.map((s) => `  ${s.name.padEnd(width)}  ${s.help}`).join('\n');
 }
+    maxSocketsPerToken: read.integer('FABRIC_SYNC_MAX_SOCKETS_PER_TOKEN', 50, 1, 100_000),

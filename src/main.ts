@@ -179,6 +179,8 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     redactor,
     metrics,
     gitWebhook: createGitWebhookHandler({ orm, vault, operations, log, operationType: 'RECONCILE' }),
+    fieldSuggestions: !config.production,
+    maxSocketsPerToken: config.maxSocketsPerToken,
   });
   log.info({ url: `${server.url}/graphql` }, 'fabric-sync is listening');
 

@@ -1,7 +1,8 @@
 /**
- * Errors leave the API through this one function (style.md §4, example 13): domain errors keep their
- * code and message, GraphQL's own errors pass, anything else becomes a logged, generic internal error.
- * Every message is redacted first.
+ * Errors leave the API through this one function (style.md §4, example 13), over HTTP and WebSocket
+ * alike: domain errors keep their code and message, GraphQL's own errors pass (without graphql-js's
+ * "Did you mean …?" when field suggestions are off), anything else becomes a logged, generic internal
+ * error. Every message is redacted first.
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -10,7 +11,10 @@ import { DomainError } from '../domain/errors.js';
 import { GitError } from '../git/git-error.js';
 import type { Redactor } from '../security/redactor.js';
 
-export function makeFormatError(log: Logger, redactor: Redactor) {
+/** graphql-js's suggestions, which name fields, arguments, types and enum values nobody asked for. */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+export function makeFormatError(log: Logger, redactor: Redactor, { fieldSuggestions = true } = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const err = unwrapResolverError(error);
     if (err instanceof DomainError) {
@@ -33,7 +37,10 @@ export function makeFormatError(log: Logger, redactor: Redactor) {
         message: redactor.redact(err.message),
         extensions: { code: 'UPSTREAM_ERROR', status: err.status },
       };
-    if (err instanceof GraphQLError) return { ...formatted, message: redactor.redact(formatted.message) };
+    if (err instanceof GraphQLError) {
+      const message = fieldSuggestions ? formatted.message : formatted.message.replace(SUGGESTION, '');
+      return { ...formatted, message: redactor.redact(message) };
+    }
     log.error({ err: redactor.redactDeep(err) }, 'unexpected error in a resolver');
     return {
       message: 'Internal server error',

@@ -26,6 +26,8 @@ export interface GraphQLHttpOptions {
   readonly contexts: ContextFactory;
   readonly limits: QueryLimits;
   readonly introspection: boolean;
+  /** graphql-js's "Did you mean …?" in error messages; off in production. */
+  readonly fieldSuggestions: boolean;
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly maxBodyBytes?: number;
@@ -38,6 +40,7 @@ export async function createGraphQLHandler({
   contexts,
   limits,
   introspection,
+  fieldSuggestions,
   log,
   redactor,
   maxBodyBytes = 1024 * 1024,
@@ -50,7 +53,7 @@ export async function createGraphQLHandler({
     // main.ts owns shutdown: Apollo's own handler would re-raise SIGTERM and kill the process mid-close.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: makeFormatError(log, redactor),
+    formatError: makeFormatError(log, redactor, { fieldSuggestions }),
     plugins: [
       outcomePlugin,
       {
@@ -64,9 +67,12 @@ export async function createGraphQLHandler({
                     extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
                   },
                 );
-              const errors = limitErrors(schema, document, request.variables, limits);
-              const [first] = errors;
-              if (first) throw first;
+              const [overLimit] = limitErrors(schema, document, request.variables, limits);
+              // Apollo answers 500 for an error thrown here unless told otherwise: this one is the client's.
+              if (overLimit)
+                throw new GraphQLError(overLimit.message, {
+                  extensions: { ...overLimit.extensions, http: { status: 400 } },
+                });
             },
           };
         },

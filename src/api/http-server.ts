@@ -33,6 +33,10 @@ export interface ApiServerOptions {
   readonly services: Services;
   readonly limits: QueryLimits;
   readonly introspection: boolean;
+  /** graphql-js's "Did you mean …?" in error messages, on both transports; off in production. */
+  readonly fieldSuggestions: boolean;
+  /** Open WebSockets one token may hold on this replica. */
+  readonly maxSocketsPerToken: number;
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly metrics: Metrics;
@@ -92,7 +96,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     schema,
     contexts,
     limits: options.limits,
-    formatError: makeFormatError(log, options.redactor),
+    introspection: options.introspection,
+    maxSocketsPerToken: options.maxSocketsPerToken,
+    formatError: makeFormatError(log, options.redactor, { fieldSuggestions: options.fieldSuggestions }),
   });
   metrics.trackSubscriptions(subscriptions.openSubscriptions);
 

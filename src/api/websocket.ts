@@ -1,11 +1,21 @@
 /**
- * GraphQL subscriptions over graphql-ws on the same port and path as queries. The token arrives in
- * `connection_init` as `{ authorization: "Bearer …" }`; a missing or bad one closes the socket 4401.
+ * GraphQL over graphql-ws on the same port and path as queries. The token arrives in
+ * `connection_init` as `{ authorization: "Bearer …" }`; a missing or bad one closes the socket 4401,
+ * one that no longer authenticates when an operation starts (revoked, expired) closes it 4403, and a
+ * token's sockets past the cap are closed 4429.
  */
 import type { Server as HttpServer } from 'node:http';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Authorizer } from '../security/authz.js';
 import type { ApiContext } from './context.js';
@@ -19,11 +29,44 @@ export interface SubscriptionServerOptions {
   readonly schema: GraphQLSchema;
   readonly contexts: ContextFactory;
   readonly limits: QueryLimits;
+  readonly introspection: boolean;
   /** The same mapping HTTP errors get (errors.ts): codes, redaction, internal errors masked. */
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Open subscriptions one token may hold across its connections on this replica. */
   readonly maxSubscriptionsPerToken?: number;
+  /** Open sockets one token may hold on this replica. */
+  readonly maxSocketsPerToken: number;
   readonly keepAliveMs?: number;
+}
+
+/**
+ * The close code for a socket over its token's cap: 4429, as HTTP's 429, which graphql-ws clients
+ * (where it means too many `connection_init`s) treat as final instead of reconnecting in a loop.
+ */
+export const TOO_MANY_SOCKETS_CLOSE_CODE = CloseCode.TooManyInitialisationRequests;
+
+/** How many of something (sockets, subscriptions) each token holds, against a cap. */
+class PerToken {
+  private readonly held = new Map<string, number>();
+  constructor(private readonly cap: number) {}
+
+  /** Takes one for the token; false, taking nothing, when it already holds the cap. */
+  take(token: string): boolean {
+    const held = this.held.get(token) ?? 0;
+    if (held >= this.cap) return false;
+    this.held.set(token, held + 1);
+    return true;
+  }
+
+  release(token: string): void {
+    const held = (this.held.get(token) ?? 1) - 1;
+    if (held > 0) this.held.set(token, held);
+    else this.held.delete(token);
+  }
+
+  total(): number {
+    return [...this.held.values()].reduce((a, b) => a + b, 0);
+  }
 }
 
 /**
@@ -56,9 +99,14 @@ function lazyContext(
 
 type ConnectionExtra = {
   auth?: Authorizer;
+  /** Whether this socket counts against its token's socket cap. */
+  socketCounted?: boolean;
   /** Subscription ids of this connection counted against its token's cap. */
   counted?: Set<string>;
 };
+
+const unauthenticated = () =>
+  new GraphQLError('the token was revoked or has expired', { extensions: { code: 'UNAUTHENTICATED' } });
 
 export function attachSubscriptionServer({
   server,
@@ -66,8 +114,10 @@ export function attachSubscriptionServer({
   schema,
   contexts,
   limits,
+  introspection,
   formatError,
   maxSubscriptionsPerToken = 100,
+  maxSocketsPerToken,
   keepAliveMs = 12_000,
 }: SubscriptionServerOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
@@ -75,14 +125,16 @@ export function attachSubscriptionServer({
     if (new URL(request.url ?? '/', 'http://x').pathname !== path) return socket.destroy();
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
-  const openPerToken = new Map<string, number>();
+  const subscriptionsPerToken = new PerToken(maxSubscriptionsPerToken);
+  const socketsPerToken = new PerToken(maxSocketsPerToken);
   const tokenOf = (extra: ConnectionExtra) => extra.auth?.principal?.tokenId ?? '';
+  const authenticate = (ctx: { connectionParams?: Readonly<Record<string, unknown>> | undefined }) =>
+    contexts.authenticate(ctx.connectionParams?.['authorization']);
   const release = (extra: ConnectionExtra, id: string) => {
-    if (!extra.counted?.delete(id)) return;
-    const open = (openPerToken.get(tokenOf(extra)) ?? 1) - 1;
-    if (open > 0) openPerToken.set(tokenOf(extra), open);
-    else openPerToken.delete(tokenOf(extra));
+    if (extra.counted?.delete(id)) subscriptionsPerToken.release(tokenOf(extra));
   };
+  // Apollo adds the same rule over HTTP when introspection is off.
+  const rules = introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
 
   const sharedEvents = new SharedEvents();
   const format = (errors: readonly GraphQLError[]) => errors.map((err) => formatError(err.toJSON(), err));
@@ -97,38 +149,45 @@ export function attachSubscriptionServer({
         return sharedEvents.subscribe(args, sharing);
       },
       onConnect: async (ctx) => {
-        const auth = await contexts.authenticate(ctx.connectionParams?.['authorization']);
+        const auth = await authenticate(ctx);
         if (!auth) {
           ctx.extra.socket.close(CloseCode.Unauthorized, 'Unauthorized');
           return false;
         }
         ctx.extra.auth = auth;
+        if (!socketsPerToken.take(tokenOf(ctx.extra))) {
+          ctx.extra.socket.close(
+            TOO_MANY_SOCKETS_CLOSE_CODE,
+            `too many connections: at most ${maxSocketsPerToken} per token`,
+          );
+          return false;
+        }
+        ctx.extra.socketCounted = true;
         return true;
       },
-      onSubscribe: (ctx, id, payload) => {
-        const auth = ctx.extra.auth;
-        if (!auth)
-          return [new GraphQLError('not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+      onSubscribe: async (ctx, id, payload) => {
+        // Every operation, not only a subscription's events, stops working once the token does.
+        const auth = await authenticate(ctx);
+        if (!auth) {
+          ctx.extra.socket.close(CloseCode.Forbidden, 'the token was revoked or has expired');
+          return [unauthenticated()];
+        }
         const document = parse(payload.query);
-        const errors = [
-          ...validate(schema, document),
-          ...limitErrors(schema, document, payload.variables ?? undefined, limits),
-        ];
-        if (errors.length > 0) return errors;
-        const open = openPerToken.get(tokenOf(ctx.extra)) ?? 0;
-        if (open >= maxSubscriptionsPerToken)
+        const invalid = validate(schema, document, rules);
+        if (invalid.length > 0) return invalid;
+        const overLimits = limitErrors(schema, document, payload.variables ?? undefined, limits);
+        if (overLimits.length > 0) return overLimits;
+        if (!subscriptionsPerToken.take(tokenOf(ctx.extra)))
           return [
             new GraphQLError(`at most ${maxSubscriptionsPerToken} subscriptions per token`, {
               extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
             }),
           ];
-        openPerToken.set(tokenOf(ctx.extra), open + 1);
         (ctx.extra.counted ??= new Set()).add(id);
         const contextValue = lazyContext(contexts, auth, sharedEvents, {
           closeConnection: (code, reason) => ctx.extra.socket.close(code, reason),
           // The token cache makes this a map lookup for most events.
-          tokenStillValid: async () =>
-            (await contexts.authenticate(ctx.connectionParams?.['authorization'])) !== null,
+          tokenStillValid: async () => (await authenticate(ctx)) !== null,
         });
         sharings.set(contextValue, {
           key: JSON.stringify([
@@ -154,13 +213,16 @@ export function attachSubscriptionServer({
         release(ctx.extra, id);
         return format(errors);
       },
-      onClose: (ctx) => ctx.extra.counted?.forEach((id) => release(ctx.extra, id)),
+      onClose: (ctx) => {
+        ctx.extra.counted?.forEach((id) => release(ctx.extra, id));
+        if (ctx.extra.socketCounted) socketsPerToken.release(tokenOf(ctx.extra));
+      },
     },
     wss,
     keepAliveMs,
   );
   return {
-    openSubscriptions: () => [...openPerToken.values()].reduce((a, b) => a + b, 0),
+    openSubscriptions: () => subscriptionsPerToken.total(),
     close: async () => {
       await disposable.dispose();
       wss.close();

@@ -1,6 +1,10 @@
-/** Abuse limits: depth, aliases, cost, body size, CSRF prevention and introspection in production. */
+/**
+ * Abuse limits: depth, aliases, cost, body size, CSRF prevention, and in production neither
+ * introspection nor field suggestions, over HTTP and WebSocket alike.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { wsClient } from '../support/subscriptions.js';
 
 let t: TestApp;
 let production: TestApp;
@@ -17,9 +21,11 @@ const code = (result: { errors?: { extensions?: { code?: string } }[] }) =>
   result.errors?.[0]?.extensions?.code;
 
 describe('query limits', () => {
-  it('refuses a query nested deeper than the limit', async () => {
+  it('refuses a query nested deeper than the limit, as a bad request (400)', async () => {
     const deep = `{ fabrics { nodes { repository { fabrics { repository { fabrics { name } } } } } } }`;
-    expect(code(await t.gql(deep))).toBe('QUERY_TOO_COMPLEX');
+    const result = await t.gql(deep);
+    expect(code(result)).toBe('QUERY_TOO_COMPLEX');
+    expect(result.status).toBe(400);
   });
 
   it('refuses too many aliases', async () => {
@@ -62,10 +68,46 @@ describe('HTTP limits', () => {
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/CSRF|preflight/i);
   });
+});
 
-  it('turns introspection off in production', async () => {
-    expect((await t.gql(`{ __schema { queryType { name } } }`)).errors).toBeUndefined();
-    const result = await production.gql(`{ __schema { queryType { name } } }`, {}, production.adminToken);
-    expect(result.errors?.[0]?.message).toMatch(/introspection/i);
+describe('in production, on every transport', () => {
+  const INTROSPECTION = `{ __schema { queryType { name } } }`;
+  const MISSPELT = `{ fabrics { nodes { nme } } }`;
+  /** The errors of one query asked over graphql-ws: refused ones arrive as an error message. */
+  async function overWebSocket(app: TestApp, query: string) {
+    const client = wsClient(app.url, app.adminToken);
+    try {
+      return await new Promise<readonly { message: string }[]>((resolve) =>
+        client.subscribe(
+          { query },
+          {
+            next: (result) => resolve(result.errors ?? []),
+            error: (err) => resolve(Array.isArray(err) ? err : [{ message: String(err) }]),
+            complete: () => resolve([]),
+          },
+        ),
+      );
+    } finally {
+      await client.dispose();
+    }
+  }
+  const messages = async (app: TestApp, query: string) => ({
+    http: ((await app.gql(query, {}, app.adminToken)).errors ?? []).map((e) => e.message),
+    webSocket: (await overWebSocket(app, query)).map((e) => e.message),
+  });
+
+  it('turns introspection off', async () => {
+    expect(await messages(t, INTROSPECTION)).toEqual({ http: [], webSocket: [] });
+    for (const refused of Object.values(await messages(production, INTROSPECTION))) {
+      expect(refused.length).toBeGreaterThan(0);
+      for (const message of refused) expect(message).toMatch(/introspection/i);
+    }
+  });
+
+  it('names no field a misspelt one could have meant', async () => {
+    const suggested = 'Cannot query field "nme" on type "Fabric". Did you mean "name"?';
+    expect(await messages(t, MISSPELT)).toEqual({ http: [suggested], webSocket: [suggested] });
+    const plain = 'Cannot query field "nme" on type "Fabric".';
+    expect(await messages(production, MISSPELT)).toEqual({ http: [plain], webSocket: [plain] });
   });
 });
