@@ -217,7 +217,7 @@ describe('subscriptions and the token behind them', () => {
       dataOf(
         await t.gql<{ createFabric: { id: string } }>(
           `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
-          { i: { name, repositoryId: createRepository.id } },
+          { i: { name, repositoryId: createRepository.id, directory: `fabrics/${name}` } },
         ),
       ).createFabric.id;
     const seen = await fabricIn('shared-a');
