@@ -180,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: read.boolean('FABRIC_SYNC_INTROSPECTION', !production),
     maxQueryDepth: read.integer('FABRIC_SYNC_MAX_QUERY_DEPTH', 12, 2, 100),
     maxQueryCost: read.integer('FABRIC_SYNC_MAX_QUERY_COST', 50_000, 10, 10_000_000),
+    maxSocketsPerToken: read.integer('FABRIC_SYNC_MAX_SOCKETS_PER_TOKEN', 50, 1, 100_000),
     clusterConcurrency: read.integer('FABRIC_SYNC_CLUSTER_CONCURRENCY', 16, 1, 256),
     rescanSeconds: read.integer('FABRIC_SYNC_RESCAN_SECONDS', 5, 0, 3600),
     responseCacheMb: read.integer('FABRIC_SYNC_RESPONSE_CACHE_MB', 32, 0, 4096),
@@ -195,4 +196,3 @@ export function settingsHelp(): string {
   const width = Math.max(...SETTINGS.map((s) => s.name.length));
   return SETTINGS.map((s) => `  ${s.name.padEnd(width)}  ${s.help}`).join('\n');
 }
-    maxSocketsPerToken: read.integer('FABRIC_SYNC_MAX_SOCKETS_PER_TOKEN', 50, 1, 100_000),

@@ -175,12 +175,12 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     services,
     limits: { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost },
     introspection: config.introspection,
+    fieldSuggestions: !config.production,
+    maxSocketsPerToken: config.maxSocketsPerToken,
     log,
     redactor,
     metrics,
     gitWebhook: createGitWebhookHandler({ orm, vault, operations, log, operationType: 'RECONCILE' }),
-    fieldSuggestions: !config.production,
-    maxSocketsPerToken: config.maxSocketsPerToken,
   });
   log.info({ url: `${server.url}/graphql` }, 'fabric-sync is listening');
 
