@@ -62,15 +62,15 @@ export const SETTINGS: readonly SettingDoc[] = [
   { name: 'FABRIC_SYNC_GIT_ALLOW_SCHEMES', help: 'allowed repository URL schemes (default https,ssh)' },
   { name: 'FABRIC_SYNC_MAX_QUERY_DEPTH', help: 'GraphQL query depth limit (default 12)' },
   { name: 'FABRIC_SYNC_MAX_QUERY_COST', help: 'GraphQL query cost limit (default 50000)' },
+  {
+    name: 'FABRIC_SYNC_MAX_SOCKETS_PER_TOKEN',
+    help: 'open WebSockets per API token per replica; more are closed with 4429 (default 50)',
+  },
   { name: 'FABRIC_SYNC_INTROSPECTION', help: 'true/false; default on unless NODE_ENV=production' },
   { name: 'FABRIC_SYNC_CLUSTER_CONCURRENCY', help: 'concurrent requests per cluster (default 16)' },
   {
     name: 'FABRIC_SYNC_RESCAN_SECONDS',
     help: 'how often a replica claims fabrics to schedule and watch (default 5; 0 = API only)',
-  },
-  {
-    name: 'FABRIC_SYNC_MAX_SOCKETS_PER_TOKEN',
-    help: 'open WebSockets per API token per replica; more are closed with 4429 (default 50)',
   },
   {
     name: 'FABRIC_SYNC_RESPONSE_CACHE_MB',
