@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // The PostgreSQL server of the run: DATABASE_URL's, else one embedded server for every file.
+    globalSetup: ['test/support/database-server.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -28,7 +28,8 @@ export async function openDatabase(
   if (!config.databaseUrl) {
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(config.dataDir, 'pg'),
-      maxConnections: config.databasePoolSize + 2,
+      // The pool, plus what runs beside it: the change feed's and the watch leases' sessions.
+      maxConnections: config.databasePoolSize + 10,
     });
   }
   const clientUrl = config.databaseUrl ?? embedded!.url;

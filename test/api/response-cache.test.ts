@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DataChangeFeed } from '../../src/store/data-changes.js';
-import { startEmbeddedPostgres } from '../../src/store/embedded-postgres.js';
 import { createOrm } from '../../src/store/orm.js';
 import { dataOf, postGraphQL, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/database.js';
+import { startPostgresProxy } from '../support/postgres-proxy.js';
 import { wsClient } from '../support/subscriptions.js';
 
 const LIST = '{ fabrics(first: 20) { totalCount nodes { name description } } }';
@@ -17,7 +17,7 @@ type List = { fabrics: { totalCount: number; nodes: { name: string; description:
 /** Statements on application tables (the token check and lock keep-alives are not what is cached). */
 const dataStatements = (app: TestApp) => app.queries.filter((sql) => /from "fabric"/.test(sql));
 
-describe.skipIf(!process.env['DATABASE_URL'])('the response cache on a PostgreSQL server', () => {
+describe('the response cache on a PostgreSQL server', () => {
   let t: TestApp;
   let fabricA: string;
 
@@ -228,10 +228,11 @@ describe('the migrations', () => {
   });
 });
 
-describe('a database that accepts LISTEN but delivers nothing (the embedded PGlite socket)', () => {
+describe('a database that accepts LISTEN but delivers nothing (a pooler in transaction mode)', () => {
   it('leaves the feed off instead of reporting that it listens', async () => {
-    const pg = await startEmbeddedPostgres({ maxConnections: 4 });
-    const orm = await createOrm({ clientUrl: pg.url, poolSize: 2 });
+    const db = await createTestDatabase();
+    const pooler = await startPostgresProxy(db.url, { dropNotifications: true });
+    const orm = await createOrm({ clientUrl: pooler.url, poolSize: 2 });
     const heard: boolean[] = [];
     const errors: string[] = [];
     const feed = new DataChangeFeed(
@@ -246,7 +247,8 @@ describe('a database that accepts LISTEN but delivers nothing (the embedded PGli
     } finally {
       await feed.close();
       await orm.close(true);
-      await pg.stop();
+      await pooler.close();
+      await db.close();
     }
   });
 });

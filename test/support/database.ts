@@ -1,10 +1,11 @@
 /**
- * A fresh, migrated database per test file: a new database on the PostgreSQL of DATABASE_URL when set
- * (CI uses the machine's server), else an in-memory embedded PostgreSQL, so `npm test` runs anywhere.
+ * A fresh, migrated database per test file, created on the run's PostgreSQL server (DATABASE_URL's,
+ * or the embedded one: see database-server.ts). Outside Vitest (the benches) each database gets a
+ * server of its own the same way.
  */
 import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { startEmbeddedPostgres } from '../../src/store/embedded-postgres.js';
+import { startDatabaseServer } from './database-server.js';
 import { createOrm } from '../../src/store/orm.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 
@@ -15,6 +16,12 @@ export interface TestDatabase {
   readonly queries: string[];
   resetQueryLog(): void;
   close(): Promise<void>;
+}
+
+async function databaseServer(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (!process.env['VITEST']) return startDatabaseServer();
+  const { inject } = await import('vitest');
+  return { url: inject('databaseServerUrl'), stop: async () => {} };
 }
 
 async function createServerDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -33,13 +40,8 @@ async function createServerDatabase(serverUrl: string): Promise<{ url: string; d
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env['DATABASE_URL'];
-  const target = serverUrl
-    ? await createServerDatabase(serverUrl)
-    : await startEmbeddedPostgres({ maxConnections: 12 }).then((pg) => ({
-        url: pg.url,
-        drop: () => pg.stop(),
-      }));
+  const server = await databaseServer();
+  const target = await createServerDatabase(server.url);
   const queries: string[] = [];
   const orm = await createOrm({ clientUrl: target.url, poolSize: 10, onQuery: (sql) => queries.push(sql) });
   await migrateToLatest(orm);
@@ -52,6 +54,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async close() {
       await orm.close(true);
       await target.drop();
+      await server.stop();
     },
   };
 }
