@@ -151,11 +151,8 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     },
     writeBack: new WriteBackService({ orm, git, vault, operations, events }),
   };
-  // Only with a PostgreSQL server: the embedded database cannot tell this replica about writes.
   const responseCache =
-    config.responseCacheMb > 0 && !database.embedded
-      ? new ResponseCache(config.responseCacheMb * 2 ** 20)
-      : undefined;
+    config.responseCacheMb > 0 ? new ResponseCache(config.responseCacheMb * 2 ** 20) : undefined;
   const dataChanges = responseCache
     ? new DataChangeFeed(
         orm,
