@@ -1,26 +1,32 @@
 /**
  * A cluster (or a proxy in front of it) that echoes the request's Authorization header in its error
  * bodies: the fabric's token must reach neither the GraphQL answers nor the database, whichever way
- * the reply is stored (connection test, a pipeline's list, the watch).
+ * the reply is stored (connection test, a pipeline's list, the watch, an apply's per-object errors).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startFabricOperation } from '../support/fabric-setup.js';
+import { startGitServer, type GitServer } from '../support/git-server.js';
 import { followOperation } from '../support/subscriptions.js';
 
 const TOKEN = 'echoed-cluster-token-7f3a9c';
 const BODY_MARKER = 'upstream-body-text';
 
 let t: TestApp;
+let git: GitServer;
 let echo: Server;
 let echoUrl: string;
-/** The status every request gets; the body names the header it came with. */
+/** The status every request gets (but lists in namespace lists-ok); the body names the header it came with. */
 let replyStatus: 401 | 403 = 403;
 
 beforeAll(async () => {
   echo = createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.includes('/namespaces/lists-ok/') && !req.url.includes('watch=')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [], metadata: {} }));
+    }
     const sent = req.headers.authorization ?? '';
     res.writeHead(replyStatus, { 'content-type': 'application/json' });
     res.end(
@@ -37,10 +43,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
-  t = await startTestApp();
+  [t, git] = await Promise.all([startTestApp(), startGitServer()]);
 });
 afterAll(async () => {
   await t?.close();
+  await git?.close();
   await new Promise((resolve) => echo?.close(resolve));
 });
 
@@ -52,12 +59,11 @@ const cluster = (namespace: string) => ({
   insecureSkipTlsVerify: true,
 });
 
+const CREATE_FABRIC = `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`;
+
 async function createFabric(name: string): Promise<string> {
   const { createFabric } = dataOf(
-    await t.gql<{ createFabric: { id: string } }>(
-      `mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`,
-      { i: { name, cluster: cluster(name) } },
-    ),
+    await t.gql<{ createFabric: { id: string } }>(CREATE_FABRIC, { i: { name, cluster: cluster(name) } }),
   );
   return createFabric.id;
 }
@@ -126,5 +132,57 @@ describe('a cluster that echoes the Authorization header', () => {
     const row = await fabricRow('watched');
     expect(row.watch_message).toContain(BODY_MARKER);
     expect(JSON.stringify(row)).not.toContain(TOKEN);
+  });
+
+  it("an apply's per-object failures are stored redacted: record states, operation errors, dry-run result", async () => {
+    replyStatus = 403;
+    const repo = await git.createRepo('echo', {
+      'fabric/groups.yaml':
+        'apiVersion: wiring.githedgehog.com/v1beta1\nkind: SwitchGroup\nmetadata:\n  name: g1\nspec: {}\n',
+    });
+    const { createRepository } = dataOf(
+      await t.gql<{ createRepository: { id: string } }>(
+        `mutation($i: CreateRepositoryInput!) { createRepository(input: $i) { id } }`,
+        { i: { name: 'echo', url: repo.httpUrl } },
+      ),
+    );
+    const { createFabric } = dataOf(
+      await t.gql<{ createFabric: { id: string } }>(CREATE_FABRIC, {
+        i: {
+          name: 'applied',
+          repositoryId: createRepository.id,
+          directory: 'fabric',
+          cluster: cluster('lists-ok'),
+        },
+      }),
+    );
+    const id = createFabric.id;
+    for (const [mutation, outcome] of [
+      ['syncFabric', 'SUCCEEDED'],
+      ['applyFabric', 'FAILED'],
+    ] as const)
+      expect(
+        (await followOperation(t.url, t.adminToken, await startFabricOperation(t, mutation, id))).at(-1),
+      ).toBe(outcome);
+    const dryRun = dataOf(
+      await t.gql<{ applyFabric: { id: string } }>(
+        `mutation($f: ID!) { applyFabric(fabricId: $f, dryRun: true) { id } }`,
+        { f: id },
+      ),
+    ).applyFabric.id;
+    expect((await followOperation(t.url, t.adminToken, dryRun)).at(-1)).toBe('FAILED');
+    const answer = await t.gql(
+      `query($f: ID!) { records(fabricId: $f) { nodes { state stateMessage } } operations(fabricId: $f) { nodes { message errors { message } result } } }`,
+      { f: id },
+    );
+    expect(JSON.stringify(answer)).toContain(BODY_MARKER);
+    expect(JSON.stringify(answer)).not.toContain(TOKEN);
+    const knex = t.db.orm.em.getConnection().getKnex();
+    const rows = [
+      await knex('record').select('state_message'),
+      await knex('operation').select('message', 'errors', 'result'),
+    ];
+    expect(JSON.stringify(rows)).toContain(BODY_MARKER);
+    expect(JSON.stringify(rows)).not.toContain(TOKEN);
   });
 });

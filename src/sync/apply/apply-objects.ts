@@ -19,7 +19,7 @@ export async function applyObjects(ctx: ApplyContext, signal: AbortSignal): Prom
   const client = required(ctx.client, 'client');
   const live = required(ctx.live, 'live objects');
   const dryRun = ctx.op.operation.dryRun;
-  const tally = new ApplyTally();
+  const tally = new ApplyTally(ctx.deps.vault.redactor);
   const knownVersions = new Map(
     required(ctx.toApply, 'plan').flatMap((d) => {
       const rv = live.get(d.ref)?.metadata.resourceVersion;

@@ -28,8 +28,9 @@ export function dryRunChange(entry: ChangeSetEntry, current: Manifest | undefine
   return { ...base, differences };
 }
 
+/** Redacted as a whole: each change's error is the API's message, which may echo the token. */
 export async function saveDryRunResult(ctx: ApplyContext): Promise<void> {
-  const result = { dryRun: true, changes: ctx.changes ?? [] };
+  const result = ctx.deps.vault.redactor.redactDeep({ dryRun: true, changes: ctx.changes ?? [] });
   ctx.op.operation.result = result;
   await ctx.deps.orm.em.fork().nativeUpdate(Operation, { id: ctx.op.id }, { result });
 }

@@ -1,10 +1,12 @@
 /**
  * Turns apply change sets into what is stored: per record APPLIED (with live facts) or ERROR (with
- * the API's message), the operation's error list, and counts per action. A failure that concerns
- * the whole cluster (unreachable, token refused) leaves the record untouched.
+ * the API's message, redacted: it may echo the request's token), the operation's error list (which
+ * the runner redacts), and counts per action. A failure that concerns the whole cluster
+ * (unreachable, token refused) leaves the record untouched.
  */
 import type { ChangeSetEntry, ClusterError } from '../../cluster/index.js';
 import { transitionRecord } from '../../domain/states.js';
+import type { Redactor } from '../../security/redactor.js';
 import type { OperationErrorEntry } from '../../store/entities/index.js';
 import { liveFactsOf, type DesiredObject, type Observation } from '../../store/live-state-store.js';
 
@@ -24,6 +26,8 @@ export class ApplyTally {
   /** The first failure that is the cluster's, not an object's. */
   connectionFailure: ClusterError | undefined;
 
+  constructor(private readonly redactor: Pick<Redactor, 'redact'>) {}
+
   add(record: DesiredObject, entry: ChangeSetEntry): void {
     const { error, object } = entry;
     if (error) {
@@ -31,7 +35,8 @@ export class ApplyTally {
       this.errors.push(errorEntry(error));
       const connection = error.failure.connection;
       if (connection === 'UNREACHABLE' || connection === 'UNAUTHORIZED') this.connectionFailure ??= error;
-      else this.observe(record, { id: record.id, state: 'ERROR', message: error.message });
+      else
+        this.observe(record, { id: record.id, state: 'ERROR', message: this.redactor.redact(error.message) });
       return;
     }
     const key = entry.action.toLowerCase();
