@@ -2,8 +2,10 @@
 // the same list works under tsx, vitest and a compiled build.
 import { Migration20261126142014 } from './Migration20261126142014.js';
 import { Migration20261126193000 } from './Migration20261126193000.js';
+import { Migration20261208010909 } from './Migration20261208010909.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261126142014', class: Migration20261126142014 },
   { name: 'Migration20261126193000', class: Migration20261126193000 },
+  { name: 'Migration20261208010909', class: Migration20261208010909 },
 ];

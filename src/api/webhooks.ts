@@ -1,17 +1,19 @@
 /**
  * `POST /webhooks/git/:repositoryId`: push events from GitHub, GitLab and Gitea. The signature is
  * checked with the repository's own secret over the raw bytes before anything is parsed or started;
- * then every fabric reading the pushed branch gets an operation (joining one already running).
+ * a delivery id seen in the last 24 hours (a replay) starts nothing; otherwise every fabric reading
+ * the pushed branch gets an operation (joining one already running).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
 import type { OperationType } from '../domain/states.js';
-import { parsePushEvent, type PushEvent } from '../security/webhook-payloads.js';
+import { deliveryIdOf, parsePushEvent, type PushEvent } from '../security/webhook-payloads.js';
 import { detectProvider, verifyWebhook } from '../security/webhook-signatures.js';
 import { SECRET_SLOTS, type Vault } from '../security/vault.js';
 import { GitRepository } from '../store/entities/index.js';
+import { forgetDelivery, rememberDelivery } from '../store/webhook-deliveries.js';
 import type { OperationService } from '../sync/operation-service.js';
 import { readBody, sendJson } from './http-io.js';
 import { toGlobalId } from './ids.js';
@@ -50,7 +52,8 @@ export function createGitWebhookHandler({
   const tooLarge = (res: ServerResponse) =>
     sendJson(res, 413, { error: `webhook body is larger than ${maxBodyBytes} bytes` });
 
-  return async (req, res, url) => {
+  /** The repository and body of a request whose signature held; nothing once an error was answered. */
+  async function verified(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) return tooLarge(res);
     const repositoryId = repositoryIdFromPath(url.pathname);
     const em = orm.em.fork();
@@ -78,19 +81,53 @@ export function createGitWebhookHandler({
         error: `${provider} webhook signature does not match this repository's secret`,
       });
     }
+    return { em, repository, body, provider };
+  }
 
-    const push = parsePush(provider, req, body);
-    if (push instanceof DomainError) return sendJson(res, 400, { error: push.message });
+  return async (req, res, url) => {
+    const request = await verified(req, res, url);
+    if (!request) return;
+    const { em, repository, body, provider } = request;
+    const parsed = withoutBadInput(() => ({
+      push: parsePushEvent(provider, req.headers, body),
+      deliveryId: deliveryIdOf(provider, req.headers),
+    }));
+    if (parsed instanceof DomainError) return sendJson(res, 400, { error: parsed.message });
+    const { push, deliveryId } = parsed;
+    // Remembered only now, after the signature held: a forged request cannot use up a delivery id.
+    const delivery = deliveryId === null ? null : { repositoryId: repository.id, deliveryId };
+    if (delivery && !(await rememberDelivery(em, delivery)))
+      return sendJson(res, 200, { duplicate: `delivery ${deliveryId} was handled already` });
+    try {
+      await handlePush(em, repository, push, res);
+    } catch (err) {
+      // The host redelivers after a failure; that redelivery must not be taken for a replay.
+      if (delivery) await forgetDelivery(em, delivery);
+      throw err;
+    }
+  };
+
+  async function handlePush(
+    em: EntityManager,
+    repository: GitRepository,
+    push: PushEvent | null,
+    res: ServerResponse,
+  ): Promise<void> {
     if (!isBranchPush(push)) return sendJson(res, 202, { ignored: whyIgnored(push) });
-
     const fabrics = await fabricsOnBranch(em, repository, push.branch);
     const started = await Promise.all(fabrics.map((fabric) => start(fabric.id, push)));
     log.info(
-      { repositoryId: repository.id, provider, branch: push.branch, commit: push.after, started },
+      {
+        repositoryId: repository.id,
+        provider: push.provider,
+        branch: push.branch,
+        commit: push.after,
+        started,
+      },
       'push webhook handled',
     );
     sendJson(res, 202, { branch: push.branch, commit: push.after, operations: started });
-  };
+  }
 
   async function start(fabricId: string, push: BranchPush): Promise<Started> {
     const id = toGlobalId('Fabric', fabricId);
@@ -110,13 +147,10 @@ export function createGitWebhookHandler({
   }
 }
 
-function parsePush(
-  provider: NonNullable<ReturnType<typeof detectProvider>>,
-  req: IncomingMessage,
-  body: Buffer,
-): PushEvent | null | DomainError {
+/** What `parse` returns, or the BAD_USER_INPUT it threw (a malformed webhook is the sender's fault). */
+function withoutBadInput<T>(parse: () => T): T | DomainError {
   try {
-    return parsePushEvent(provider, req.headers, body);
+    return parse();
   } catch (err) {
     if (err instanceof DomainError) return err;
     throw err;

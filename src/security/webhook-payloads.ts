@@ -36,6 +36,25 @@ const URL_FIELDS: Record<WebhookProvider, readonly (readonly [string, string])[]
   ],
 };
 const NULL_COMMIT = /^0+$/;
+/** The id each host gives a delivery; its own redelivery of the same event keeps the id. */
+const DELIVERY_HEADER: Record<WebhookProvider, string> = {
+  github: 'x-github-delivery',
+  gitea: 'x-gitea-delivery',
+  gitlab: 'x-gitlab-event-uuid',
+};
+const DELIVERY_ID = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The delivery id of a webhook, or null when the host sent none (older GitLab) or sent it twice;
+ * BAD_USER_INPUT when it is not a short printable token.
+ */
+export function deliveryIdOf(provider: WebhookProvider, headers: WebhookHeaders): string | null {
+  const id = headerValue(headers, DELIVERY_HEADER[provider]);
+  if (id === undefined) return null;
+  if (!DELIVERY_ID.test(id))
+    throw badInput('delivery', `${DELIVERY_HEADER[provider]} must be at most 255 printable characters`);
+  return id;
+}
 
 /**
  * Parses a push webhook body (call verifyWebhook first). Returns null for other events (GitHub's

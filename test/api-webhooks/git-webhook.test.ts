@@ -1,72 +1,35 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitWebhookHandler, GIT_WEBHOOK_PREFIX } from '../../src/api/webhooks.js';
 import { toGlobalId } from '../../src/api/ids.js';
 import type { GitRepository } from '../../src/store/entities/index.js';
 import { startHarness, type Harness } from '../scheduler/harness.js';
+import { PROVIDERS, push, SECRET, serveWebhooks, type WebhookServer } from './support.js';
 
-const SECRET = 'push-secret-0123456789';
-const COMMIT = 'a'.repeat(40);
 const MAX_BODY = 16 * 1024;
-
-type Provider = 'github' | 'gitlab' | 'gitea';
-
-/** A push exactly as each host sends it: its payload shape, event header and signature header. */
-function push(provider: Provider, { ref = 'refs/heads/main', secret = SECRET, after = COMMIT } = {}) {
-  const body =
-    provider === 'gitlab'
-      ? JSON.stringify({
-          object_kind: 'push',
-          ref,
-          after,
-          project: { git_http_url: 'https://git.example/r.git' },
-        })
-      : JSON.stringify({ ref, after, repository: { clone_url: 'https://git.example/r.git' } });
-  const hmac = createHmac('sha256', secret).update(body).digest('hex');
-  const headers: Record<string, string> = {
-    github: { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${hmac}` },
-    gitea: { 'x-gitea-event': 'push', 'x-gitea-signature': hmac },
-    gitlab: { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': secret },
-  }[provider];
-  return { body, headers };
-}
 
 describe('POST /webhooks/git/:repositoryId', () => {
   let h: Harness;
-  let server: Server;
-  let base: string;
+  let server: WebhookServer;
   let repo: GitRepository;
 
   beforeAll(async () => {
     h = await startHarness();
-    const handle = createGitWebhookHandler({
+    server = await serveWebhooks({
       orm: h.orm,
       vault: h.vault,
       operations: h.operations,
       log: h.log,
       maxBodyBytes: MAX_BODY,
     });
-    server = createServer((req, res) => {
-      void handle(req, res, new URL(req.url ?? '/', 'http://localhost'));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     repo = await h.createRepository({ webhookSecret: SECRET });
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server?.close();
     await h?.close();
   });
 
-  const post = (repositoryId: string, { body, headers }: { body: string; headers: Record<string, string> }) =>
-    fetch(`${base}${GIT_WEBHOOK_PREFIX}${repositoryId}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-    });
+  const post = (repositoryId: string, request: Parameters<WebhookServer['post']>[1]) =>
+    server.post(repositoryId, request);
 
   async function triggeredBy(request: () => Promise<Response>) {
     const fabric = await h.createFabric({ repository: repo });
@@ -75,7 +38,7 @@ describe('POST /webhooks/git/:repositoryId', () => {
     return { response, fabric, operations: await h.operationsOf(fabric.id) };
   }
 
-  describe.each(['github', 'gitlab', 'gitea'] as const)('from %s', (provider) => {
+  describe.each(PROVIDERS)('from %s', (provider) => {
     it('starts an operation triggered by WEBHOOK for a correctly signed push', async () => {
       const { response, fabric, operations } = await triggeredBy(() => post(repo.id, push(provider)));
       expect(response.status).toBe(202);

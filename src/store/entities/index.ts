@@ -5,6 +5,7 @@ import { GitRepositorySchema } from './git-repository.js';
 import { OperationSchema } from './operation.js';
 import { ResourceRecordSchema } from './record.js';
 import { RecordReferenceSchema } from './record-reference.js';
+import { WebhookDeliverySchema } from './webhook-delivery.js';
 
 export const ENTITY_SCHEMAS = [
   GitRepositorySchema,
@@ -15,6 +16,7 @@ export const ENTITY_SCHEMAS = [
   DriftReportSchema,
   DriftDifferenceSchema,
   ApiTokenSchema,
+  WebhookDeliverySchema,
 ];
 
 export * from './api-token.js';
@@ -24,3 +26,4 @@ export * from './git-repository.js';
 export * from './operation.js';
 export * from './record.js';
 export * from './record-reference.js';
+export * from './webhook-delivery.js';
