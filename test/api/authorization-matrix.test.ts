@@ -4,7 +4,7 @@
  * A check at the end fails when a root field is added without a row here.
  */
 import { randomUUID } from 'node:crypto';
-import { buildSchema } from 'graphql';
+import { buildSchema, type GraphQLInputObjectType } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, startTestApp, type GraphQLResult, type TestApp } from '../support/app.js';
@@ -360,6 +360,34 @@ const CASES: readonly Case[] = [
   },
 ];
 
+/**
+ * updateFabric field by field: where a fabric sits (repository, branch, directory, cluster) needs
+ * edit on every fabric; its other settings need edit on it. Allowed rows really change fabric A,
+ * each to a value every allowed principal may set again.
+ */
+const UPDATE_FABRIC_FIELDS: readonly {
+  field: string;
+  input: () => Record<string, unknown>;
+  allowed: readonly Principal[];
+}[] = [
+  { field: 'name', input: () => ({ name: 'fabric-a' }), allowed: EDIT_A },
+  { field: 'description', input: () => ({ description: 'x' }), allowed: EDIT_A },
+  { field: 'lifecycle', input: () => ({ lifecycle: 'ACTIVE' }), allowed: EDIT_A },
+  { field: 'syncIntervalSeconds', input: () => ({ syncIntervalSeconds: 0 }), allowed: EDIT_A },
+  { field: 'autoApply', input: () => ({ autoApply: false }), allowed: EDIT_A },
+  { field: 'prune', input: () => ({ prune: false }), allowed: EDIT_A },
+  { field: 'selfHeal', input: () => ({ selfHeal: false }), allowed: EDIT_A },
+  { field: 'repositoryId', input: () => ({ repositoryId: ids.repoA }), allowed: GLOBAL_EDIT },
+  { field: 'branch', input: () => ({ branch: 'main' }), allowed: GLOBAL_EDIT },
+  { field: 'directory', input: () => ({ directory: 'fabric-a' }), allowed: GLOBAL_EDIT },
+  {
+    field: 'cluster',
+    input: () => ({ cluster: { server: 'https://127.0.0.1:1', token: 'matrix-cluster-token' } }),
+    allowed: GLOBAL_EDIT,
+  },
+  { field: 'clearCluster', input: () => ({ clearCluster: true }), allowed: GLOBAL_EDIT },
+];
+
 const SUBSCRIPTIONS: readonly {
   field: string;
   query: string;
@@ -401,6 +429,18 @@ describe('authorization matrix', () => {
     });
   });
 
+  describe.each(UPDATE_FABRIC_FIELDS)('updateFabric input.$field', (c) => {
+    it.each(PRINCIPALS)('as %s', async (principal) => {
+      const result = await t.gql(
+        `mutation($id: ID!, $i: UpdateFabricInput!) { updateFabric(id: $id, input: $i) { id } }`,
+        { id: ids.fabricA, i: c.input() },
+        tokens[principal],
+      );
+      expect(byErrors(result), JSON.stringify(result)).toBe(c.allowed.includes(principal) ? 'allow' : 'deny');
+      if (c.allowed.includes(principal)) expect(result.errors, JSON.stringify(result)).toBeUndefined();
+    });
+  });
+
   describe.each(SUBSCRIPTIONS)('subscription $field', (s) => {
     it.each(PRINCIPALS)('as %s', async (principal) => {
       const client = wsClient(t.url, tokens[principal]);
@@ -436,5 +476,9 @@ describe('authorization matrix', () => {
     const subscriptions = Object.keys(schema.getSubscriptionType()!.getFields());
     expect(CASES.map((c) => c.field).sort()).toEqual(fields.sort());
     expect(SUBSCRIPTIONS.map((s) => s.field).sort()).toEqual(subscriptions.sort());
+    const updateInput = schema.getType('UpdateFabricInput') as GraphQLInputObjectType;
+    expect(UPDATE_FABRIC_FIELDS.map((f) => f.field).sort()).toEqual(
+      Object.keys(updateInput.getFields()).sort(),
+    );
   });
 });
