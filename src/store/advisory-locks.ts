@@ -2,9 +2,6 @@
  * PostgreSQL session advisory locks on a dedicated connection: held while the work runs, released
  * when it ends or when the process (and so its session) dies, which is what lets another replica
  * take over. Keys are text, hashed by PostgreSQL.
- *
- * The embedded database shares one session between all connections, so these locks only exclude
- * other processes there; callers keep their own in-process guard too.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 

@@ -7,8 +7,8 @@
  * `listening(true)` once it listens again.
  *
  * A probe (a notification with a payload of its own, which is not a change) checks the path: at
- * start, where a database that accepts LISTEN but never delivers (a pooler in transaction mode, the
- * embedded PGlite's socket) leaves the feed off for good; then every few seconds, so a connection
+ * start, where a database that accepts LISTEN but never delivers (a pooler in transaction mode)
+ * leaves the feed off for good; then every few seconds, so a connection
  * that died without a word (a dropped NAT mapping, a failover) is noticed within about
  * HEARTBEAT_MS + PROBE_TIMEOUT_MS.
  */

@@ -41,7 +41,7 @@ const changed = (): Manifest[] => {
     .map((m) => (servers.includes(m) ? { ...m, spec: { description: 'changed' } } : m));
 };
 
-describe.skipIf(!process.env['DATABASE_URL'])('PostgreSQL connection killed during PERSIST', () => {
+describe('PostgreSQL connection killed during PERSIST', () => {
   let stack: Stack;
 
   beforeAll(async () => {
@@ -103,7 +103,7 @@ describe.skipIf(!process.env['DATABASE_URL'])('PostgreSQL connection killed duri
   });
 });
 
-describe.skipIf(!process.env['DATABASE_URL'])('server process SIGKILLed mid-apply', () => {
+describe('server process SIGKILLed mid-apply', () => {
   let db: TestDatabase;
   let server: ServerProcess;
 

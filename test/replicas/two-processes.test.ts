@@ -21,9 +21,7 @@ const startReplica = (identity: ServerIdentity) =>
   startServerProcess(identity, { REDIS_URL: 'redis://127.0.0.1:6379' });
 const kill = (replica: ServerProcess) => replica.stop('SIGKILL');
 
-// Replicas exclude each other with PostgreSQL session locks, which the single-session embedded
-// database cannot provide: this runs where a PostgreSQL server is configured, as in CI.
-describe.skipIf(!process.env['DATABASE_URL'])('two server processes on one PostgreSQL and Redis', () => {
+describe('two server processes on one PostgreSQL and Redis', () => {
   let db: TestDatabase;
   let identity: ServerIdentity;
   let kube: KubeApiServer;

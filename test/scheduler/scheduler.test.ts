@@ -132,21 +132,16 @@ describe('Scheduler', () => {
     }
   });
 
-  // PGlite (the default without DATABASE_URL) has a single session, so advisory locks cannot exclude
-  // two owners in one process there; replicas always run on a real PostgreSQL, as CI does.
-  it.skipIf(!process.env['DATABASE_URL'])(
-    'runs each fabric’s schedule on one replica only, and another takes over when it stops',
-    async () => {
-      const fabrics = await Promise.all([1, 2, 3].map(() => h.createFabric({ syncIntervalSeconds: 3600 })));
-      const ids = fabrics.map((f) => f.id).sort();
-      const [a, b] = [scheduler({ operations: h.createOperations() }), scheduler()];
-      await Promise.all([a.scan(), b.scan()]);
-      const owners = ids.map((id) => [a, b].filter((s) => s.ownedFabricIds().includes(id)).length);
-      expect(owners).toEqual([1, 1, 1]);
-      await a.stop();
-      await b.scan();
-      expect(b.ownedFabricIds().sort()).toEqual(ids);
-      await Promise.all(fabrics.map((f) => setInterval(f, 0)));
-    },
-  );
+  it('runs each fabric’s schedule on one replica only, and another takes over when it stops', async () => {
+    const fabrics = await Promise.all([1, 2, 3].map(() => h.createFabric({ syncIntervalSeconds: 3600 })));
+    const ids = fabrics.map((f) => f.id).sort();
+    const [a, b] = [scheduler({ operations: h.createOperations() }), scheduler()];
+    await Promise.all([a.scan(), b.scan()]);
+    const owners = ids.map((id) => [a, b].filter((s) => s.ownedFabricIds().includes(id)).length);
+    expect(owners).toEqual([1, 1, 1]);
+    await a.stop();
+    await b.scan();
+    expect(b.ownedFabricIds().sort()).toEqual(ids);
+    await Promise.all(fabrics.map((f) => setInterval(f, 0)));
+  });
 });

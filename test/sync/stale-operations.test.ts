@@ -83,21 +83,17 @@ describe('failing stale operations', () => {
     expect(await statusOf(other.operationId)).toBe('RUNNING');
   });
 
-  // PGlite (the default without DATABASE_URL) has a single session, so advisory locks cannot exclude.
-  it.skipIf(!process.env['DATABASE_URL'])(
-    'leaves an operation alone while another session holds its fabric’s lock and its heartbeat is recent',
-    async () => {
-      const alive = await runningOperation(0);
-      const lease = await new AdvisoryLocks(db.orm).tryAcquire(operationLockKey(alive.fabricId));
-      expect(lease).not.toBeNull();
-      try {
-        await operations.failStale();
-        expect(await statusOf(alive.operationId)).toBe('RUNNING');
-      } finally {
-        await lease?.release();
-      }
+  it('leaves an operation alone while another session holds its fabric’s lock and its heartbeat is recent', async () => {
+    const alive = await runningOperation(0);
+    const lease = await new AdvisoryLocks(db.orm).tryAcquire(operationLockKey(alive.fabricId));
+    expect(lease).not.toBeNull();
+    try {
       await operations.failStale();
-      expect(await statusOf(alive.operationId)).toBe('FAILED');
-    },
-  );
+      expect(await statusOf(alive.operationId)).toBe('RUNNING');
+    } finally {
+      await lease?.release();
+    }
+    await operations.failStale();
+    expect(await statusOf(alive.operationId)).toBe('FAILED');
+  });
 });

@@ -18,9 +18,7 @@ import { follow, type Signals } from './support.js';
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const FAST_RESCAN_MS = 300;
 
-// PGlite (the default without DATABASE_URL) has a single session, so advisory locks cannot exclude
-// two owners in one process there; replicas always run on a real PostgreSQL, as CI does.
-describe.skipIf(!process.env['DATABASE_URL'])('watch supervisors on two replicas', () => {
+describe('watch supervisors on two replicas', () => {
   let w: WatchHarness;
   const keyPrefix = `fabric-sync:test-watch-${randomUUID()}:`;
   const busA = new RedisBus({ url: REDIS_URL, keyPrefix });
