@@ -19,6 +19,14 @@ export interface Config {
   /** Unset → a key file generated in the data directory. */
   readonly secretKeys: string | undefined;
   readonly adminToken: string | undefined;
+  /** Who may read /metrics and where (src/api/metrics-endpoint.ts says why these defaults). */
+  readonly metrics: {
+    /** Bearer token /metrics requires, wherever it is served; unset = none. */
+    readonly token: string | undefined;
+    /** A listener of its own for /metrics (the API port then has none); unset = the API port. */
+    readonly port: number | undefined;
+    readonly host: string;
+  };
   readonly gitAllowSchemes: readonly string[];
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly logFormat: (typeof LOG_FORMATS)[number];
@@ -59,6 +67,15 @@ export const SETTINGS: readonly SettingDoc[] = [
     name: 'FABRIC_SYNC_ADMIN_TOKEN',
     help: 'bootstrap admin API token; unset = one is generated and printed once',
   },
+  {
+    name: 'FABRIC_SYNC_METRICS_TOKEN',
+    help: 'bearer token /metrics requires (≥ 32 characters); unset = no token, and on the API port no per-fabric series',
+  },
+  {
+    name: 'METRICS_PORT',
+    help: '/metrics on a listener of its own, with every series (the API port then answers 404); unset = the API port',
+  },
+  { name: 'METRICS_HOST', help: 'address of the METRICS_PORT listener (default 127.0.0.1)' },
   { name: 'FABRIC_SYNC_GIT_ALLOW_SCHEMES', help: 'allowed repository URL schemes (default https,ssh)' },
   { name: 'FABRIC_SYNC_MAX_QUERY_DEPTH', help: 'GraphQL query depth limit (default 12)' },
   { name: 'FABRIC_SYNC_MAX_QUERY_COST', help: 'GraphQL query cost limit (default 50000)' },
@@ -173,6 +190,11 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(read.string('FABRIC_SYNC_DATA_DIR') ?? 'data'),
     secretKeys: read.string('FABRIC_SYNC_SECRET_KEYS'),
     adminToken: read.string('FABRIC_SYNC_ADMIN_TOKEN'),
+    metrics: {
+      token: read.string('FABRIC_SYNC_METRICS_TOKEN'),
+      port: read.string('METRICS_PORT') === undefined ? undefined : read.integer('METRICS_PORT', 0, 0, 65535),
+      host: read.string('METRICS_HOST') ?? '127.0.0.1',
+    },
     gitAllowSchemes: read.list('FABRIC_SYNC_GIT_ALLOW_SCHEMES', ['https', 'ssh'], GIT_SCHEMES),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'json'),
@@ -187,6 +209,9 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (config.adminToken !== undefined && config.adminToken.length < 32) {
     read.problems.push('FABRIC_SYNC_ADMIN_TOKEN: must be at least 32 characters');
+  }
+  if (config.metrics.token !== undefined && config.metrics.token.length < 32) {
+    read.problems.push('FABRIC_SYNC_METRICS_TOKEN: must be at least 32 characters');
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

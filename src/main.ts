@@ -45,6 +45,8 @@ import { WatchSupervisor } from './sync/watch/index.js';
 
 export interface App {
   readonly url: string;
+  /** The METRICS_PORT listener, when there is one. */
+  readonly metricsUrl: string | undefined;
   readonly services: Services;
   readonly log: Logger;
   /** Set only when this start generated the bootstrap admin token. */
@@ -66,6 +68,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
   const log = createLogger(config, redactor, logDestination);
   const keys = config.secretKeys ?? (await loadKeyFile(config.dataDir, log));
   redactor.add(config.adminToken);
+  redactor.add(config.metrics.token);
   const vault = new Vault(SecretBox.fromKeyList(keys), redactor);
   const database = await openDatabase(config, onQuery ? { onQuery } : {});
   if (database.embedded)
@@ -78,7 +81,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     onError: (err) => log.error({ err }, 'event bus error'),
   });
   const metrics = new Metrics();
-  registerDatabaseGauges(metrics.registry, orm);
+  registerDatabaseGauges(metrics, orm);
   const git = new GitSource({
     cacheDir: path.join(config.dataDir, 'git'),
     allowedSchemes: config.gitAllowSchemes,
@@ -177,12 +180,14 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     log,
     redactor,
     metrics,
+    metricsExposure: config.metrics,
     gitWebhook: createGitWebhookHandler({ orm, vault, operations, log, operationType: 'RECONCILE' }),
   });
-  log.info({ url: `${server.url}/graphql` }, 'fabric-sync is listening');
+  log.info({ url: `${server.url}/graphql`, metrics: server.metricsUrl }, 'fabric-sync is listening');
 
   return {
     url: server.url,
+    metricsUrl: server.metricsUrl,
     services,
     log,
     generatedAdminToken,

@@ -1,6 +1,6 @@
 /**
  * One HTTP server for everything (architecture §9): GraphQL over HTTP and WebSocket on /graphql,
- * health, readiness and metrics. GET routes only read (style.md §4, example 14).
+ * health, readiness and metrics (or, with METRICS_PORT, metrics on a listener of their own). GET routes only read (style.md §4, example 14).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,12 @@ import { healthz, readyz } from './health.js';
 import { sendJson } from './http-io.js';
 import type { QueryLimits } from './limits.js';
 import type { Metrics } from './metrics.js';
+import {
+  METRICS_PATH,
+  metricsHandler,
+  startMetricsServer,
+  type MetricsExposure,
+} from './metrics-endpoint.js';
 import { ContextFactory } from './request-context.js';
 import { buildSchema } from './schema.js';
 import type { Services } from './services/index.js';
@@ -40,6 +46,7 @@ export interface ApiServerOptions {
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly metrics: Metrics;
+  readonly metricsExposure: MetricsExposure;
   /** Absent: every GraphQL request over HTTP executes. */
   readonly responseCache?: ResponseCache | undefined;
   /** POST /webhooks/git/:repositoryId */
@@ -48,11 +55,13 @@ export interface ApiServerOptions {
 
 export interface ApiServer {
   readonly url: string;
+  /** The METRICS_PORT listener, when there is one. */
+  readonly metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  const { orm, services, log, metrics } = options;
+  const { orm, services, log, metrics, metricsExposure } = options;
   const schema = buildSchema();
   const { responseCache } = options;
   const contexts = new ContextFactory(orm, services, responseCache && (() => responseCache.invalidate()));
@@ -63,7 +72,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const routes: Record<string, Handler> = {
     'GET /healthz': (_req, res) => healthz(res),
     'GET /readyz': (_req, res) => readyz(res, orm),
-    'GET /metrics': (_req, res) => metrics.respond(res),
+    ...(metricsExposure.port === undefined
+      ? { [`GET ${METRICS_PATH}`]: metricsHandler(metrics, metricsExposure.token, false) }
+      : {}),
     // A browser asking for /graphql gets GraphiQL; API clients get GraphQL over GET.
     [`GET ${GRAPHQL_PATH}`]: (req, res, url) =>
       prefersPlayground(req, url) ? playground.handler(req, res) : graphql.handle(req, res, url),
@@ -108,9 +119,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const metricsServer =
+    metricsExposure.port === undefined
+      ? undefined
+      : await startMetricsServer(metrics, { ...metricsExposure, port: metricsExposure.port }, log);
   return {
     url: `http://${host}:${port}`,
+    metricsUrl: metricsServer?.url,
     async close() {
+      await metricsServer?.close();
       await subscriptions.close();
       await graphql.stop();
       server.closeAllConnections();

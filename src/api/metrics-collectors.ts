@@ -4,15 +4,19 @@
  * scrape time keeps them right across replicas with no bookkeeping on the hot paths.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Gauge, type Registry } from 'prom-client';
+import { Gauge } from 'prom-client';
+import type { Metrics } from './metrics.js';
 
-export function registerDatabaseGauges(registry: Registry, orm: MikroORM): void {
+export function registerDatabaseGauges(
+  { registry, fabricRegistry }: Pick<Metrics, 'registry' | 'fabricRegistry'>,
+  orm: MikroORM,
+): void {
   const knex = () => orm.em.getConnection().getKnex();
   new Gauge({
     name: 'fabric_sync_records',
     help: 'Records per fabric and kind',
     labelNames: ['fabric', 'kind'] as const,
-    registers: [registry],
+    registers: [fabricRegistry],
     async collect() {
       this.reset();
       const rows: { name: string; kind_counts: Record<string, number> }[] = await knex()('fabric').select(
@@ -28,7 +32,7 @@ export function registerDatabaseGauges(registry: Registry, orm: MikroORM): void 
     name: 'fabric_sync_drift_differences',
     help: 'Differences in the latest drift report, per fabric and drift type',
     labelNames: ['fabric', 'type'] as const,
-    registers: [registry],
+    registers: [fabricRegistry],
     async collect() {
       this.reset();
       const rows: { name: string; counts: Record<string, number> }[] = await knex()('drift_report as d')

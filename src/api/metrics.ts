@@ -1,4 +1,7 @@
-/** Prometheus metrics on /metrics (prom-client), one registry per process, no global state. */
+/**
+ * Prometheus metrics on /metrics (prom-client), no global state. Two registries: series labelled
+ * with fabric names are kept apart, for scrapers allowed to learn which fabrics exist.
+ */
 import type { ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterRequestSample } from '../cluster/index.js';
@@ -9,6 +12,8 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 
 export class Metrics {
   readonly registry = new Registry();
+  /** Series that name a fabric. */
+  readonly fabricRegistry = new Registry();
   private readonly httpDuration = new Histogram({
     name: 'fabric_sync_http_request_duration_seconds',
     help: 'HTTP request duration by route and status',
@@ -140,8 +145,9 @@ export class Metrics {
     });
   }
 
-  async respond(res: ServerResponse): Promise<void> {
-    res.writeHead(200, { 'content-type': this.registry.contentType });
-    res.end(await this.registry.metrics());
+  async respond(res: ServerResponse, { withFabrics }: { withFabrics: boolean }): Promise<void> {
+    const registry = withFabrics ? Registry.merge([this.registry, this.fabricRegistry]) : this.registry;
+    res.writeHead(200, { 'content-type': registry.contentType });
+    res.end(await registry.metrics());
   }
 }

@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { secretsEqual } from './constant-time.js';
 
 /**
  * Verification of Git hosting webhooks, each with the repository's own webhook secret:
@@ -53,7 +54,7 @@ export function verifyWebhook(
       return /^[0-9a-f]{64}$/i.test(signature) && hexEqual(signature, hmacHex(secret, rawBody));
     }
     case 'gitlab':
-      return textEqual(headerValue(headers, 'x-gitlab-token') ?? '', secret);
+      return secretsEqual(headerValue(headers, 'x-gitlab-token') ?? '', secret);
   }
 }
 
@@ -62,7 +63,3 @@ const hmacHex = (secret: string, body: Buffer | string) =>
 
 const hexEqual = (a: string, b: string) =>
   timingSafeEqual(Buffer.from(a.toLowerCase(), 'hex'), Buffer.from(b.toLowerCase(), 'hex'));
-
-/** Constant time whatever the lengths: compares digests, so a length mismatch reveals nothing. */
-const textEqual = (a: string, b: string) =>
-  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());

@@ -16,11 +16,18 @@ import { collect, followOperation, wsClient } from '../support/subscriptions.js'
 
 const SAMPLES = path.resolve(process.cwd(), '../shared/hedgehog/samples');
 const USER = { username: 'sync-bot', password: 'correct-horse-battery-staple' };
+/** Series that name fabrics need it (src/api/metrics-endpoint.ts). */
+const METRICS_TOKEN = `metrics-${'m'.repeat(32)}`;
+const scrapeMetrics = async () =>
+  (await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
 
 let t: TestApp;
 let git: GitServer;
 beforeAll(async () => {
-  [t, git] = await Promise.all([startTestApp(), startGitServer({ users: [USER] })]);
+  [t, git] = await Promise.all([
+    startTestApp({ env: { FABRIC_SYNC_METRICS_TOKEN: METRICS_TOKEN } }),
+    startGitServer({ users: [USER] }),
+  ]);
 });
 afterAll(async () => {
   await t?.close();
@@ -172,7 +179,7 @@ describe('a generated fabric', () => {
 
 describe('metrics', () => {
   it('count records per fabric and kind and time every stage', async () => {
-    const text = await (await fetch(`${t.url}/metrics`)).text();
+    const text = await scrapeMetrics();
     expect(text).toMatch(/fabric_sync_records\{fabric="east",kind="Switch"\} [1-9]/);
     expect(text).toMatch(
       /fabric_sync_stage_duration_seconds_count\{type="GIT_SYNC",stage="PERSIST",status="SUCCEEDED"\} [1-9]/,
@@ -285,7 +292,7 @@ describe('credentials', () => {
     expect(JSON.stringify(result)).not.toContain(header);
     expect(t.logs.join('\n')).not.toContain(wrong);
     expect(t.logs.join('\n')).not.toContain(header);
-    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    const metrics = await scrapeMetrics();
     expect(metrics).toMatch(
       /fabric_sync_git_remote_duration_seconds_count\{command="ls-remote",outcome="AUTH_FAILED"\} [1-9]/,
     );
