@@ -4,6 +4,7 @@
  * hold the same directory (or nested ones) of a branch, or the same cluster namespace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromGlobalId } from '../../src/api/ids.js';
 import { dataOf, startTestApp, type GraphQLResult, type TestApp } from '../support/app.js';
 
 let t: TestApp;
@@ -134,6 +135,23 @@ describe('no two fabrics hold the same place', () => {
     await t.gql(`mutation($id: ID!) { deleteFabric(id: $id) }`, {
       id: (result.data as { createFabric: { id: string } }).createFabric.id,
     });
+  });
+
+  it('names the other fabric only to a caller that may read it', async () => {
+    const intruder = {
+      name: 'hidden',
+      repositoryId: fromGlobalId(repos.main, 'GitRepository', 'id'),
+      directory: 'fabrics/a',
+    };
+    const refusal = (canRead: (id: string) => boolean) =>
+      t.app.services.fabrics.create(intruder, canRead).then(
+        () => expect.unreachable('the create was accepted'),
+        (err: Error) => err,
+      );
+    const hidden = await refusal(() => false);
+    expect(hidden).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('another fabric') });
+    expect(hidden.message).not.toContain('"a"');
+    expect((await refusal(() => true)).message).toContain('fabric "a"');
   });
 
   it('refuses an update onto another fabric: its directory, then its cluster', async () => {
