@@ -2,8 +2,8 @@
  * Apply of a generated 10,000-object fabric to the test kube-apiserver (fabric webhooks emulated)
  * next to `kubectl apply --server-side -f DIR` of the same manifests on a fresh server of its own,
  * and a drift check of the 10,000 live objects next to `kubectl diff --server-side` of the same set.
- * Run: DATABASE_URL=postgres://… node --import tsx bench/apply-drift.ts [objects] (without it the
- * embedded database runs inside this process); writes bench/results/apply-drift.{json,md}.
+ * Run: DATABASE_URL=postgres://… node --import tsx bench/apply-drift.ts [objects] (without it on the
+ * embedded PostgreSQL); writes bench/results/apply-drift.{json,md}.
  * Wall time follows the machine's load; the CPU time of each side (client and API server) does not.
  */
 import { readFileSync } from 'node:fs';
@@ -197,6 +197,5 @@ const rows: Row[] = [
 ];
 await writeReport('apply-drift', 'Apply and drift check vs kubectl', rows, {
   objects: String(manifests.length),
-  // An embedded database runs inside the fabric-sync process and competes with it for CPU.
-  database: process.env['DATABASE_URL'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded, in-process',
+  database: process.env['DATABASE_URL'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PostgreSQL',
 });

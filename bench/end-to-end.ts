@@ -47,8 +47,6 @@ const size = Number(process.argv[2] ?? 10_000);
 const CLIENTS = 50;
 const THROUGHPUT_SECONDS = 10;
 const DIR = 'fabrics/bench';
-// Replicas use PostgreSQL session locks, which the embedded database cannot give a second process.
-process.env['DATABASE_URL'] ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function must<T>(result: Promise<GraphQLResult<T>>): Promise<T> {
   const { data, errors } = await result;
@@ -297,7 +295,7 @@ try {
   await writeReport('end-to-end', `End to end: ${manifests.length}-object fabric (issue 10)`, rows, {
     objects: String(manifests.length),
     server: `fabric-sync in its own process, the production bundle run as npm start does (${serverCommand('…')}); test kube-apiserver in its own process`,
-    database: 'PostgreSQL server (DATABASE_URL)',
+    database: process.env['DATABASE_URL'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PostgreSQL',
   });
 } finally {
   await server.stop();

@@ -405,7 +405,7 @@ async function main(): Promise<void> {
           : `bundled with npm run build's options and run as npm start does (${serverCommand('…')}), as deployed`,
         database: process.env['DATABASE_URL']
           ? 'PostgreSQL at DATABASE_URL'
-          : 'embedded PGlite (DATABASE_URL unset)',
+          : 'embedded PostgreSQL (DATABASE_URL unset)',
         'subscribers process RSS': `${clientRssMb.toFixed(0)} MB (1,000 graphql-ws clients, then 1,000 ws sockets)`,
       },
     );
