@@ -2,7 +2,8 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * Verified webhook deliveries by id, so a replayed delivery starts nothing on any replica
- * (src/store/webhook-deliveries.ts). No data-changed trigger: no GraphQL answer reads this table.
+ * (src/store/webhook-deliveries.ts). Like every application table it notifies its writes
+ * (Migration20261126193000), although no GraphQL answer reads it yet.
  */
 export class Migration20261208010909 extends Migration {
   override async up(): Promise<void> {
@@ -13,6 +14,9 @@ export class Migration20261208010909 extends Migration {
 
     this.addSql(
       `alter table "webhook_delivery" add constraint "webhook_delivery_repository_id_foreign" foreign key ("repository_id") references "git_repository" ("id") on update cascade on delete cascade;`,
+    );
+    this.addSql(
+      `create trigger "webhook_delivery_data_changed" after insert or update or delete or truncate on "webhook_delivery" for each statement execute function fabric_sync_notify_data_changed();`,
     );
   }
 
