@@ -10,7 +10,7 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 export interface Config {
   readonly port: number;
   readonly host: string;
-  /** Unset → embedded PostgreSQL (PGlite) with its data in `<dataDir>/pg`. */
+  /** Unset → embedded PostgreSQL with its data (and socket) in `<dataDir>/pg`. */
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
   /** Unset → in-process events (one replica). */
