@@ -10,6 +10,9 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 ENV NODE_ENV=production PORT=4000 FABRIC_SYNC_DATA_DIR=/data MALLOC_MMAP_THRESHOLD_=16384
+# The data dir belongs to the user the server runs as: without DATABASE_URL its PostgreSQL lives
+# there, started as that same user (PostgreSQL refuses root).
+RUN mkdir -m 0700 /data && chown node:node /data
 VOLUME /data
 EXPOSE 4000
 USER node
