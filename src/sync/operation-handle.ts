@@ -52,11 +52,14 @@ export class OperationHandle {
   /**
    * Stages that never started are marked SKIPPED (or CANCELLED) so the record says why they did not
    * run; a stage still RUNNING (its process died: failStale) ends with the operation's status.
+   * `errors` are those stored (OperationFailure keeps the first MAX_STORED_ERRORS); `errorCount`
+   * counts all of them.
    */
   async finish(
     status: Extract<OperationStatus, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'>,
     message: string | null,
     errors: readonly OperationErrorEntry[] = [],
+    errorCount = errors.length,
     result?: Record<string, unknown>,
   ): Promise<void> {
     const op = this.operation;
@@ -72,12 +75,14 @@ export class OperationHandle {
     }
     op.message = message;
     op.errors = [...errors];
+    op.errorCount = errorCount;
     if (result) op.result = result;
     await this.save({
       status: op.status,
       stages: op.stages,
       message,
       errors: op.errors,
+      errorCount,
       finishedAt: op.finishedAt,
       ...(result ? { result } : {}),
     });

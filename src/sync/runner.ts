@@ -53,19 +53,25 @@ export async function runOperation<C>(
         'operation crashed',
       );
     if (current) await op.finishStage(current.name, outcome.status, {}, outcome.message);
-    await op.finish(outcome.status, outcome.message, outcome.errors);
+    await op.finish(outcome.status, outcome.message, outcome.errors, outcome.errorCount);
   }
 }
 
 function classify(err: unknown, redactor: Redactor) {
   if (err instanceof OperationCancelled)
-    return { status: 'CANCELLED' as const, message: err.message, errors: [] };
+    return { status: 'CANCELLED' as const, message: err.message, errors: [], errorCount: 0 };
   if (err instanceof OperationFailure)
     return {
       status: 'FAILED' as const,
       message: redactor.redact(err.message),
       errors: err.errors.map((e) => ({ ...e, message: redactor.redact(e.message) })),
+      errorCount: err.errorCount,
     };
   const message = redactor.redact(err instanceof Error ? err.message : String(err));
-  return { status: 'FAILED' as const, message: `internal error: ${message}`, errors: [{ message }] };
+  return {
+    status: 'FAILED' as const,
+    message: `internal error: ${message}`,
+    errors: [{ message }],
+    errorCount: 1,
+  };
 }

@@ -1,6 +1,6 @@
 /** A pipeline is a list of named stages with one signature (style.md §4, example 7). */
 import type { StageName } from '../domain/states.js';
-import type { OperationErrorEntry } from '../store/entities/index.js';
+import { MAX_STORED_ERRORS, type OperationErrorEntry } from '../store/entities/index.js';
 
 export interface StageResult {
   readonly counts?: Readonly<Record<string, number>>;
@@ -15,17 +15,19 @@ export interface Stage<C> {
 }
 
 /**
- * The operation cannot succeed with this input (invalid YAML, a refused credential, …). Carries
- * every problem found, so one run reports them all.
+ * The operation cannot succeed with this input (invalid YAML, a refused credential, …). Counts
+ * every problem found, so one run reports them all, and keeps the first MAX_STORED_ERRORS: a
+ * commit of 100,000 broken documents must not become 100,000 stored and published errors.
  */
 export class OperationFailure extends Error {
-  constructor(
-    message: string,
-    readonly errors: readonly OperationErrorEntry[] = [],
-    options?: ErrorOptions,
-  ) {
+  readonly errors: readonly OperationErrorEntry[];
+  readonly errorCount: number;
+
+  constructor(message: string, errors: readonly OperationErrorEntry[] = [], options?: ErrorOptions) {
     super(message, options);
     this.name = 'OperationFailure';
+    this.errors = errors.slice(0, MAX_STORED_ERRORS);
+    this.errorCount = errors.length;
   }
 }
 

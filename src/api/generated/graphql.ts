@@ -731,6 +731,8 @@ export type GOperation = GNode & {
   commit?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   dryRun: Scalars['Boolean']['output'];
+  errorCount: Scalars['Int']['output'];
+  /** The first 1,000 errors; errorCount counts them all. */
   errors: Array<GOperationError>;
   fabric: GFabric;
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -762,6 +764,8 @@ export type GOperationEdge = {
 
 export type GOperationError = {
   __typename?: 'OperationError';
+  /** Why, for a program, e.g. SYNC_TOO_LARGE (a git sync over one of its limits); null for errors in the input itself. */
+  code?: Maybe<Scalars['String']['output']>;
   field?: Maybe<Scalars['String']['output']>;
   file?: Maybe<Scalars['String']['output']>;
   kind?: Maybe<Scalars['String']['output']>;
@@ -2193,6 +2197,7 @@ export type GOperationResolvers<ContextType = ApiContext, ParentType extends GRe
   commit?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
   dryRun?: Resolver<GResolversTypes['Boolean'], ParentType, ContextType>;
+  errorCount?: Resolver<GResolversTypes['Int'], ParentType, ContextType>;
   errors?: Resolver<Array<GResolversTypes['OperationError']>, ParentType, ContextType>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<GResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2221,6 +2226,7 @@ export type GOperationEdgeResolvers<ContextType = ApiContext, ParentType extends
 };
 
 export type GOperationErrorResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['OperationError'] = GResolversParentTypes['OperationError']> = {
+  code?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   field?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   file?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;

@@ -20,8 +20,13 @@ export interface StageRecord {
   message: string | null;
 }
 
+/** Errors stored per operation; `errorCount` says how many there were in all. */
+export const MAX_STORED_ERRORS = 1_000;
+
 export interface OperationErrorEntry {
   message: string;
+  /** Why, for a program: e.g. SYNC_TOO_LARGE; absent for errors of the input itself. */
+  code?: string;
   file?: string;
   line?: number;
   kind?: string;
@@ -38,7 +43,9 @@ export class Operation {
   status: OperationStatus = 'QUEUED';
   stages: StageRecord[] = [];
   commit: string | null = null;
+  /** The first MAX_STORED_ERRORS errors. */
   errors: OperationErrorEntry[] = [];
+  errorCount = 0;
   message: string | null = null;
   /** Extra results a pipeline returns, e.g. the dry-run diff of an apply. */
   result: Record<string, unknown> | null = null;
@@ -64,6 +71,7 @@ export const OperationSchema = new EntitySchema<Operation>({
     stages: { type: 'json' },
     commit: { type: 'string', length: 64, nullable: true },
     errors: { type: 'json' },
+    errorCount: { type: 'integer' },
     message: { type: 'text', nullable: true },
     result: { type: 'json', nullable: true },
     dryRun: { type: 'boolean' },
