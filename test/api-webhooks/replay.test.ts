@@ -90,6 +90,12 @@ describe('a replayed webhook delivery', () => {
     expect(rows[0]).toEqual({ n: 0 });
   });
 
+  it('with a delivery id that is no short printable token is refused with 400 and starts nothing', async () => {
+    const { responses, operations } = await deliver([replica, push('github', { delivery: 'x'.repeat(256) })]);
+    expect(responses.map((r) => r.status)).toEqual([400]);
+    expect(operations).toEqual([]);
+  });
+
   it('without a delivery id is handled each time (the host sent nothing to recognize it by)', async () => {
     const unnamed = push('gitlab');
     const { responses, operations } = await deliver([replica, unnamed], [replica, unnamed]);
