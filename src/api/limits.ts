@@ -12,8 +12,10 @@ import {
   TypeNameMetaFieldDef,
   getNamedType,
   isInterfaceType,
+  isInputObjectType,
   isListType,
   isNonNullType,
+  isWrappingType,
   isObjectType,
   type DocumentNode,
   type FieldNode,
@@ -22,6 +24,7 @@ import {
   type GraphQLNamedType,
   type GraphQLOutputType,
   type GraphQLSchema,
+  type GraphQLType,
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
@@ -101,6 +104,31 @@ const add = (a: Measures, b: Measures): Measures => ({
   aliases: a.aliases + b.aliases,
 });
 
+/**
+ * The most wrappers (lists, non-nulls) around any type the schema uses. A `__Type.ofType` chain is
+ * null past that many steps, and nothing under a null runs: GraphiQL's introspection query asks for
+ * eight steps of it, for every field and argument.
+ */
+const wrappingDepths = new WeakMap<GraphQLSchema, number>();
+function deepestWrapping(schema: GraphQLSchema): number {
+  const known = wrappingDepths.get(schema);
+  if (known !== undefined) return known;
+  const wrappers = (type: GraphQLType): number => (isWrappingType(type) ? 1 + wrappers(type.ofType) : 0);
+  let deepest = 0;
+  const see = (type: GraphQLType) => (deepest = Math.max(deepest, wrappers(type)));
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type) || isInterfaceType(type))
+      for (const field of Object.values(type.getFields())) {
+        see(field.type);
+        field.args.forEach((arg) => see(arg.type));
+      }
+    if (isInputObjectType(type)) Object.values(type.getFields()).forEach((field) => see(field.type));
+  }
+  schema.getDirectives().forEach((directive) => directive.args.forEach((arg) => see(arg.type)));
+  wrappingDepths.set(schema, deepest);
+  return deepest;
+}
+
 function fieldDefinition(
   schema: GraphQLSchema,
   parent: GraphQLNamedType | undefined,
@@ -122,8 +150,10 @@ function fieldDefinition(
  */
 class QueryMeasurer {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
+  /** By fragment name and the `ofType` steps above its spread. */
   private readonly measured = new Map<string, Measures>();
   private readonly expanding = new Set<string>();
+  private readonly wrapping: number;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -132,27 +162,42 @@ class QueryMeasurer {
   ) {
     for (const definition of document.definitions)
       if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition);
+    this.wrapping = deepestWrapping(schema);
   }
 
-  selectionSet(set: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined): Measures {
+  /** `ofTypeSteps`: how many `__Type.ofType` fields in a row lead here (0 anywhere else). */
+  selectionSet(
+    set: SelectionSetNode | undefined,
+    parent: GraphQLNamedType | undefined,
+    ofTypeSteps = 0,
+  ): Measures {
     return (set?.selections ?? []).reduce(
-      (total, selection) => add(total, this.selection(selection, parent)),
+      (total, selection) => add(total, this.selection(selection, parent, ofTypeSteps)),
       NOTHING,
     );
   }
 
-  private selection(selection: SelectionNode, parent: GraphQLNamedType | undefined): Measures {
-    if (selection.kind === Kind.FIELD) return this.field(selection, parent);
-    if (selection.kind === Kind.FRAGMENT_SPREAD) return this.fragment(selection.name.value);
+  private selection(
+    selection: SelectionNode,
+    parent: GraphQLNamedType | undefined,
+    ofTypeSteps: number,
+  ): Measures {
+    if (selection.kind === Kind.FIELD) return this.field(selection, parent, ofTypeSteps);
+    if (selection.kind === Kind.FRAGMENT_SPREAD) return this.fragment(selection.name.value, ofTypeSteps);
     const condition = selection.typeCondition?.name.value;
-    return this.selectionSet(selection.selectionSet, condition ? this.typeNamed(condition) : parent);
+    const type = condition ? this.typeNamed(condition) : parent;
+    return this.selectionSet(selection.selectionSet, type, ofTypeSteps);
   }
 
-  private field(node: FieldNode, parent: GraphQLNamedType | undefined): Measures {
+  private field(node: FieldNode, parent: GraphQLNamedType | undefined, ofTypeSteps: number): Measures {
     const type = fieldDefinition(this.schema, parent, node.name.value)?.type;
+    const steps = parent?.name === '__Type' && node.name.value === 'ofType' ? ofTypeSteps + 1 : 0;
     const priced = FIELD_COSTS[`${parent?.name}.${node.name.value}`] ?? {};
     const fan = type ? (priced.fanOut ?? fanOut(type, node, this.variables, parent)) : 1;
-    const children = this.selectionSet(node.selectionSet, type && getNamedType(type));
+    const children =
+      steps > this.wrapping
+        ? NOTHING
+        : this.selectionSet(node.selectionSet, type && getNamedType(type), steps);
     return {
       depth: 1 + children.depth,
       cost: (priced.cost ?? 1) + fan * children.cost,
@@ -160,17 +205,16 @@ class QueryMeasurer {
     };
   }
 
-  private fragment(name: string): Measures {
-    const known = this.measured.get(name);
+  private fragment(name: string, ofTypeSteps: number): Measures {
+    const key = `${name}@${ofTypeSteps}`;
+    const known = this.measured.get(key);
     const definition = this.fragments.get(name);
     if (known || !definition || this.expanding.has(name)) return known ?? NOTHING;
     this.expanding.add(name);
-    const measures = this.selectionSet(
-      definition.selectionSet,
-      this.typeNamed(definition.typeCondition.name.value),
-    );
+    const type = this.typeNamed(definition.typeCondition.name.value);
+    const measures = this.selectionSet(definition.selectionSet, type, ofTypeSteps);
     this.expanding.delete(name);
-    this.measured.set(name, measures);
+    this.measured.set(key, measures);
     return measures;
   }
 

@@ -3,7 +3,7 @@
  * selection sets are written in place or behind named and inline fragments. A property test over
  * random queries of the real schema, plus the shapes an attacker would use.
  */
-import { parse, validate, type DocumentNode } from 'graphql';
+import { getIntrospectionQuery, parse, validate, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { limitErrors, type QueryLimits } from '../../src/api/limits.js';
 import { buildSchema } from '../../src/api/schema.js';
@@ -79,6 +79,11 @@ describe('limits over fragments', () => {
     );
     expect(once).toEqual({ depth: 3, cost: 1 + 7 + 7, aliases: 1 });
     expect(twice).toEqual({ depth: 3, cost: 2 * (1 + 7 + 7), aliases: 2 });
+  });
+
+  it("admit GraphiQL's introspection query, whose type references nest through a fragment", () => {
+    for (const query of [getIntrospectionQuery(), getIntrospectionQuery({ inputValueDeprecation: true })])
+      expect(limitErrors(schema, parse(query), {}, { maxDepth: 12, maxCost: 50_000 })).toEqual([]);
   });
 
   it('refuse a fragment chain that doubles at every step without expanding it', () => {
