@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AdvisoryLocks } from '../../src/store/advisory-locks.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/store/embedded-postgres.js';
 import { watchdogOf } from '../../src/store/leftover-postmaster.js';
 import { createOrm } from '../../src/store/orm.js';
@@ -98,6 +99,38 @@ describe('the embedded PostgreSQL', () => {
     await first.stop();
     const second = await start(dataDir);
     expect(await query(second.url, 'select v from kept')).toEqual([{ v: 'still here' }]);
+  });
+
+  // PGlite, the embedded database before, served every connection on one session: under load one
+  // query got another's reply ("bind message supplies 3 parameters, but prepared statement requires
+  // 220") and a lock taken on one connection was also held by every other.
+  it('gives each connection a session of its own: concurrent queries get their own replies, and locks exclude', async () => {
+    const server = await start(dataDir);
+    const orm = await createOrm({ clientUrl: server.url, poolSize: 8 });
+    try {
+      const connection = orm.em.getConnection();
+      const replies = await Promise.all(
+        Array.from({ length: 200 }, (_, id) => {
+          const terms = (id % 9) + 1;
+          const sql = `select ?::int as id, ${Array(terms).fill('?::int').join(' + ')} as terms
+                       from generate_series(1, ${(id % 4) + 1})`;
+          return connection.execute<{ id: number; terms: number }[]>(sql, [
+            id,
+            ...Array<number>(terms).fill(1),
+          ]);
+        }),
+      );
+      replies.forEach((rows, id) =>
+        expect(rows).toEqual(Array((id % 4) + 1).fill({ id, terms: (id % 9) + 1 })),
+      );
+      const locks = new AdvisoryLocks(orm);
+      const lease = await locks.tryAcquire('one owner');
+      expect(lease).not.toBeNull();
+      expect(await locks.tryAcquire('one owner')).toBeNull();
+      await lease?.release();
+    } finally {
+      await orm.close(true);
+    }
   });
 
   it('listens on a unix socket in its data directory and on no TCP address', async () => {
