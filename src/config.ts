@@ -41,6 +41,12 @@ export interface Config {
   readonly rescanSeconds: number;
   /** Megabytes (an upper bound) of repeated query responses kept per replica; 0 = none. */
   readonly responseCacheMb: number;
+  /** What one git sync may read (src/sync/git-sync/sync-limits.ts says why these defaults). */
+  readonly syncLimits: {
+    readonly maxFiles: number;
+    readonly maxBytes: number;
+    readonly maxDocuments: number;
+  };
 }
 
 interface SettingDoc {
@@ -92,6 +98,15 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'FABRIC_SYNC_RESPONSE_CACHE_MB',
     help: 'repeated query responses kept per replica, emptied by every write (default 32; 0 = off; PostgreSQL server only)',
+  },
+  { name: 'FABRIC_SYNC_SYNC_MAX_FILES', help: 'YAML files one git sync may read (default 20000)' },
+  {
+    name: 'FABRIC_SYNC_SYNC_MAX_BYTES',
+    help: 'bytes of YAML one git sync may read (default 134217728 = 128 MiB)',
+  },
+  {
+    name: 'FABRIC_SYNC_SYNC_MAX_DOCUMENTS',
+    help: 'YAML documents one git sync may parse, empty ones included (default 200000)',
   },
   { name: 'LOG_LEVEL', help: `one of ${LOG_LEVELS.join(', ')} (default info)` },
   { name: 'LOG_FORMAT', help: 'json or pretty (default json)' },
@@ -206,6 +221,11 @@ export function loadConfig(env: Env = process.env): Config {
     clusterConcurrency: read.integer('FABRIC_SYNC_CLUSTER_CONCURRENCY', 16, 1, 256),
     rescanSeconds: read.integer('FABRIC_SYNC_RESCAN_SECONDS', 5, 0, 3600),
     responseCacheMb: read.integer('FABRIC_SYNC_RESPONSE_CACHE_MB', 32, 0, 4096),
+    syncLimits: {
+      maxFiles: read.integer('FABRIC_SYNC_SYNC_MAX_FILES', 20_000, 1, 1_000_000),
+      maxBytes: read.integer('FABRIC_SYNC_SYNC_MAX_BYTES', 128 * 2 ** 20, 1, 2 ** 40),
+      maxDocuments: read.integer('FABRIC_SYNC_SYNC_MAX_DOCUMENTS', 200_000, 1, 100_000_000),
+    },
   };
   if (config.adminToken !== undefined && config.adminToken.length < 32) {
     read.problems.push('FABRIC_SYNC_ADMIN_TOKEN: must be at least 32 characters');

@@ -88,7 +88,14 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     redact: (text) => redactor.redact(text),
     onRemoteCall: metrics.observeGitRemote,
   });
-  const gitDeps = { orm, git, vault, records: new RecordStore(orm), parseCache: new ParseCache() };
+  const gitDeps = {
+    orm,
+    git,
+    vault,
+    records: new RecordStore(orm),
+    parseCache: new ParseCache(),
+    limits: config.syncLimits,
+  };
   const clusters = new ClusterClients({
     concurrency: config.clusterConcurrency,
     onRequest: metrics.observeClusterRequest,

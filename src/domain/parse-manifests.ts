@@ -6,6 +6,7 @@
  */
 import { Composer, LineCounter, Parser, type Document, type YAMLError } from 'yaml';
 import { isJsonObject, type Manifest } from './manifest.js';
+import { completed, type Steps } from './steps.js';
 
 export interface ParseLimits {
   readonly maxDocuments?: number;
@@ -31,6 +32,8 @@ export interface ParseError {
 export interface ParseResult {
   readonly documents: ParsedDocument[];
   readonly errors: ParseError[];
+  /** Documents in the file's stream, empty and invalid ones included: what a sync's document limit counts. */
+  readonly documentCount: number;
 }
 
 export const DEFAULT_PARSE_LIMITS = {
@@ -40,12 +43,22 @@ export const DEFAULT_PARSE_LIMITS = {
 } as const;
 
 export function parseManifestFile(path: string, content: string, limits: ParseLimits = {}): ParseResult {
+  return completed(parseManifestSteps(path, content, limits));
+}
+
+/** parseManifestFile one YAML token at a time, so a caller can pause inside a large file. */
+export function* parseManifestSteps(
+  path: string,
+  content: string,
+  limits: ParseLimits = {},
+): Steps<ParseResult> {
   const { maxDocuments, maxAliases, maxBytes } = { ...DEFAULT_PARSE_LIMITS, ...limits };
   const size = Buffer.byteLength(content, 'utf8');
   if (size > maxBytes) {
     return {
       documents: [],
       errors: [{ file: path, line: 1, message: `file is ${size} bytes; the limit is ${maxBytes}` }],
+      documentCount: 0,
     };
   }
   const lines = new LineCounter();
@@ -56,17 +69,29 @@ export function parseManifestFile(path: string, content: string, limits: ParseLi
     uniqueKeys: true,
     strict: true,
   });
-  const result: ParseResult = { documents: [], errors: [] };
+  const documents: ParsedDocument[] = [];
+  const errors: ParseError[] = [];
   let documentIndex = 0;
-  for (const doc of composer.compose(new Parser(lines.addNewLine).parse(content), true, content.length)) {
-    if (documentIndex === maxDocuments) {
-      const line = lines.linePos(doc.range[0]).line;
-      result.errors.push({ file: path, line, message: `more than ${maxDocuments} documents in one file` });
-      break;
+  /** Reads the documents the composer completed; false once the file holds too many. */
+  const read = (composed: Iterable<Document.Parsed>): boolean => {
+    for (const doc of composed) {
+      if (documentIndex === maxDocuments) {
+        const line = lines.linePos(doc.range[0]).line;
+        errors.push({ file: path, line, message: `more than ${maxDocuments} documents in one file` });
+        return false;
+      }
+      readDocument(doc, { path, documentIndex: documentIndex++, lines, maxAliases }, { documents, errors });
     }
-    readDocument(doc, { path, documentIndex: documentIndex++, lines, maxAliases }, result);
+    return true;
+  };
+  let within = true;
+  for (const token of new Parser(lines.addNewLine).parse(content)) {
+    within = read(composer.next(token));
+    if (!within) break;
+    yield;
   }
-  return result;
+  if (within) read(composer.end(false, content.length));
+  return { documents, errors, documentCount: documentIndex };
 }
 
 interface DocumentContext {
@@ -76,7 +101,11 @@ interface DocumentContext {
   readonly maxAliases: number;
 }
 
-function readDocument(doc: Document.Parsed, ctx: DocumentContext, result: ParseResult): void {
+function readDocument(
+  doc: Document.Parsed,
+  ctx: DocumentContext,
+  result: Pick<ParseResult, 'documents' | 'errors'>,
+): void {
   const { path: file, documentIndex, lines } = ctx;
   const problems: YAMLError[] = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {

@@ -35,6 +35,7 @@ import type { DesiredSet, Finding, ObjectRule, RuleSettings, SetFinding, SetRule
 import { vpcRule } from './rules/vpc.js';
 import { ipv4NamespaceRule, switchRule, vlanNamespaceRule } from './rules/wiring.js';
 import type { SourcedManifest, ValidationIssue } from './validation-types.js';
+import { completed, type Steps } from './steps.js';
 
 export type { ManifestSource, SourcedManifest, ValidationIssue } from './validation-types.js';
 export type { VlanRange } from './rules/types.js';
@@ -239,6 +240,11 @@ export class Validator {
 
   /** Every problem in the set, in document order per object, then the cross-object ones. */
   validate(items: readonly SourcedManifest[]): ValidationIssue[] {
+    return completed(this.validateSteps(items));
+  }
+
+  /** validate() one object or set rule at a time, so a caller can pause between them. */
+  *validateSteps(items: readonly SourcedManifest[]): Steps<ValidationIssue[]> {
     const issues: ValidationIssue[] = [];
     const admitted = new Map<Manifest, SourcedManifest>();
     const written = new Map<Manifest, Manifest>();
@@ -250,6 +256,7 @@ export class Validator {
         admitted.set(result.admitted, item);
         if (result.written) written.set(result.admitted, result.written);
       }
+      yield;
     }
     const named = items.filter((i) => hasName(i.manifest));
     issues.push(...duplicates(named));
@@ -257,6 +264,7 @@ export class Validator {
     for (const rule of SET_RULES) {
       for (const { subject, ...finding } of this.runRule(rule, set))
         issues.push(reporter(admitted.get(subject)!, finding));
+      yield;
     }
     return issues;
   }

@@ -76,7 +76,7 @@ async function planRead(
     problems.push({ file: dir || '.', message });
   }
   if (problems.length > 0) throw new SourceFileError(problems);
-  return files.filter((f) => include({ path: f.path, oid: f.oid }));
+  return files.filter((f) => include({ path: f.path, oid: f.oid, size: f.size }));
 }
 
 /**

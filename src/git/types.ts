@@ -41,6 +41,8 @@ export interface ManifestFile {
 export interface FileEntry {
   readonly path: string;
   readonly oid: string;
+  /** Bytes, from the tree listing. */
+  readonly size: number;
 }
 
 export interface ReadOptions {

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseManifestFile } from '../../src/domain/parse-manifests.js';
-import { reparseFile } from '../../src/sync/git-sync/reparse.js';
+import { completed } from '../../src/domain/steps.js';
+import { reparseFile as reparseSteps, type DocumentsByText } from '../../src/sync/git-sync/reparse.js';
 import { fabricFiles, generateFabric, shapeFor } from '../support/fixtures/index.js';
 
 const doc = (name: string, extra = '') =>
@@ -30,6 +31,9 @@ const EDGE_CASES: Record<string, string> = {
   empty: '',
   'no trailing newline': `---\n${doc('a').trimEnd()}`,
 };
+
+const reparseFile = (path: string, content: string, previous?: DocumentsByText) =>
+  completed(reparseSteps(path, content, previous));
 
 describe('reparseFile', () => {
   /** First sight (parsed whole, remembered), every document alone, and again from what was remembered. */

@@ -29,6 +29,7 @@ import { driftPipeline } from '../../src/sync/drift/pipeline.js';
 import { ParseCache } from '../../src/sync/git-sync/parse-cache.js';
 import { toDesired } from '../../src/sync/git-sync/persist.js';
 import { gitSyncPipeline } from '../../src/sync/git-sync/pipeline.js';
+import { DEFAULT_SYNC_LIMITS } from '../../src/sync/git-sync/sync-limits.js';
 import { operationEnd } from '../../src/sync/operation-end.js';
 import { OperationService } from '../../src/sync/operation-service.js';
 import { reconcilePipeline, type ReconcileDeps } from '../../src/sync/reconcile.js';
@@ -101,6 +102,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
     drift: new DriftStore(orm),
     records: new RecordStore(orm),
     parseCache: new ParseCache(),
+    limits: DEFAULT_SYNC_LIMITS,
     git: new GitSource({ cacheDir, allowedSchemes: ['http', 'file'], redact: (t) => redactor.redact(t) }),
   };
   const operations = new OperationService({

@@ -9,7 +9,10 @@ describe('ParseCache', () => {
     expect(cache.validatorOf('fabric-a')).toBe(a);
     expect(cache.validatorOf('fabric-b')).not.toBe(a);
 
-    cache.replace('fabric-a', new Map([['f.yaml', { oid: '1', manifests: [], errors: [] }]]));
+    cache.replace(
+      'fabric-a',
+      new Map([['f.yaml', { oid: '1', manifests: [], errors: [], documentCount: 0 }]]),
+    );
     cache.forget('fabric-a');
     expect(cache.filesOf('fabric-a').size).toBe(0);
     expect(cache.validatorOf('fabric-a')).not.toBe(a);

@@ -8,6 +8,7 @@ import type { RecordStore } from '../../store/record-store.js';
 import type { Fabric } from '../../store/entities/index.js';
 import type { OperationHandle } from '../operation-handle.js';
 import type { ParseCache, ParsedFile } from './parse-cache.js';
+import type { SyncLimits } from './sync-limits.js';
 
 export interface GitSyncDeps {
   readonly orm: MikroORM;
@@ -15,6 +16,7 @@ export interface GitSyncDeps {
   readonly vault: Vault;
   readonly records: RecordStore;
   readonly parseCache: ParseCache;
+  readonly limits: SyncLimits;
 }
 
 export interface GitSyncContext {

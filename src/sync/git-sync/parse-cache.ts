@@ -15,6 +15,8 @@ import type { DocumentsByText } from './reparse.js';
 export interface ParsedFile {
   readonly oid: string;
   readonly manifests: readonly SourcedManifest[];
+  /** Documents in the file, empty and invalid ones included (sync-limits.ts counts them). */
+  readonly documentCount: number;
   /** The documents by text, for reparsing the file's next version; absent when it was parsed whole. */
   readonly documents?: DocumentsByText | undefined;
   /** What PERSIST makes of the manifests, once per blob; filled by PERSIST. */

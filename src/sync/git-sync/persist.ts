@@ -14,13 +14,20 @@ import {
 import { referencesOf } from '../../domain/references.js';
 import type { SourcedManifest } from '../../domain/validation-types.js';
 import { rowDigest, type ReferenceRow } from '../../store/record-store.js';
+import { Pacer } from '../pacer.js';
 import { required, type StageResult, throwIfCancelled } from '../stage.js';
 import type { GitSyncContext } from './context.js';
 import type { FileRecords, ParsedFile } from './parse-cache.js';
 
 export async function persistRecords(ctx: GitSyncContext, signal: AbortSignal): Promise<StageResult> {
   const commit = required(ctx.commit, 'commit');
-  const files = [...required(ctx.files, 'files').values()].map(recordsOf);
+  const pacer = new Pacer();
+  const files: FileRecords[] = [];
+  // Hashing a cold fabric's objects takes long enough to pace, file by file.
+  for (const file of required(ctx.files, 'files').values()) {
+    files.push(recordsOf(file));
+    await pacer.pause();
+  }
   const { records } = ctx.deps;
   const digests = files.flatMap((f) => f.rows.map((row) => row.digest));
   const { differing, unmatched } = await records.differingRecords(ctx.op.fabricId, digests);

@@ -8,10 +8,11 @@
  */
 import {
   DEFAULT_PARSE_LIMITS,
-  parseManifestFile,
+  parseManifestSteps,
   type ParseResult,
   type ParsedDocument,
 } from '../../domain/parse-manifests.js';
+import type { Steps } from '../../domain/steps.js';
 
 /** A file's documents by their text, 1-based line relative to the text, for the next version. */
 export type DocumentsByText = ReadonlyMap<string, ParsedDocument | null>;
@@ -47,17 +48,20 @@ export interface Reparsed {
   readonly documents?: DocumentsByText;
 }
 
-export function reparseFile(path: string, content: string, previous?: DocumentsByText): Reparsed {
-  const whole = (): Reparsed => ({ result: parseManifestFile(path, content) });
-  if (Buffer.byteLength(content, 'utf8') > DEFAULT_PARSE_LIMITS.maxBytes) return whole();
+/** Steps (domain/steps.ts): a caller can pause between the file's YAML tokens. */
+export function* reparseFile(path: string, content: string, previous?: DocumentsByText): Steps<Reparsed> {
+  const whole = function* (): Steps<Reparsed> {
+    return { result: yield* parseManifestSteps(path, content) };
+  };
+  if (Buffer.byteLength(content, 'utf8') > DEFAULT_PARSE_LIMITS.maxBytes) return yield* whole();
   const pieces = piecesOf(content);
-  if (!pieces || pieces.length > DEFAULT_PARSE_LIMITS.maxDocuments) return whole();
-  return previous ? byDocument(path, content, pieces, previous) : remembered(path, content, pieces);
+  if (!pieces || pieces.length > DEFAULT_PARSE_LIMITS.maxDocuments) return yield* whole();
+  return yield* previous ? byDocument(path, content, pieces, previous) : remembered(path, content, pieces);
 }
 
 /** A file seen for the first time is parsed whole (one parser for all its documents), then remembered by document. */
-function remembered(path: string, content: string, pieces: readonly Piece[]): Reparsed {
-  const result = parseManifestFile(path, content);
+function* remembered(path: string, content: string, pieces: readonly Piece[]): Steps<Reparsed> {
+  const result = yield* parseManifestSteps(path, content);
   if (result.errors.length > 0) return { result };
   const documents = new Map<string, ParsedDocument | null>();
   const byIndex = new Map(result.documents.map((d) => [d.documentIndex, d]));
@@ -70,23 +74,23 @@ function remembered(path: string, content: string, pieces: readonly Piece[]): Re
 }
 
 /** A changed file: each document taken from the previous version when its text is the same, else parsed alone. */
-function byDocument(
+function* byDocument(
   path: string,
   content: string,
   pieces: readonly Piece[],
   previous: DocumentsByText,
-): Reparsed {
+): Steps<Reparsed> {
   const unused = new Map(previous);
   const documents = new Map<string, ParsedDocument | null>();
-  const result: ParseResult = { documents: [], errors: [] };
+  const result: ParseResult = { documents: [], errors: [], documentCount: pieces.length };
   for (const [documentIndex, { text, lineOffset }] of pieces.entries()) {
     let parsed = unused.get(text);
     // Each earlier document is reused once: two equal documents in one file stay two objects.
     if (parsed !== undefined) unused.delete(text);
     else {
-      const alone = parseManifestFile(path, text);
+      const alone = yield* parseManifestSteps(path, text);
       if (alone.errors.length > 0 || alone.documents.length > 1)
-        return { result: parseManifestFile(path, content) };
+        return { result: yield* parseManifestSteps(path, content) };
       parsed = alone.documents[0] ?? null;
     }
     if (!documents.has(text)) documents.set(text, parsed);
