@@ -46,7 +46,10 @@ export function parseManifestFile(path: string, content: string, limits: ParseLi
   return completed(parseManifestSteps(path, content, limits));
 }
 
-/** parseManifestFile one YAML token at a time, so a caller can pause inside a large file. */
+/**
+ * parseManifestFile one top-level token of the YAML stream (a document, a comment, a marker) at a
+ * time, so a caller can pause between the documents of a large file.
+ */
 export function* parseManifestSteps(
   path: string,
   content: string,

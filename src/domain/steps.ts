@@ -1,6 +1,6 @@
 /**
- * Long synchronous work written as a generator that yields between its units (a YAML token, a
- * document, an object), so a caller on a server can give the event loop a turn between them
+ * Long synchronous work written as a generator that yields between its units (a YAML document,
+ * an object to validate), so a caller on a server can give the event loop a turn between them
  * (sync/pacer.ts) while a caller with nothing else to do runs it straight through.
  */
 export type Steps<T> = Generator<void, T, void>;

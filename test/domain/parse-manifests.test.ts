@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifestFile } from '../../src/domain/parse-manifests.js';
+import { parseManifestFile, parseManifestSteps } from '../../src/domain/parse-manifests.js';
 import { HAS_SHARED, SAMPLE_FILES, sampleText } from './shared-data.js';
 
 const vpc = (name: string) =>
@@ -20,6 +20,21 @@ describe('parseManifestFile', () => {
       metadata: { name: 'a' },
       spec: {},
     });
+  });
+
+  it('counts every document, empty and invalid ones included, and none in a file of comments', () => {
+    expect(parseManifestFile('f.yaml', `---\n{}\n---\n---\n${vpc('a')}---\nkind: [\n`).documentCount).toBe(4);
+    expect(parseManifestFile('f.yaml', '# nothing\n').documentCount).toBe(0);
+  });
+
+  it('parses in steps, at least one per document, to what the whole parse gives', () => {
+    const content = `---\n${vpc('a')}---\n${vpc('b')}`;
+    const steps = parseManifestSteps('f.yaml', content);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses += 1;
+    expect(step.value).toEqual(parseManifestFile('f.yaml', content));
+    expect(pauses).toBeGreaterThanOrEqual(2);
   });
 
   it('uses the YAML 1.2 core schema: yes/no and 0777 stay what 1.2 says', () => {

@@ -48,7 +48,7 @@ export interface Reparsed {
   readonly documents?: DocumentsByText;
 }
 
-/** Steps (domain/steps.ts): a caller can pause between the file's YAML tokens. */
+/** Steps (domain/steps.ts): a caller can pause between the file's documents. */
 export function* reparseFile(path: string, content: string, previous?: DocumentsByText): Steps<Reparsed> {
   const whole = function* (): Steps<Reparsed> {
     return { result: yield* parseManifestSteps(path, content) };
