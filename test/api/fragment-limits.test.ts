@@ -81,6 +81,15 @@ describe('limits over fragments', () => {
     expect(twice).toEqual({ depth: 3, cost: 2 * (1 + 7 + 7), aliases: 2 });
   });
 
+  it('measure a fragment cycle, which validation refuses, without following it round', () => {
+    const cycle = `{ fabric(name: "x") { ...A } } fragment A on Fabric { repository { fabrics { ...A } } }`;
+    const document = parse(cycle);
+    expect(validate(schema, document).map((e) => e.message)).toEqual([
+      expect.stringMatching(/within itself/),
+    ]);
+    expect(limitErrors(schema, document, {}, { maxDepth: 3, maxCost: 3 })).toEqual([]);
+  });
+
   it("admit GraphiQL's introspection query, whose type references nest through a fragment", () => {
     for (const query of [getIntrospectionQuery(), getIntrospectionQuery({ inputValueDeprecation: true })])
       expect(limitErrors(schema, parse(query), {}, { maxDepth: 12, maxCost: 50_000 })).toEqual([]);
