@@ -10,9 +10,14 @@ import { RESULTS_DIR, machine, tableOf, type Report } from './report.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const BENCHES = ['git-sync', 'apply-drift', 'subscriptions', 'topology', 'end-to-end'].filter(
-  (b) => only.length === 0 || only.includes(b),
-);
+const BENCHES = [
+  'git-sync',
+  'amplified-sync',
+  'apply-drift',
+  'subscriptions',
+  'topology',
+  'end-to-end',
+].filter((b) => only.length === 0 || only.includes(b));
 
 for (const bench of BENCHES) {
   console.log(`\n=== ${bench} ===`);
