@@ -48,6 +48,12 @@ async function processesOf(dataDir: string): Promise<number[]> {
   return [...new Set([...byCommand, ...byCwd])];
 }
 
+const childrenOf = (pid: number) =>
+  promisify(execFile)('pgrep', ['-P', String(pid)]).then(
+    ({ stdout }) => stdout.split('\n').filter(Boolean).map(Number),
+    () => [],
+  );
+
 const isAlive = (pid: number) =>
   readlink(`/proc/${pid}/exe`).then(
     () => true,
@@ -168,7 +174,9 @@ describe('the embedded PostgreSQL', () => {
     const owner = await ownerProcess(dataDir);
     const watchdog = await watchdogOf(owner.postmaster);
     expect(watchdog).toBeDefined();
-    await sigkill(watchdog!);
+    // The watchdog shell and its pipe reader (a subshell), not the server they watch.
+    const watchers = [watchdog!, ...(await childrenOf(watchdog!)).filter((pid) => pid !== owner.postmaster)];
+    for (const pid of watchers) await sigkill(pid);
     await sigkill(owner.child.pid!);
     expect(await isAlive(owner.postmaster)).toBe(true);
     const server = await start(dataDir);
