@@ -170,7 +170,7 @@ export function attachSubscriptionServer({
         const auth = await authenticate(ctx);
         if (!auth) {
           ctx.extra.socket.close(CloseCode.Forbidden, 'the token was revoked or has expired');
-          return [unauthenticated()];
+          return [unauthenticated()]; // ends the operation; the closing socket sends nothing more
         }
         const document = parse(payload.query);
         const invalid = validate(schema, document, rules);
