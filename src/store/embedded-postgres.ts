@@ -130,7 +130,14 @@ async function stopServer(watchdog: ChildProcess): Promise<void> {
   watchdog.ref();
   const exit = once(watchdog, 'exit');
   watchdog.stdin?.end();
-  const timer = setTimeout(() => process.kill(-watchdog.pid!, 'SIGQUIT'), STOP_TIMEOUT_MS);
+  const immediateShutdown = () => {
+    try {
+      process.kill(-watchdog.pid!, 'SIGQUIT');
+    } catch {
+      // The group ended between the timer firing and the signal: nothing left to stop.
+    }
+  };
+  const timer = setTimeout(immediateShutdown, STOP_TIMEOUT_MS);
   await exit;
   clearTimeout(timer);
 }

@@ -151,7 +151,12 @@ describe('the embedded PostgreSQL', () => {
     // Only its owner may enter the directory, and so reach the socket: that is all `trust` trusts.
     const dir = await stat(dataDir);
     expect(dir.mode & 0o777).toBe(0o700);
-    if (process.getuid?.() === 0) expect(dir.uid).not.toBe(0);
+    if (process.getuid?.() === 0) {
+      // Run as another user, which may pass through fabric-sync's private data dir but not list it.
+      expect(dir.uid).not.toBe(0);
+      const parent = await stat(root);
+      expect({ mode: parent.mode & 0o777, gid: parent.gid }).toEqual({ mode: 0o710, gid: dir.gid });
+    }
   });
 
   it('stops with no process of its data directory left', async () => {
