@@ -1,8 +1,9 @@
 /**
- * Event ids: decimal integer strings, strictly increasing and gapless within one (topic, scope).
- * A scope's sequence starts at the wall clock in microseconds when the scope is created, so a scope
- * that expired and was created again never reuses an id of its earlier life, and a client resuming
- * from that earlier life (or from before a restart) is told to resync instead of getting wrong events.
+ * Event ids: decimal integer strings, strictly increasing and gapless within one life of a (topic,
+ * scope). A life starts at the wall clock in microseconds: when the scope is created, and with Redis
+ * when the server restarted since the scope was last written (perhaps from an older snapshot, see
+ * redis-history.ts). So ids never repeat across lives, and a client resuming from an earlier life
+ * (or from before a restart) is told to resync instead of getting wrong events or silently none.
  * Ids stay below 2^53, so they are exact JavaScript numbers.
  */
 import { badInput } from '../domain/errors.js';

@@ -75,6 +75,7 @@ export class RedisBus implements EventBus {
       .publishFabricEvent(
         keys.sequence,
         keys.history,
+        keys.run,
         payloadJson,
         this.historySize,
         this.scopeTtlMs,

@@ -103,7 +103,7 @@ describe('RedisBus across replicas', () => {
       at: 'now',
     });
     const keys = scopeKeys(keyPrefix, 'driftReports', 'fab-a');
-    for (const key of [keys.sequence, keys.history]) {
+    for (const key of [keys.sequence, keys.history, keys.run]) {
       const ttl = await admin.pttl(key);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(SCOPE_TTL_MS);
@@ -124,6 +124,7 @@ describe('RedisBus across replicas', () => {
     await admin.publishFabricEvent(
       keys.sequence,
       keys.history,
+      keys.run,
       lost,
       100,
       SCOPE_TTL_MS,
