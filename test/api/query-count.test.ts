@@ -21,12 +21,15 @@ beforeAll(async () => {
     );
     repos.push(createRepository.id);
   }
-  for (let i = 0; i < 50; i++)
+  // Ten fabrics per repository, each in its own directory: no two fabrics may share Git files.
+  for (let i = 0; i < 50; i++) {
+    const name = `fabric-${String(i).padStart(2, '0')}`;
     dataOf(
       await t.gql(`mutation($i: CreateFabricInput!) { createFabric(input: $i) { id } }`, {
-        i: { name: `fabric-${String(i).padStart(2, '0')}`, repositoryId: repos[i % repos.length] },
+        i: { name, repositoryId: repos[i % repos.length], directory: `fabrics/${name}` },
       }),
     );
+  }
 });
 afterAll(async () => t?.close());
 
