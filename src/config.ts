@@ -37,6 +37,8 @@ export interface Config {
   /** Open WebSockets one API token may hold on this replica. */
   readonly maxSocketsPerToken: number;
   readonly clusterConcurrency: number;
+  /** Connection failures in a row (no HTTP reply) after which a cluster's pending calls fail at once. */
+  readonly clusterMaxConnectionFailures: number;
   /** How often this replica looks for fabrics to schedule and watch; 0 = an API-only replica. */
   readonly rescanSeconds: number;
   /** Megabytes (an upper bound) of repeated query responses kept per replica; 0 = none. */
@@ -91,6 +93,10 @@ export const SETTINGS: readonly SettingDoc[] = [
   },
   { name: 'FABRIC_SYNC_INTROSPECTION', help: 'true/false; default on unless NODE_ENV=production' },
   { name: 'FABRIC_SYNC_CLUSTER_CONCURRENCY', help: 'concurrent requests per cluster (default 16)' },
+  {
+    name: 'FABRIC_SYNC_CLUSTER_MAX_CONNECTION_FAILURES',
+    help: 'connection failures in a row after which an apply stops calling a cluster (default 5)',
+  },
   {
     name: 'FABRIC_SYNC_RESCAN_SECONDS',
     help: 'how often a replica claims fabrics to schedule and watch (default 5; 0 = API only)',
@@ -219,6 +225,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryCost: read.integer('FABRIC_SYNC_MAX_QUERY_COST', 50_000, 10, 10_000_000),
     maxSocketsPerToken: read.integer('FABRIC_SYNC_MAX_SOCKETS_PER_TOKEN', 50, 1, 100_000),
     clusterConcurrency: read.integer('FABRIC_SYNC_CLUSTER_CONCURRENCY', 16, 1, 256),
+    clusterMaxConnectionFailures: read.integer('FABRIC_SYNC_CLUSTER_MAX_CONNECTION_FAILURES', 5, 1, 1000),
     rescanSeconds: read.integer('FABRIC_SYNC_RESCAN_SECONDS', 5, 0, 3600),
     responseCacheMb: read.integer('FABRIC_SYNC_RESPONSE_CACHE_MB', 32, 0, 4096),
     syncLimits: {

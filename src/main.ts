@@ -98,6 +98,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
   };
   const clusters = new ClusterClients({
     concurrency: config.clusterConcurrency,
+    maxConnectionFailures: config.clusterMaxConnectionFailures,
     onRequest: metrics.observeClusterRequest,
   });
   const clusterDeps = { orm, vault, events, clusters, liveState: new LiveStateStore(orm) };

@@ -1,6 +1,7 @@
 /**
  * One fabric's Kubernetes API: connection test, server-side apply, paginated list and delete, each
- * call bounded by the cluster's concurrency limit, a timeout, and retries of transient failures.
+ * call bounded by the cluster's concurrency limit, a timeout, retries of transient failures, and a
+ * breaker that fails the calls together when the cluster itself cannot be reached.
  */
 import {
   ApiextensionsV1Api,
@@ -14,6 +15,7 @@ import { formatRef, kindInfo, type KindInfo, type ObjectRef } from '../domain/ki
 import type { Manifest } from '../domain/manifest.js';
 import type { ApplyOptions, ChangeSetEntry, DeleteOptions } from './change-set.js';
 import { describeFailure, toClusterError, type Target } from './cluster-error.js';
+import { ConnectionBreaker } from './connection-breaker.js';
 import { connectionFailed, connectionSucceeded, type ConnectionResult } from './connection-test.js';
 import { Limiter } from './limiter.js';
 import { refOf } from './live-set.js';
@@ -22,6 +24,7 @@ import { kubeConfigFor, type ClusterSettings } from './settings.js';
 import { callScope, keepAliveAgent, requestScope } from './transport.js';
 
 export const FIELD_MANAGER = 'fabric-sync';
+export const DEFAULT_MAX_CONNECTION_FAILURES = 5;
 
 export interface ClusterClientOptions {
   /** Requests in flight to this cluster at once. */
@@ -29,6 +32,8 @@ export interface ClusterClientOptions {
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
   readonly pageSize?: number;
+  /** Connection failures in a row (no HTTP reply) after which every pending call fails at once. */
+  readonly maxConnectionFailures?: number;
   /** Told the duration and outcome ('ok' or the failure's HTTP code / reason) of every request attempt. */
   readonly onRequest?: (request: ClusterRequestSample) => void;
 }
@@ -63,6 +68,7 @@ export class ClusterClient {
   private readonly versions: VersionApi;
   private readonly crds: ApiextensionsV1Api;
   private readonly limiter: Limiter;
+  private readonly breaker: ConnectionBreaker;
   private readonly agent: ReturnType<typeof keepAliveAgent>;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
@@ -70,13 +76,20 @@ export class ClusterClient {
   private readonly onRequest: ClusterClientOptions['onRequest'];
 
   constructor(settings: ClusterSettings, options: ClusterClientOptions = {}) {
-    const { concurrency = 16, timeoutMs = 30_000, retry = DEFAULT_RETRY, pageSize = 500 } = options;
+    const {
+      concurrency = 16,
+      timeoutMs = 30_000,
+      retry = DEFAULT_RETRY,
+      pageSize = 500,
+      maxConnectionFailures = DEFAULT_MAX_CONNECTION_FAILURES,
+    } = options;
     const kc = kubeConfigFor(settings);
     this.namespace = settings.namespace;
     this.objects = kc.makeApiClient(CustomObjectsApi);
     this.versions = kc.makeApiClient(VersionApi);
     this.crds = kc.makeApiClient(ApiextensionsV1Api);
     this.limiter = new Limiter(concurrency);
+    this.breaker = new ConnectionBreaker(settings.server, maxConnectionFailures, retry);
     this.agent = keepAliveAgent(settings, concurrency);
     this.timeoutMs = timeoutMs;
     this.retry = retry;
@@ -241,6 +254,10 @@ export class ClusterClient {
       }
     };
     // An aborted apply leaves the queue at once instead of waiting for its thousands of queued calls.
-    return this.limiter.run(() => withRetry(attempt, this.retry, signal), signal);
+    const episode = this.breaker.episode;
+    return this.limiter.run(
+      () => withRetry(() => this.breaker.attempt(episode, attempt, signal), this.retry, signal),
+      signal,
+    );
   }
 }

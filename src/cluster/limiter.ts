@@ -4,8 +4,8 @@ interface Waiter {
   readonly signal: AbortSignal | undefined;
 }
 
-const abortReason = (signal: AbortSignal): Error =>
-  signal.reason instanceof Error ? signal.reason : new Error('aborted while waiting for a slot');
+export const abortReason = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error ? signal.reason : new Error('aborted while waiting');
 
 /** A counting semaphore: at most `max` calls to one cluster run at a time. */
 export class Limiter {

@@ -155,14 +155,17 @@ describe('ClusterClient', () => {
       expect(samples.every((s) => s.seconds >= 0 && s.seconds < 5)).toBe(true);
     });
 
-    it('times out a request that outlasts timeoutMs, as a retryable Timeout', async () => {
+    it('times out a request that outlasts timeoutMs, as a Timeout: timed out again and again, the cluster is given up', async () => {
       kube.faults.setLatency(300);
       const slow = new ClusterClient(settings, { retry: { ...RETRY, attempts: 2 }, timeoutMs: 50 });
       clients.push(slow);
       const [entry] = await slow.apply([vpc('slow-1')]);
       expect(entry?.action).toBe('FAILED');
       expect(entry?.error?.failure.reason).toBe('Timeout');
-      expect(entry?.error?.handling).toBe('retry');
+      expect(entry?.error?.message).toMatch(
+        /5 connection attempts in a row failed \(last: the request timed out\)/,
+      );
+      expect(entry?.error?.handling).toBe('fail');
     });
 
     it("stops at the caller's abort a request that would otherwise succeed", async () => {

@@ -1,8 +1,9 @@
 /**
  * APPLY: server-side apply in dependency waves (architecture §4), bounded by the cluster client's
  * concurrency. One object's failure does not stop the others; the operation then fails listing all.
- * A failed write of record states stops it: the wave applied while that write ran is the last one,
- * and the operation fails with the database's error.
+ * A failure of the cluster itself (unreachable, token refused) stops it after that wave, with that
+ * one error. A failed write of record states stops it: the wave applied while that write ran is the
+ * last one, and the operation fails with the database's error.
  */
 import { withOwnership, type ChangeSetEntry } from '../../cluster/index.js';
 import { applyWaves, formatRef } from '../../domain/kinds.js';
@@ -12,7 +13,7 @@ import { OperationFailure, required, type StageResult, throwIfCancelled } from '
 import type { ApplyContext } from './context.js';
 import { dryRunChange, saveDryRunResult } from './dry-run.js';
 import { StateWriter } from './state-writer.js';
-import { ApplyTally } from './tally.js';
+import { ApplyTally, errorEntry } from './tally.js';
 
 export async function applyObjects(ctx: ApplyContext, signal: AbortSignal): Promise<StageResult> {
   const fabric = required(ctx.fabric, 'fabric');
@@ -44,6 +45,7 @@ export async function applyObjects(ctx: ApplyContext, signal: AbortSignal): Prom
           entries,
         );
       else store.write(tally.observations.splice(0));
+      if (tally.connectionFailure) break; // the next wave would fail the same way
     }
   } catch (err) {
     await store.settled().catch(() => undefined); // no write outlives the operation; the first error wins
@@ -54,7 +56,10 @@ export async function applyObjects(ctx: ApplyContext, signal: AbortSignal): Prom
   if (tally.connectionFailure) {
     const failure = tally.connectionFailure;
     await recordConnection(ctx.deps, fabric, failure.failure.connection ?? 'ERROR', failure.message);
-    throw new OperationFailure(`cluster of fabric ${fabric.name}: ${failure.message}`, tally.errors);
+    throw new OperationFailure(`cluster of fabric ${fabric.name}: ${failure.message}`, [
+      ...tally.errors,
+      errorEntry(failure),
+    ]);
   }
   if (tally.errors.length > 0)
     throw new OperationFailure(

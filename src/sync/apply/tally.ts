@@ -2,7 +2,7 @@
  * Turns apply change sets into what is stored: per record APPLIED (with live facts) or ERROR (with
  * the API's message, redacted: it may echo the request's token), the operation's error list (which
  * the runner redacts), and counts per action. A failure that concerns the whole cluster
- * (unreachable, token refused) leaves the record untouched.
+ * (unreachable, token refused) leaves the record untouched and is one error, not one per object.
  */
 import type { ChangeSetEntry, ClusterError } from '../../cluster/index.js';
 import { transitionRecord } from '../../domain/states.js';
@@ -19,6 +19,12 @@ export const errorEntry = (error: ClusterError): OperationErrorEntry => {
   };
 };
 
+/** Every other object would fail the same way: the server is unreachable, untrusted or refuses the token. */
+const isClusterWide = ({ failure }: ClusterError): boolean =>
+  failure.connection === 'UNREACHABLE' ||
+  failure.connection === 'UNAUTHORIZED' ||
+  failure.reason === 'TlsUntrusted';
+
 export class ApplyTally {
   readonly observations: Observation[] = [];
   readonly errors: OperationErrorEntry[] = [];
@@ -32,11 +38,11 @@ export class ApplyTally {
     const { error, object } = entry;
     if (error) {
       this.counts['failed']! += 1;
-      this.errors.push(errorEntry(error));
-      const connection = error.failure.connection;
-      if (connection === 'UNREACHABLE' || connection === 'UNAUTHORIZED') this.connectionFailure ??= error;
-      else
+      if (isClusterWide(error)) this.connectionFailure ??= error;
+      else {
+        this.errors.push(errorEntry(error));
         this.observe(record, { id: record.id, state: 'ERROR', message: this.redactor.redact(error.message) });
+      }
       return;
     }
     const key = entry.action.toLowerCase();
