@@ -1,19 +1,26 @@
 /**
  * A page of one fabric's rows (records, operations, …) for many fabrics at once: one query per
  * distinct argument set (a LATERAL page per fabric), so a list of fabrics with a nested connection
- * costs a constant number of statements, whatever the number of fabrics.
+ * costs a constant number of statements, whatever the number of fabrics. The count and the
+ * far-side PageInfo flag are batched the same way, and queried only when asked for.
  */
 import DataLoader from 'dataloader';
 import type { Knex } from '@mikro-orm/knex';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Fabric } from '../store/entities/index.js';
 import { groupedBy } from './group-rows.js';
-import { decodeCursor, pageSize, toPage, type CursorKey, type Page } from './pagination.js';
+import {
+  beyondCondition,
+  pageWindow,
+  rangeConditions,
+  toPage,
+  type CursorKey,
+  type KeysetOperator,
+  type Page,
+  type PageArgs,
+} from './pagination.js';
 
-export interface FabricPageArgs {
-  readonly first?: number | null;
-  readonly after?: string | null;
-}
+export type FabricPageArgs = PageArgs;
 
 export interface FabricPageSpec<T extends { fabric: { id: string } }, A extends FabricPageArgs> {
   readonly table: string;
@@ -37,9 +44,20 @@ export function createFabricPageLoader<T extends { fabric: { id: string } }, A e
   spec: FabricPageSpec<T, A>,
 ): FabricPageLoader<T, A> {
   const knex = em.getConnection().getKnex();
-  const direction = spec.descending ? 'desc' : 'asc';
   const keyList = spec.keyColumns.join(', ');
   const groups = new Map<string, DataLoader<Fabric, Page<T>>>();
+
+  const compareKey = (
+    q: Knex.QueryBuilder,
+    { operator, key }: { operator: KeysetOperator; key: CursorKey },
+  ) => q.whereRaw(`(${keyList}) ${operator} (${key.map(() => '?').join(', ')})`, [...key]);
+
+  /** The fabric's rows that `narrow` keeps, as a subquery correlated with `f.id`. */
+  const rowsOfFabric = (args: A, columns: string) => {
+    const q = knex(spec.table).select(knex.raw(columns)).whereRaw('fabric_id = f.id');
+    spec.narrow(q, args);
+    return q;
+  };
 
   const countLoader = (args: A) =>
     new DataLoader<string, number>(async (fabricIds) => {
@@ -53,24 +71,33 @@ export function createFabricPageLoader<T extends { fabric: { id: string } }, A e
       return fabricIds.map((id) => counts.get(id) ?? 0);
     });
 
+  /** Which fabrics have a row beyond the window's starting cursor. */
+  const beyondLoader = (args: A, beyond: { operator: KeysetOperator; key: CursorKey }) =>
+    new DataLoader<string, boolean>(async (fabricIds) => {
+      const { sql, bindings } = compareKey(rowsOfFabric(args, '1'), beyond).toSQL();
+      const { rows } = await knex.raw<{ rows: { id: string }[] }>(
+        `select f.id from unnest(?::uuid[]) as f(id) where exists (${sql})`,
+        [[...fabricIds], ...bindings],
+      );
+      const found = new Set(rows.map((r) => r.id));
+      return fabricIds.map((id) => found.has(id));
+    });
+
   const makeLoader = (args: A) => {
-    const limit = pageSize(args.first);
-    const after = decodeCursor(args.after, spec.keyColumns.length);
+    const window = pageWindow(args, spec.keyColumns.length);
+    // A backward page reads the index from the other end.
+    const readsDescending = spec.descending !== window.backward;
     const counts = countLoader(args);
+    const beyond = beyondCondition(window, spec.descending);
+    const beyondRows = beyond ? beyondLoader(args, beyond) : null;
     return new DataLoader<Fabric, Page<T>, string>(
       async (fabrics) => {
         // Per fabric, the keyset index reads just the page (a window over every row of the
         // fabric read all 10,000 records of a large one, jsonb included, for 20 of them).
-        const page = knex(spec.table)
-          .select('*')
-          .whereRaw('fabric_id = f.id')
-          .orderBy(spec.keyColumns.map((column) => ({ column, order: direction })))
-          .limit(limit + 1);
-        spec.narrow(page, args);
-        if (after)
-          page.whereRaw(`(${keyList}) ${spec.descending ? '<' : '>'} (${after.map(() => '?').join(', ')})`, [
-            ...after,
-          ]);
+        const page = rowsOfFabric(args, '*')
+          .orderBy(spec.keyColumns.map((column) => ({ column, order: readsDescending ? 'desc' : 'asc' })))
+          .limit(window.limit + 1);
+        for (const condition of rangeConditions(window, spec.descending)) compareKey(page, condition);
         const { sql, bindings } = page.toSQL();
         const { rows } = await knex.raw<{ rows: Record<string, unknown>[] }>(
           `select t.* from unnest(?::uuid[]) as f(id) cross join lateral (${sql}) as t`,
@@ -83,9 +110,9 @@ export function createFabricPageLoader<T extends { fabric: { id: string } }, A e
           (entity) => entity.fabric.id,
         );
         return fabrics.map((fabric, i) =>
-          toPage(byFabric[i]!, limit, spec.keyOf, async () => {
-            const known = spec.knownTotal?.(fabric, args);
-            return known ?? counts.load(fabric.id);
+          toPage(byFabric[i]!, window, spec.keyOf, {
+            count: async () => spec.knownTotal?.(fabric, args) ?? counts.load(fabric.id),
+            beyond: async () => beyondRows?.load(fabric.id) ?? false,
           }),
         );
       },

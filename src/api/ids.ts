@@ -12,6 +12,9 @@ export const NODE_TYPES = [
   'Operation',
   'DriftReport',
   'ApiToken',
+  // A switch or server as a topology node: the record's id under a type of its own, so a client
+  // keying objects by id (Relay) never merges it with the record.
+  'TopologyNode',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 

@@ -1,7 +1,7 @@
 /**
  * Abuse limits checked after validation, before anything executes: nesting depth, aliases, and an
  * estimated cost where every list multiplies its children by its page size (a list without `first`
- * counts as its maximum page). Each is measured over what runs: every operation with its named and
+ * or `last` counts as its maximum page). Each is measured over what runs: every operation with its named and
  * inline fragments expanded in place, so moving a selection set into a fragment changes nothing.
  */
 import {
@@ -79,11 +79,12 @@ function fanOut(
   const unwrapped = isNonNullType(type) ? type.ofType : type;
   const isConnection = isRelayConnection(getNamedType(type));
   if (!isListType(unwrapped) && !isConnection) return 1;
-  const first = node.arguments?.find((a) => a.name.value === 'first');
-  if (!first) return isConnection ? MAX_PAGE_SIZE : 10;
-  if (first.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
-  if (first.value.kind === Kind.VARIABLE) {
-    const value = variables[first.value.name.value];
+  // A page's size is its `first`, or its `last` when read backward.
+  const size = node.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
+  if (!size) return isConnection ? MAX_PAGE_SIZE : 10;
+  if (size.value.kind === Kind.INT) return Math.max(1, Number(size.value.value));
+  if (size.value.kind === Kind.VARIABLE) {
+    const value = variables[size.value.name.value];
     return typeof value === 'number' ? Math.max(1, value) : MAX_PAGE_SIZE;
   }
   return MAX_PAGE_SIZE;

@@ -14,12 +14,17 @@ import {
 } from '../store/entities/index.js';
 import type { GFabricFilter, GOperationStatus, GRepositoryFilter } from './generated/graphql.js';
 import { fromGlobalId } from './ids.js';
-import { decodeCursor, emptyPage, pageSize, toPage, type Page } from './pagination.js';
-
-export interface PageArgs {
-  readonly first?: number | null;
-  readonly after?: string | null;
-}
+import {
+  beyondCondition,
+  emptyPage,
+  pageWindow,
+  rangeConditions,
+  toPage,
+  type CursorKey,
+  type KeysetOperator,
+  type Page,
+  type PageArgs,
+} from './pagination.js';
 
 export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -48,7 +53,7 @@ export async function listFabrics(
       ? { repository: fromGlobalId(f.repositoryId, 'GitRepository', 'filter.repositoryId') }
       : {}),
   };
-  return ascending(em, Fabric, where, args, 'name', String);
+  return keysetPage(em, Fabric, where, args, byName());
 }
 
 export async function listRepositories(
@@ -64,7 +69,7 @@ export async function listRepositories(
     ...(f.nameContains ? { name: { $ilike: likePattern(f.nameContains) } } : {}),
     ...(f.connectionStatus ? { connectionStatus: f.connectionStatus } : {}),
   };
-  return ascending(em, GitRepository, where, args, 'name', String);
+  return keysetPage(em, GitRepository, where, args, byName());
 }
 
 async function repositoriesOfFabrics(em: EntityManager, fabricIds: readonly string[]): Promise<string[]> {
@@ -76,62 +81,78 @@ async function repositoriesOfFabrics(em: EntityManager, fabricIds: readonly stri
   return [...new Set(fabrics.flatMap((f) => (f.repository ? [f.repository.id] : [])))];
 }
 
-/** Ascending by one unique field; the cursor is that field's value, read back by `fromCursor`. */
-async function ascending<T extends object, F extends keyof T & string>(
-  em: EntityManager,
-  entity: new () => T,
-  where: FilterQuery<T>,
-  args: PageArgs,
-  field: F,
-  fromCursor: (value: string | number) => string | number,
-): Promise<Page<T>> {
-  const limit = pageSize(args.first);
-  const after = decodeCursor(args.after, 1);
-  const rows = await em.find(
-    entity,
-    after ? ({ $and: [where, { [field]: { $gt: fromCursor(after[0]!) } }] } as FilterQuery<T>) : where,
-    { orderBy: { [field]: 'asc' } as never, limit: limit + 1 },
-  );
-  return toPage(
-    rows,
-    limit,
-    (row) => [row[field] as string | number],
-    () => em.count(entity, where),
-  );
+/** How a list is sorted: unique key fields, in order, all one direction; the cursor holds their values. */
+interface Keyset<T> {
+  readonly fields: readonly (keyof T & string)[];
+  readonly descending: boolean;
+  readonly keyOf: (row: T) => CursorKey;
+  /** The field values a cursor's key stands for (e.g. a timestamp's Date). */
+  readonly fromCursor: (key: CursorKey) => unknown[];
 }
 
-/** Newest first; the cursor is (createdAt, id) so equal timestamps still page exactly. */
-async function newestFirst<T extends { id: string; createdAt: Date }>(
+const MIKRO_OPERATOR = { '<': '$lt', '<=': '$lte', '>': '$gt', '>=': '$gte' } as const;
+
+/** `(f1, f2, …) op (v1, v2, …)` compared as a row (lexicographically), as a filter. */
+function compareKey<T>(keyset: Keyset<T>, operator: KeysetOperator, key: CursorKey): FilterQuery<T> {
+  const values = keyset.fromCursor(key);
+  // Equal on the fields before, then beyond on this one: strictly, but for the last field.
+  const strict = MIKRO_OPERATOR[operator.slice(0, 1) as '<' | '>'];
+  return {
+    $or: keyset.fields.map((field, i) => ({
+      ...Object.fromEntries(keyset.fields.slice(0, i).map((f, j) => [f, values[j]])),
+      [field]: { [i === keyset.fields.length - 1 ? MIKRO_OPERATOR[operator] : strict]: values[i] },
+    })),
+  } as FilterQuery<T>;
+}
+
+async function keysetPage<T extends object>(
   em: EntityManager,
   entity: new () => T,
   where: FilterQuery<T>,
   args: PageArgs,
+  keyset: Keyset<T>,
 ): Promise<Page<T>> {
-  const limit = pageSize(args.first);
-  const after = decodeCursor(args.after, 2);
-  const keyset = after
-    ? {
-        $or: [
-          { createdAt: { $lt: new Date(String(after[0])) } },
-          { createdAt: new Date(String(after[0])), id: { $lt: String(after[1]) } },
-        ],
-      }
-    : {};
+  const window = pageWindow(args, keyset.fields.length);
+  const range = rangeConditions(window, keyset.descending).map((c) => compareKey(keyset, c.operator, c.key));
+  // A backward page reads the index from the other end.
+  const order = keyset.descending !== window.backward ? 'desc' : 'asc';
   const rows = await em.find(
     entity,
-    { $and: [where, keyset] },
+    { $and: [where, ...range] },
     {
-      orderBy: { createdAt: 'desc', id: 'desc' } as never,
-      limit: limit + 1,
+      orderBy: Object.fromEntries(keyset.fields.map((f) => [f, order])) as never,
+      limit: window.limit + 1,
     },
   );
-  return toPage(
-    rows,
-    limit,
-    (r) => [r.createdAt.toISOString(), r.id],
-    () => em.count(entity, where),
-  );
+  const beyond = beyondCondition(window, keyset.descending);
+  return toPage(rows, window, keyset.keyOf, {
+    count: () => em.count(entity, where),
+    beyond: async () => {
+      if (!beyond) return false;
+      const probe = em
+        .createQueryBuilder(entity)
+        .select(keyset.fields[0]!)
+        .where({ $and: [where, compareKey(keyset, beyond.operator, beyond.key)] } as FilterQuery<T>)
+        .limit(1);
+      return (await probe.execute('all', false)).length > 0;
+    },
+  });
 }
+
+const byName = <T extends { name: string }>(): Keyset<T> => ({
+  fields: ['name'],
+  descending: false,
+  keyOf: (row) => [row.name],
+  fromCursor: ([name]) => [String(name)],
+});
+
+/** Newest first; the cursor is (createdAt, id) so equal timestamps still page exactly. */
+const newestFirst = <T extends { id: string; createdAt: Date }>(): Keyset<T> => ({
+  fields: ['createdAt', 'id'],
+  descending: true,
+  keyOf: (row) => [row.createdAt.toISOString(), row.id],
+  fromCursor: ([at, id]) => [new Date(String(at)), String(id)],
+});
 
 export async function listOperations(
   em: EntityManager,
@@ -145,14 +166,19 @@ export async function listOperations(
     ...(fabric ? { fabric } : {}),
     ...(args.status ? { status: args.status } : {}),
   };
-  return newestFirst(em, Operation, where, args);
+  return keysetPage(em, Operation, where, args, newestFirst());
 }
 
 export const listDriftReports = (em: EntityManager, fabricId: string, args: PageArgs) =>
-  newestFirst(em, DriftReport, { fabric: fabricId }, args);
+  keysetPage(em, DriftReport, { fabric: fabricId }, args, newestFirst());
 
 export const listApiTokens = (em: EntityManager, args: PageArgs) =>
-  newestFirst(em, ApiToken, { revokedAt: null }, args);
+  keysetPage(em, ApiToken, { revokedAt: null }, args, newestFirst());
 
 export const listDifferences = (em: EntityManager, reportId: string, args: PageArgs) =>
-  ascending(em, DriftDifference, { report: reportId }, args, 'position', Number);
+  keysetPage(em, DriftDifference, { report: reportId }, args, {
+    fields: ['position'],
+    descending: false,
+    keyOf: (row) => [row.position],
+    fromCursor: ([position]) => [Number(position)],
+  });

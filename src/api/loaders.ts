@@ -7,13 +7,30 @@ import { createFabricPageLoader } from './fabric-pages.js';
 import { createRecordPageLoader } from './record-pages.js';
 import { createGraphLoaders } from './graph-loaders.js';
 import { groupedBy } from './group-rows.js';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { DriftReport, Fabric, GitRepository, Operation, ResourceRecord } from '../store/entities/index.js';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import {
+  ApiToken,
+  DriftReport,
+  Fabric,
+  GitRepository,
+  Operation,
+  ResourceRecord,
+} from '../store/entities/index.js';
 
 const byId = <T extends { id: string }>(ids: readonly string[], rows: readonly T[]): (T | null)[] => {
   const map = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => map.get(id) ?? null);
 };
+
+/** Rows of one entity by id, one statement per batch; `where` narrows which rows exist. */
+const rowsById = <T extends { id: string }>(
+  em: EntityManager,
+  entity: new () => T,
+  where: FilterQuery<T> = {},
+) =>
+  new DataLoader<string, T | null>(async (ids) =>
+    byId(ids, await em.find(entity, { $and: [where, { id: { $in: [...ids] } }] })),
+  );
 
 /** Newest row per fabric, in one query (PostgreSQL `distinct on`). */
 async function newestPerFabric<T extends { fabric: { id: string } }>(
@@ -73,15 +90,13 @@ export function createLoaders(em: EntityManager) {
         .orderBy(['s.kind', 's.name', 'rr.field']);
       return groupedBy(fabricIds, rows, (r) => r.fabricId);
     }),
-    fabric: new DataLoader<string, Fabric | null>(async (ids) =>
-      byId(ids, await em.find(Fabric, { id: { $in: [...ids] } })),
-    ),
-    repository: new DataLoader<string, GitRepository | null>(async (ids) =>
-      byId(ids, await em.find(GitRepository, { id: { $in: [...ids] } })),
-    ),
-    record: new DataLoader<string, ResourceRecord | null>(async (ids) =>
-      byId(ids, await em.find(ResourceRecord, { id: { $in: [...ids] } })),
-    ),
+    fabric: rowsById(em, Fabric),
+    repository: rowsById(em, GitRepository),
+    record: rowsById(em, ResourceRecord),
+    operation: rowsById(em, Operation),
+    driftReport: rowsById(em, DriftReport),
+    /** Revoked tokens are gone as far as the API is concerned. */
+    apiToken: rowsById(em, ApiToken, { revokedAt: null }),
     fabricsOfRepository: new DataLoader<string, Fabric[]>(async (repositoryIds) => {
       const fabrics = await em.find(
         Fabric,

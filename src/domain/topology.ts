@@ -79,7 +79,8 @@ export interface Topology {
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const texts = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
 
-function nodeOf(r: TopologyRecord): TopologyNode {
+/** A switch or server record as its node. */
+export function topologyNodeOf(r: TopologyRecord): TopologyNode {
   if (r.kind === 'Server')
     return { id: r.id, kind: 'Server', name: r.name, role: null, group: null, groups: [] };
   const redundancy = isJsonObject(r.spec['redundancy']) ? r.spec['redundancy'] : {};
@@ -183,7 +184,7 @@ export function buildTopology(records: readonly TopologyRecord[]): Topology {
   const ofKind = (kind: string) => records.filter((r) => r.kind === kind);
   const nodes = records
     .filter((r) => r.kind === 'Switch' || r.kind === 'Server')
-    .map(nodeOf)
+    .map(topologyNodeOf)
     .sort(byKindThenName);
   const nodeByName = new Map(nodes.map((n) => [`${n.kind}/${n.name}`, n]));
   const connectionByName = new Map<string, { id: string; nodes: string[] }>();

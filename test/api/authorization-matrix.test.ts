@@ -165,6 +165,13 @@ const CASES: readonly Case[] = [
     allowed: READ_B,
     judge: byNull('node'),
   },
+  {
+    field: 'nodes',
+    query: () => `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+    variables: () => ({ ids: [ids.fabricB, ids.recordB, ids.opB] }),
+    allowed: READ_B,
+    judge: (result) => ((result.data?.['nodes'] as unknown[] | undefined)?.some(Boolean) ? 'allow' : 'deny'),
+  },
   // Visible through a readable fabric that uses them: global readers see repo-B through fabric-b.
   {
     field: 'repositories',

@@ -7,6 +7,7 @@ import type { Principal as PrincipalModel } from '../../security/authz.js';
 import type { WriteResult as WriteResultModel } from '../../sync/write-back/index.js';
 import type { VpcSubnetView as VpcSubnetViewModel } from '../resolvers/record.js';
 import type { EndpointView as EndpointViewModel, PortView as PortViewModel } from '../resolvers/graph.js';
+import type { TopologyNode as TopologyNodeModel } from '../../domain/topology.js';
 import type { ApiContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -225,7 +226,9 @@ export type GDriftReport = GNode & {
 
 export type GDriftReportDifferencesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type GDriftReportConnection = {
@@ -356,15 +359,19 @@ export type GFabric = GNode & {
 
 export type GFabricOperationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type GFabricRecordsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GRecordFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<GKind>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type GFabricConnection = {
@@ -803,10 +810,19 @@ export type GOperationType =
   | 'GIT_SYNC'
   | 'RECONCILE';
 
+/**
+ * Where a page sits in its list (the Relay connection spec). The side a page was read towards is
+ * exact: with first, hasNextPage; with last, hasPreviousPage. The other side is true when the page was
+ * read from a cursor (after, before) and items exist beyond it, else false.
+ */
 export type GPageInfo = {
   __typename?: 'PageInfo';
+  /** The last edge's cursor; null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first edge's cursor; null on an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type GQuery = {
@@ -821,7 +837,10 @@ export type GQuery = {
    * would refuse deleting it. Null when the record does not exist or the caller may not read its fabric.
    */
   impact?: Maybe<GImpact>;
+  /** The object a global id names; null when it does not exist or the caller may not read it. */
   node?: Maybe<GNode>;
+  /** node(id) for each id, in order (at most 100 ids). */
+  nodes: Array<Maybe<GNode>>;
   operation?: Maybe<GOperation>;
   operations: GOperationConnection;
   record?: Maybe<GRecord>;
@@ -836,7 +855,9 @@ export type GQuery = {
 
 export type GQueryApiTokensArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -847,8 +868,10 @@ export type GQueryDriftReportArgs = {
 
 export type GQueryDriftReportsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   fabricId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -860,8 +883,10 @@ export type GQueryFabricArgs = {
 
 export type GQueryFabricsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GFabricFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -876,6 +901,11 @@ export type GQueryNodeArgs = {
 };
 
 
+export type GQueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
 export type GQueryOperationArgs = {
   id: Scalars['ID']['input'];
 };
@@ -883,8 +913,10 @@ export type GQueryOperationArgs = {
 
 export type GQueryOperationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   fabricId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<GOperationStatus>;
 };
 
@@ -896,17 +928,21 @@ export type GQueryRecordArgs = {
 
 export type GQueryRecordsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   fabricId: Scalars['ID']['input'];
   filter?: InputMaybe<GRecordFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<GKind>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type GQueryRepositoriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<GRepositoryFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1261,9 +1297,9 @@ export type GTopologyLink = {
   kind: GTopologyLinkKind;
   /** Port pairs of this device pair, in spec order. */
   ports: Array<GTopologyPorts>;
-  /** Node id of the switch end (the spine on a fabric link). */
+  /** TopologyNode id of the switch end (the spine on a fabric link). */
   source: Scalars['ID']['output'];
-  /** Node id of the other end; null on an EXTERNAL link. */
+  /** TopologyNode id of the other end; null on an EXTERNAL link. */
   target?: Maybe<Scalars['ID']['output']>;
 };
 
@@ -1276,16 +1312,18 @@ export type GTopologyLinkKind =
   | 'SWITCH';
 
 /** A switch or server, drawn as a node. */
-export type GTopologyNode = {
+export type GTopologyNode = GNode & {
   __typename?: 'TopologyNode';
   /** The switch's redundancy group (its ESLAG or MCLAG pair), for clustering; null when none. */
   group?: Maybe<Scalars['String']['output']>;
   /** SwitchGroups the switch is in. */
   groups: Array<Scalars['String']['output']>;
-  /** The record's id (a `Record` global id): links and memberships name nodes by it. */
+  /** The node's own global id (not its record's: Relay keys objects by id); links and memberships name nodes by it. */
   id: Scalars['ID']['output'];
   kind: GKind;
   name: Scalars['String']['output'];
+  /** The switch or server. */
+  record: GRecord;
   /** Switch role (spine, server-leaf, border-leaf, mixed-leaf, virtual-edge); null for servers. */
   role?: Maybe<Scalars['String']['output']>;
 };
@@ -1421,7 +1459,7 @@ export type GVpcMembership = {
   /** The Connection's record id (the `connection` of its links). */
   connection: Scalars['ID']['output'];
   nativeVLAN: Scalars['Boolean']['output'];
-  /** Node ids of the connection's servers and switches. */
+  /** TopologyNode ids of the connection's servers and switches. */
   nodes: Array<Scalars['ID']['output']>;
   subnet: Scalars['String']['output'];
   /** The VPC's record id. */
@@ -1577,6 +1615,7 @@ export type GResolversInterfaceTypes<_RefType extends Record<string, unknown>> =
     | ( ResourceRecordModel )
     | ( ResourceRecordModel )
     | ( ResourceRecordModel )
+    | ( TopologyNodeModel )
     | ( ResourceRecordModel )
     | ( ResourceRecordModel )
     | ( ResourceRecordModel )
@@ -1695,10 +1734,10 @@ export type GResolversTypes = {
   SwitchGroup: ResolverTypeWrapper<ResourceRecordModel>;
   SwitchPort: ResolverTypeWrapper<PortViewModel>;
   SwitchRedundancy: ResolverTypeWrapper<GSwitchRedundancy>;
-  Topology: ResolverTypeWrapper<Omit<GTopology, 'fabric'> & { fabric: GResolversTypes['Fabric'] }>;
+  Topology: ResolverTypeWrapper<Omit<GTopology, 'fabric' | 'nodes'> & { fabric: GResolversTypes['Fabric'], nodes: Array<GResolversTypes['TopologyNode']> }>;
   TopologyLink: ResolverTypeWrapper<GTopologyLink>;
   TopologyLinkKind: GTopologyLinkKind;
-  TopologyNode: ResolverTypeWrapper<GTopologyNode>;
+  TopologyNode: ResolverTypeWrapper<TopologyNodeModel>;
   TopologyPorts: ResolverTypeWrapper<GTopologyPorts>;
   UpdateFabricInput: GUpdateFabricInput;
   UpdateRepositoryInput: GUpdateRepositoryInput;
@@ -1792,9 +1831,9 @@ export type GResolversParentTypes = {
   SwitchGroup: ResourceRecordModel;
   SwitchPort: PortViewModel;
   SwitchRedundancy: GSwitchRedundancy;
-  Topology: Omit<GTopology, 'fabric'> & { fabric: GResolversParentTypes['Fabric'] };
+  Topology: Omit<GTopology, 'fabric' | 'nodes'> & { fabric: GResolversParentTypes['Fabric'], nodes: Array<GResolversParentTypes['TopologyNode']> };
   TopologyLink: GTopologyLink;
-  TopologyNode: GTopologyNode;
+  TopologyNode: TopologyNodeModel;
   TopologyPorts: GTopologyPorts;
   UpdateFabricInput: GUpdateFabricInput;
   UpdateRepositoryInput: GUpdateRepositoryInput;
@@ -2190,7 +2229,7 @@ export type GMutationResolvers<ContextType = ApiContext, ParentType extends GRes
 };
 
 export type GNodeResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Node'] = GResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'ApiToken' | 'Connection' | 'DriftReport' | 'External' | 'ExternalAttachment' | 'ExternalPeering' | 'Fabric' | 'GitRepository' | 'IPv4Namespace' | 'Operation' | 'Server' | 'Switch' | 'SwitchGroup' | 'VLANNamespace' | 'VPC' | 'VPCAttachment' | 'VPCPeering', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ApiToken' | 'Connection' | 'DriftReport' | 'External' | 'ExternalAttachment' | 'ExternalPeering' | 'Fabric' | 'GitRepository' | 'IPv4Namespace' | 'Operation' | 'Server' | 'Switch' | 'SwitchGroup' | 'TopologyNode' | 'VLANNamespace' | 'VPC' | 'VPCAttachment' | 'VPCPeering', ParentType, ContextType>;
 };
 
 export type GOperationResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Operation'] = GResolversParentTypes['Operation']> = {
@@ -2246,6 +2285,8 @@ export type GOperationEventResolvers<ContextType = ApiContext, ParentType extend
 export type GPageInfoResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['PageInfo'] = GResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<GResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<GResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type GQueryResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Query'] = GResolversParentTypes['Query']> = {
@@ -2256,6 +2297,7 @@ export type GQueryResolvers<ContextType = ApiContext, ParentType extends GResolv
   fabrics?: Resolver<GResolversTypes['FabricConnection'], ParentType, ContextType, Partial<GQueryFabricsArgs>>;
   impact?: Resolver<Maybe<GResolversTypes['Impact']>, ParentType, ContextType, RequireFields<GQueryImpactArgs, 'depth' | 'recordId'>>;
   node?: Resolver<Maybe<GResolversTypes['Node']>, ParentType, ContextType, RequireFields<GQueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<GResolversTypes['Node']>>, ParentType, ContextType, RequireFields<GQueryNodesArgs, 'ids'>>;
   operation?: Resolver<Maybe<GResolversTypes['Operation']>, ParentType, ContextType, RequireFields<GQueryOperationArgs, 'id'>>;
   operations?: Resolver<GResolversTypes['OperationConnection'], ParentType, ContextType, Partial<GQueryOperationsArgs>>;
   record?: Resolver<Maybe<GResolversTypes['Record']>, ParentType, ContextType, RequireFields<GQueryRecordArgs, 'id'>>;
@@ -2438,7 +2480,9 @@ export type GTopologyNodeResolvers<ContextType = ApiContext, ParentType extends 
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
   name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
+  record?: Resolver<GResolversTypes['Record'], ParentType, ContextType>;
   role?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type GTopologyPortsResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['TopologyPorts'] = GResolversParentTypes['TopologyPorts']> = {

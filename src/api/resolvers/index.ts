@@ -5,6 +5,8 @@ import { ClusterSettings, Fabric, FabricConnectionTest, GitRepository } from './
 import { Mutation } from './mutation.js';
 import { Difference, DriftReport, Operation, Stage } from './operation.js';
 import { Query } from './query.js';
+import { TopologyNode } from './topology.js';
+import { parseGlobalId } from '../ids.js';
 import { kindTypes, LiveState, Record, RecordSource } from './record.js';
 import { edgeResolvers, partResolvers } from './graph.js';
 import { DateTime, JSON } from './scalars.js';
@@ -49,6 +51,9 @@ function announcingWrites(mutations: object): object {
   );
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
 /** Which GraphQL type a Node is, from the class it was loaded as. */
 function nodeType(value: unknown): string | undefined {
   if (value instanceof FabricEntity) return 'Fabric';
@@ -57,6 +62,13 @@ function nodeType(value: unknown): string | undefined {
   if (value instanceof OperationEntity) return 'Operation';
   if (value instanceof DriftReportEntity) return 'DriftReport';
   if (value instanceof ApiTokenEntity) return 'ApiToken';
+  // The one Node that is a view, not an entity, carries its global id already.
+  if (
+    isObject(value) &&
+    typeof value['id'] === 'string' &&
+    parseGlobalId(value['id'])?.type === 'TopologyNode'
+  )
+    return 'TopologyNode';
   return undefined;
 }
 
@@ -86,4 +98,5 @@ export const resolvers = {
   OperationEvent,
   RecordEvent,
   WriteResult,
+  TopologyNode,
 } as GResolvers<ApiContext>;

@@ -1,54 +1,17 @@
-import {
-  Fabric,
-  GitRepository,
-  Operation,
-  DriftReport,
-  ResourceRecord,
-  ApiToken,
-} from '../../store/entities/index.js';
+import { DriftReport, Fabric, GitRepository, Operation, ResourceRecord } from '../../store/entities/index.js';
 import type { ApiContext } from '../context.js';
 import type { GQueryResolvers } from '../generated/graphql.js';
-import { fromGlobalId, parseGlobalId } from '../ids.js';
+import { fromGlobalId } from '../ids.js';
 import { listApiTokens, listDriftReports, listFabrics, listOperations, listRepositories } from '../lists.js';
 import { emptyPage } from '../pagination.js';
 import { authorizedFabricId, requirePrincipal } from './guards.js';
 import { impact } from './impact.js';
+import { loadNode, loadNodes } from './nodes.js';
 import { topology } from './topology.js';
-
-/** Loads what a global id names, or null when it does not exist or the caller may not see it. */
-async function loadNode(ctx: ApiContext, globalId: string) {
-  const parsed = parseGlobalId(globalId);
-  if (!parsed) return null;
-  const { type, id } = parsed;
-  const readable = (fabricId: string) => ctx.auth.can('read', fabricId);
-  switch (type) {
-    case 'Fabric': {
-      return readable(id) ? ctx.loaders.fabric.load(id) : null;
-    }
-    case 'Record': {
-      const record = await ctx.loaders.record.load(id);
-      return record && readable(record.fabric.id) ? record : null;
-    }
-    case 'GitRepository': {
-      const repo = await ctx.loaders.repository.load(id);
-      const users = repo ? await ctx.loaders.fabricsOfRepository.load(id) : [];
-      return repo && ctx.auth.canSeeRepository(users.map((f) => f.id)) ? repo : null;
-    }
-    case 'Operation': {
-      const op = await ctx.em.findOne(Operation, id);
-      return op && readable(op.fabric.id) ? op : null;
-    }
-    case 'DriftReport': {
-      const report = await ctx.em.findOne(DriftReport, id);
-      return report && readable(report.fabric.id) ? report : null;
-    }
-    case 'ApiToken':
-      return ctx.auth.isAdmin ? ctx.em.findOne(ApiToken, { id, revokedAt: null }) : null;
-  }
-}
 
 export const Query: GQueryResolvers<ApiContext> = {
   node: (_p, { id }, ctx) => loadNode(ctx, id),
+  nodes: (_p, { ids }, ctx) => loadNodes(ctx, ids),
   viewer: (_p, _a, ctx) => requirePrincipal(ctx),
   fabrics: (_p, args, ctx) => listFabrics(ctx.em, ctx.auth, args),
   fabric: async (_p, { id, name }, ctx) => {

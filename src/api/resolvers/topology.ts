@@ -3,11 +3,15 @@
  * servers, connections, VPCs and attachments, plus the fabric itself: two statements at any size.
  */
 import { notFound } from '../../domain/errors.js';
-import { buildTopology } from '../../domain/topology.js';
+import { buildTopology, type TopologyRecord } from '../../domain/topology.js';
 import type { ApiContext } from '../context.js';
-import type { GQueryResolvers } from '../generated/graphql.js';
-import { toGlobalId } from '../ids.js';
+import type { GQueryResolvers, GTopologyNodeResolvers } from '../generated/graphql.js';
+import { parseGlobalId, toGlobalId } from '../ids.js';
 import { authorizedFabricId } from './guards.js';
+
+/** Nodes are TopologyNodes, with ids of their own; links and memberships name records by Record ids. */
+export const topologyIdOf = (r: Pick<TopologyRecord, 'id' | 'kind'>): string =>
+  toGlobalId(r.kind === 'Switch' || r.kind === 'Server' ? 'TopologyNode' : 'Record', r.id);
 
 export const topology: GQueryResolvers<ApiContext>['topology'] = async (_p, { fabricId }, ctx) => {
   const id = authorizedFabricId(ctx, fabricId, 'read');
@@ -16,6 +20,10 @@ export const topology: GQueryResolvers<ApiContext>['topology'] = async (_p, { fa
     ctx.loaders.graph.topologyRecords.load(id),
   ]);
   if (!fabric) throw notFound('fabric', fabricId);
-  // Node and link ids are Record global ids, so a view can fetch any of them with `node(id)`.
-  return { fabric, ...buildTopology(records.map((r) => ({ ...r, id: toGlobalId('Record', r.id) }))) };
+  return { fabric, ...buildTopology(records.map((r) => ({ ...r, id: topologyIdOf(r) }))) };
+};
+
+export const TopologyNode: GTopologyNodeResolvers<ApiContext> = {
+  // A TopologyNode's id is its record's under another type (ids.ts).
+  record: async (node, _a, ctx) => (await ctx.loaders.record.load(parseGlobalId(node.id)!.id))!,
 };
