@@ -39,6 +39,8 @@ export interface Config {
   readonly clusterConcurrency: number;
   /** Connection failures in a row (no HTTP reply) after which a cluster's pending calls fail at once. */
   readonly clusterMaxConnectionFailures: number;
+  /** SIGTERM: how long running operations get to stop at a safe point (CANCELLED) before the process exits. */
+  readonly shutdownSeconds: number;
   /** How often this replica looks for fabrics to schedule and watch; 0 = an API-only replica. */
   readonly rescanSeconds: number;
   /** Megabytes (an upper bound) of repeated query responses kept per replica; 0 = none. */
@@ -96,6 +98,10 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'FABRIC_SYNC_CLUSTER_MAX_CONNECTION_FAILURES',
     help: 'connection failures in a row after which an apply stops calling a cluster (default 5)',
+  },
+  {
+    name: 'FABRIC_SYNC_SHUTDOWN_SECONDS',
+    help: 'on SIGTERM, time for running operations to stop (CANCELLED) before the process exits (default 25)',
   },
   {
     name: 'FABRIC_SYNC_RESCAN_SECONDS',
@@ -226,6 +232,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxSocketsPerToken: read.integer('FABRIC_SYNC_MAX_SOCKETS_PER_TOKEN', 50, 1, 100_000),
     clusterConcurrency: read.integer('FABRIC_SYNC_CLUSTER_CONCURRENCY', 16, 1, 256),
     clusterMaxConnectionFailures: read.integer('FABRIC_SYNC_CLUSTER_MAX_CONNECTION_FAILURES', 5, 1, 1000),
+    shutdownSeconds: read.integer('FABRIC_SYNC_SHUTDOWN_SECONDS', 25, 1, 3600),
     rescanSeconds: read.integer('FABRIC_SYNC_RESCAN_SECONDS', 5, 0, 3600),
     responseCacheMb: read.integer('FABRIC_SYNC_RESPONSE_CACHE_MB', 32, 0, 4096),
     syncLimits: {

@@ -51,7 +51,8 @@ export interface App {
   readonly log: Logger;
   /** Set only when this start generated the bootstrap admin token. */
   readonly generatedAdminToken: string | null;
-  close(): Promise<void>;
+  /** Cancels running operations with `reason` (FABRIC_SYNC_SHUTDOWN_SECONDS to stop), then closes everything. */
+  close(reason?: string): Promise<void>;
 }
 
 export interface StartOptions {
@@ -199,13 +200,17 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     services,
     log,
     generatedAdminToken,
-    async close() {
+    async close(reason = 'the server is shutting down') {
       clearInterval(sweep);
+      // At once, not after the listeners: operations get all but the last second of the deadline.
+      const shutdownMs = config.shutdownSeconds * 1000;
+      const stopped = operations.shutdown(reason, Math.max(shutdownMs - 1000, shutdownMs / 2));
       await scheduler.stop();
       await watches.stop();
       await server.close();
       await dataChanges?.close();
-      await operations.drain();
+      const left = await stopped;
+      if (left > 0) log.warn({ left }, 'operations still running at shutdown; the next replica fails them');
       await locks.close();
       clusters.close();
       await events.close();
@@ -248,7 +253,12 @@ async function main(argv: readonly string[]): Promise<void> {
     );
   const stop = (signal: string) => {
     app.log.info({ signal }, 'shutting down');
-    app.close().then(
+    // Kubernetes SIGKILLs after its grace period (30 s by default): exit first, saying so.
+    setTimeout(() => {
+      app.log.error({ signal, seconds: config.shutdownSeconds }, 'shutdown did not finish in time');
+      process.exit(1);
+    }, config.shutdownSeconds * 1000).unref();
+    app.close(`the server is shutting down (${signal})`).then(
       () => process.exit(0),
       (err: unknown) => {
         app.log.error({ err }, 'shutdown failed');

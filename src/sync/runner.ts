@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Redactor } from '../security/redactor.js';
 import type { OperationHandle } from './operation-handle.js';
 import type { Pipeline } from './operation-service.js';
-import { OperationCancelled, OperationFailure, type Stage } from './stage.js';
+import { OperationCancelled, OperationFailure, throwIfCancelled, type Stage } from './stage.js';
 
 export interface RunOptions {
   readonly signal: AbortSignal;
@@ -35,7 +35,7 @@ export async function runOperation<C>(
   try {
     const messages: string[] = [];
     for (const stage of stages) {
-      if (signal.aborted) throw new OperationCancelled();
+      throwIfCancelled(signal);
       current = stage;
       await op.startStage(stage.name);
       const result = await stage.run(ctx, signal);

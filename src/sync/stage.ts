@@ -31,10 +31,13 @@ export class OperationFailure extends Error {
   }
 }
 
-/** Thrown at a safe point after cancelOperation; the runner ends the operation CANCELLED. */
+/**
+ * Thrown at a safe point after cancelOperation, or when the server shuts down (then it is the
+ * signal's reason, saying so); the runner ends the operation CANCELLED with its message.
+ */
 export class OperationCancelled extends Error {
-  constructor() {
-    super('cancelled on request');
+  constructor(message = 'cancelled on request') {
+    super(message);
     this.name = 'OperationCancelled';
   }
 }
@@ -46,5 +49,6 @@ export function required<T>(value: T | undefined | null, what: string): T {
 }
 
 export function throwIfCancelled(signal: AbortSignal): void {
-  if (signal.aborted) throw new OperationCancelled();
+  if (signal.aborted)
+    throw signal.reason instanceof OperationCancelled ? signal.reason : new OperationCancelled();
 }
