@@ -4,10 +4,12 @@ import { Migration20261126142014 } from './Migration20261126142014.js';
 import { Migration20261126193000 } from './Migration20261126193000.js';
 import { Migration20261208010909 } from './Migration20261208010909.js';
 import { Migration20261208011225 } from './Migration20261208011225.js';
+import { Migration20261208013000 } from './Migration20261208013000.js';
 
 export const MIGRATIONS = [
   { name: 'Migration20261126142014', class: Migration20261126142014 },
   { name: 'Migration20261126193000', class: Migration20261126193000 },
   { name: 'Migration20261208010909', class: Migration20261208010909 },
   { name: 'Migration20261208011225', class: Migration20261208011225 },
+  { name: 'Migration20261208013000', class: Migration20261208013000 },
 ];

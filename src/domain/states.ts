@@ -115,3 +115,6 @@ export const transitionStage = check('stage.status', STAGE_NEXT);
 export const transitionRecord = check('record.state', RECORD_NEXT);
 
 export const isTerminal = (status: OperationStatus): boolean => OPERATION_NEXT[status].length === 0;
+/** Every allowed [from, to] status change of an operation: the database enforces the same table (a trigger). */
+export const OPERATION_TRANSITIONS: readonly (readonly [OperationStatus, OperationStatus])[] =
+  OPERATION_STATUS.flatMap((from) => OPERATION_NEXT[from].map((to) => [from, to] as const));
