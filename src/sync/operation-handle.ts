@@ -1,6 +1,8 @@
 /**
  * The only writer of an operation's status and stages: each transition is checked against the
- * state machine, stored, then published — in that order, before the next stage starts.
+ * state machine, stored, then published — in that order, before the next stage starts. Every write
+ * is fenced (operation-fence.ts): it names the status last stored and, for a holder of the fabric's
+ * lock, the epoch of its take; a write that matches no row throws OperationFenced.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { EventBus } from '../events/event-bus.js';
@@ -12,13 +14,25 @@ import {
   type StageName,
 } from '../domain/states.js';
 import { Operation, type OperationErrorEntry, type StageRecord } from '../store/entities/index.js';
+import { OperationFenced, writtenUnder } from './operation-fence.js';
+import { retryOnLostConnection } from './operation-retry.js';
 
 export class OperationHandle {
+  /** The status the row had after this handle's last write: what the next write expects to find. */
+  private stored: OperationStatus;
+
+  /**
+   * `epoch`: the take of the fabric's lock this handle writes under; null for the sweep that fails
+   * an operation whose heartbeat stopped without taking the lock (it expects the status only).
+   */
   constructor(
     readonly operation: Operation,
     private readonly orm: MikroORM,
     private readonly events: EventBus,
-  ) {}
+    private readonly epoch: number | null,
+  ) {
+    this.stored = operation.status;
+  }
 
   get id(): string {
     return this.operation.id;
@@ -53,7 +67,8 @@ export class OperationHandle {
    * Stages that never started are marked SKIPPED (or CANCELLED) so the record says why they did not
    * run; a stage still RUNNING (its process died: failStale) ends with the operation's status.
    * `errors` are those stored (OperationFailure keeps the first MAX_STORED_ERRORS); `errorCount`
-   * counts all of them.
+   * counts all of them. Retried on a fresh connection when the one it used was lost: an outcome
+   * left unwritten would keep the operation RUNNING until the sweep fails it.
    */
   async finish(
     status: Extract<OperationStatus, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'>,
@@ -77,28 +92,32 @@ export class OperationHandle {
     op.errors = [...errors];
     op.errorCount = errorCount;
     if (result) op.result = result;
-    await this.save({
-      status: op.status,
-      stages: op.stages,
-      message,
-      errors: op.errors,
-      errorCount,
-      finishedAt: op.finishedAt,
-      ...(result ? { result } : {}),
-    });
+    await this.save(
+      {
+        status: op.status,
+        stages: op.stages,
+        message,
+        errors: op.errors,
+        errorCount,
+        finishedAt: op.finishedAt,
+        ...(result ? { result } : {}),
+      },
+      undefined,
+      retryOnLostConnection,
+    );
   }
 
   async setCommit(commit: string): Promise<void> {
     this.operation.commit = commit;
-    await this.orm.em.fork().nativeUpdate(Operation, { id: this.id }, { commit });
+    await this.write({ commit });
   }
 
+  /** Whether a cancel was requested; throws OperationFenced once the operation is no longer ours. */
   async heartbeat(): Promise<boolean> {
     const now = new Date();
     this.operation.heartbeatAt = now;
-    const em = this.orm.em.fork();
-    await em.nativeUpdate(Operation, { id: this.id }, { heartbeatAt: now });
-    const row = await em.findOne(Operation, this.id, { fields: ['cancelRequested'] });
+    await this.write({ heartbeatAt: now });
+    const row = await this.orm.em.fork().findOne(Operation, this.id, { fields: ['cancelRequested'] });
     return row?.cancelRequested ?? false;
   }
 
@@ -108,9 +127,21 @@ export class OperationHandle {
     return stage;
   }
 
-  private async save(changes: Partial<Operation>, stage?: StageRecord): Promise<void> {
-    await this.orm.em.fork().nativeUpdate(Operation, { id: this.id }, changes);
+  private async save(
+    changes: Partial<Operation>,
+    stage?: StageRecord,
+    attempt: (write: () => Promise<void>) => Promise<void> = (write) => write(),
+  ): Promise<void> {
+    await attempt(() => this.write(changes));
     await this.events.publish('operationProgress', this.id, this.event(stage));
+  }
+
+  private async write(changes: Partial<Operation>): Promise<void> {
+    const fence = this.epoch === null ? {} : writtenUnder(this.epoch);
+    const where = { id: this.id, status: this.stored, ...fence };
+    const updated = await this.orm.em.fork().nativeUpdate(Operation, where, changes);
+    if (updated === 0) throw new OperationFenced(this.id);
+    this.stored = this.operation.status;
   }
 
   private event(stage?: StageRecord): OperationEvent {

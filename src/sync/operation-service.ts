@@ -1,7 +1,8 @@
 /**
  * Starts operations (one per fabric at a time: a second request joins the running one), runs them
- * in the background with heartbeats, cancels them at safe points, and fails the ones a dead process
- * left RUNNING.
+ * in the background with heartbeats, cancels them at safe points, stops them when their fabric's
+ * lock is lost, and fails the ones a dead process left RUNNING. Every take of a fabric's lock takes
+ * a new fencing epoch (operation-fence.ts) that the operation's writes carry.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,18 +12,30 @@ import { notFound } from '../domain/errors.js';
 import { isTerminal, type OperationTrigger, type OperationType, type StageName } from '../domain/states.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Redactor } from '../security/redactor.js';
-import type { AdvisoryLocks, Lease } from '../store/advisory-locks.js';
+import type { AdvisoryLocks, WatchedLease } from '../store/advisory-locks.js';
 import { Fabric, Operation } from '../store/entities/index.js';
+import { LostFabricLock, OperationFenced, takeOperationEpoch } from './operation-fence.js';
 import { OperationHandle } from './operation-handle.js';
 import type { RunOptions } from './runner.js';
-import { OperationCancelled } from './stage.js';
 
 /** How long (attempts × pause) a start waits for a fabric's lock to change hands. */
 const LOCK_HANDOVER_ATTEMPTS = 40;
 const LOCK_HANDOVER_PAUSE_MS = 50;
+/** How often a running operation asks its lock's session whether it is alive (besides its events). */
+const LOCK_CHECK_MS = 250;
+
+/** A lease on the fabric's operation lock and the epoch its take was given. */
+interface Hold {
+  readonly lease: WatchedLease;
+  readonly epoch: number;
+}
 
 /** Held by the process running the fabric's operation, for as long as it runs. */
 export const operationLockKey = (fabricId: string): string => `operation:${fabricId}`;
+
+/** Why an operation was failed by another: its process or its lock session is gone. */
+const LOST_LOCK = 'the process running this operation stopped or lost the fabric lock';
+const STOPPED = 'the process running this operation stopped';
 
 export interface OperationRequest {
   readonly fabricId: string;
@@ -61,8 +74,6 @@ interface Running {
 
 export class OperationService {
   private readonly running = new Map<string, Running>();
-  /** Set once shutdown began: an operation that starts after it is cancelled at once. */
-  private stopping: OperationCancelled | undefined;
   private readonly heartbeatMs: number;
   private readonly staleAfterMs: number;
 
@@ -118,61 +129,57 @@ export class OperationService {
   }
 
   /**
-   * Fails operations whose process is gone (crash, SIGKILL, lost node): with `fabricId`, the caller
+   * Fails operations whose process is gone (crash, SIGKILL, lost node): with `holder`, the caller
    * holds that fabric's lock, so every operation still RUNNING there is stale. Without, an operation
    * is stale when its heartbeat stopped, or at once when no session holds its fabric's lock (the
    * process died and PostgreSQL released the lock), so a restart fails its own orphans immediately.
    */
-  async failStale(fabricId?: string): Promise<number> {
+  async failStale(holder?: { readonly fabricId: string; readonly epoch: number }): Promise<number> {
     const em = this.options.orm.em.fork();
     const active = { status: { $in: ['RUNNING', 'QUEUED'] as const } };
-    const candidates = await em.find(Operation, fabricId ? { ...active, fabric: fabricId } : active);
+    const candidates = await em.find(Operation, holder ? { ...active, fabric: holder.fabricId } : active);
     const cutoff = Date.now() - this.staleAfterMs;
     let failed = 0;
     for (const op of candidates) {
-      if (!fabricId && this.running.has(op.fabric.id)) continue; // ours, and running
+      if (!holder && this.running.has(op.fabric.id)) continue; // ours, and running
       const silent = (op.heartbeatAt?.getTime() ?? 0) < cutoff;
-      if (await (fabricId || silent ? this.failDead(op) : this.failIfUnlocked(op))) failed += 1;
+      const dead = holder
+        ? this.failDead(op, holder.epoch, LOST_LOCK)
+        : silent
+          ? this.failDead(op, null, STOPPED)
+          : this.failIfUnlocked(op);
+      if (await dead) failed += 1;
     }
     return failed;
   }
 
   /** Its heartbeat is recent: its process is gone only if no session holds its fabric's lock. */
   private async failIfUnlocked(op: Operation): Promise<boolean> {
-    const lease = await this.options.locks.tryAcquire(operationLockKey(op.fabric.id));
-    if (!lease) return false; // its process is alive and holds the lock
+    const hold = await this.take(op.fabric.id);
+    if (!hold) return false; // its process is alive and holds the lock
     try {
       // Read again under the lock: the owner may have finished it and let go since the list was read.
       const current = await this.options.orm.em.fork().findOne(Operation, op.id);
-      return current ? await this.failDead(current) : false;
+      return current ? await this.failDead(current, hold.epoch, LOST_LOCK) : false;
     } finally {
-      await lease.release();
+      await hold.lease.release();
     }
   }
 
-  private async failDead(op: Operation): Promise<boolean> {
+  /** `epoch` null: its lock was not taken (a silent heartbeat), so only its status fences the write. */
+  private async failDead(op: Operation, epoch: number | null, why: string): Promise<boolean> {
     if (isTerminal(op.status)) return false;
     const since = op.heartbeatAt?.toISOString() ?? 'its start';
-    await new OperationHandle(op, this.options.orm, this.options.events).finish(
-      'FAILED',
-      `the process running this operation stopped (last heartbeat ${since}); start it again`,
-    );
+    try {
+      await new OperationHandle(op, this.options.orm, this.options.events, epoch).finish(
+        'FAILED',
+        `${why} (last heartbeat ${since}); start it again`,
+      );
+    } catch (err) {
+      if (err instanceof OperationFenced) return false; // it ended meanwhile, or someone else failed it
+      throw err;
+    }
     return true;
-  }
-
-  /**
-   * Shutdown: cancels every operation running in this process with `reason` (they stop at their
-   * next safe point and store CANCELLED) and waits up to `graceMs` for them. One that has not
-   * ended by then (inside PERSIST's transaction, or its database unreachable) is left to the
-   * sweep: once this process has exited, no session holds its fabric's lock, so the next replica
-   * to look fails it. Returns how many were left.
-   */
-  async shutdown(reason: string, graceMs: number): Promise<number> {
-    this.stopping = new OperationCancelled(reason);
-    for (const running of this.running.values()) running.controller?.abort(this.stopping);
-    const drained = this.drain().then(() => true);
-    if (await Promise.race([drained, sleep(graceMs, false, { ref: false })])) return 0;
-    return this.running.size;
   }
 
   /** Waits for every operation running in this process (shutdown, tests). */
@@ -190,18 +197,17 @@ export class OperationService {
     if (!pipeline) throw new Error(`no pipeline for ${request.type}`);
     if (!(await orm.em.fork().count(Fabric, { id: request.fabricId })))
       throw notFound('fabric', request.fabricId);
-    const lease = await this.acquireOrJoin(request.fabricId);
-    if (typeof lease === 'string') return lease;
+    const hold = await this.acquireOrJoin(request.fabricId);
+    if (typeof hold === 'string') return hold;
     try {
-      // We hold the fabric's lock, so any operation still marked RUNNING lost its process.
-      await this.failStale(request.fabricId);
+      // We hold the fabric's lock, so any operation still marked RUNNING lost its process or lock.
+      await this.failStale({ fabricId: request.fabricId, epoch: hold.epoch });
       const op = await this.create(request, pipeline);
       const controller = new AbortController();
-      if (this.stopping) controller.abort(this.stopping);
-      started(controller, this.execute(op, pipeline, controller, lease));
+      started(controller, this.execute(op, pipeline, controller, hold));
       return op.id;
     } catch (err) {
-      await lease.release();
+      await hold.lease.release();
       throw err;
     }
   }
@@ -210,14 +216,21 @@ export class OperationService {
     op: Operation,
     pipeline: Pipeline,
     controller: AbortController,
-    lease: Lease,
+    { lease, epoch }: Hold,
   ): Promise<void> {
     const { orm, events, log, redactor } = this.options;
-    const handle = new OperationHandle(op, orm, events);
+    const handle = new OperationHandle(op, orm, events, epoch);
+    // Losing the lock stops every further cluster call and write, not just at the next safe point.
+    const lostLock = () => controller.abort(new LostFabricLock(lease.lost.reason));
+    if (lease.lost.aborted) lostLock();
+    else lease.lost.addEventListener('abort', lostLock, { once: true });
     const beat = setInterval(() => {
       handle.heartbeat().then(
         (cancelRequested) => cancelRequested && controller.abort(),
-        (err: unknown) => log.warn({ err: redactor.redactDeep(err), operationId: op.id }, 'heartbeat failed'),
+        (err: unknown) => {
+          if (err instanceof OperationFenced) controller.abort(new LostFabricLock(err));
+          log.warn({ err: redactor.redactDeep(err), operationId: op.id }, 'heartbeat failed');
+        },
       );
     }, this.heartbeatMs);
     try {
@@ -227,11 +240,18 @@ export class OperationService {
         redactor,
       });
     } catch (err) {
-      log.error(
-        { err: redactor.redactDeep(err), operationId: op.id },
-        'operation could not record its outcome',
-      );
+      if (err instanceof OperationFenced)
+        log.warn(
+          { operationId: op.id },
+          'operation stopped: another holder of its fabric’s lock took it over',
+        );
+      else
+        log.error(
+          { err: redactor.redactDeep(err), operationId: op.id },
+          'operation could not record its outcome',
+        );
     } finally {
+      lease.lost.removeEventListener('abort', lostLock);
       clearInterval(beat);
       this.options.onFinished?.(handle.operation);
       if (this.running.get(op.fabric.id)?.controller === controller) this.running.delete(op.fabric.id);
@@ -282,15 +302,29 @@ export class OperationService {
     return op;
   }
 
+  /** The fabric's lock with a new epoch, or null when another session holds the lock. */
+  private async take(fabricId: string): Promise<Hold | null> {
+    const lease = await this.options.locks.tryAcquireWatched(operationLockKey(fabricId), {
+      checkEveryMs: LOCK_CHECK_MS,
+    });
+    if (!lease) return null;
+    try {
+      return { lease, epoch: await takeOperationEpoch(this.options.orm, fabricId) };
+    } catch (err) {
+      await lease.release();
+      throw err;
+    }
+  }
+
   /**
    * The fabric's lock, or the id of the operation whose holder runs it (to join). The holder may be
    * between recording its operation's end and letting go of the lock, or between taking it and
    * recording a new one: both last milliseconds, so look again for a moment before giving up.
    */
-  private async acquireOrJoin(fabricId: string): Promise<Lease | string> {
+  private async acquireOrJoin(fabricId: string): Promise<Hold | string> {
     for (let attempt = 0; ; attempt++) {
-      const lease = await this.options.locks.tryAcquire(operationLockKey(fabricId));
-      if (lease) return lease;
+      const hold = await this.take(fabricId);
+      if (hold) return hold;
       const active = await this.options.orm.em
         .fork()
         .findOne(

@@ -1,9 +1,12 @@
 /**
  * Runs a pipeline's stages in order through its OperationHandle; the one top-level boundary that
- * turns any outcome — success, early finish, failure, cancellation, a crash — into a final status.
+ * turns any outcome — success, early finish, failure, cancellation, a lost lock, a crash — into a
+ * final status. An aborted signal's reason is the outcome, whatever the aborted call threw. A
+ * fenced write (another holder owns the operation now) ends the run without writing anything.
  */
 import type { Logger } from 'pino';
 import type { Redactor } from '../security/redactor.js';
+import { LostFabricLock, OperationFenced } from './operation-fence.js';
 import type { OperationHandle } from './operation-handle.js';
 import type { Pipeline } from './operation-service.js';
 import { OperationCancelled, OperationFailure, throwIfCancelled, type Stage } from './stage.js';
@@ -45,7 +48,9 @@ export async function runOperation<C>(
       if (result.finishEarly) break;
     }
     await op.finish('SUCCEEDED', messages.join('; ') || null);
-  } catch (err) {
+  } catch (thrown) {
+    if (thrown instanceof OperationFenced) throw thrown;
+    const err: unknown = signal.aborted ? abortReason(signal) : thrown;
     const outcome = classify(err, redactor);
     if (outcome.status === 'FAILED' && !(err instanceof OperationFailure))
       log.error(
@@ -57,9 +62,18 @@ export async function runOperation<C>(
   }
 }
 
+function abortReason(signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason;
+  return reason instanceof LostFabricLock || reason instanceof OperationCancelled
+    ? reason
+    : new OperationCancelled();
+}
+
 function classify(err: unknown, redactor: Redactor) {
   if (err instanceof OperationCancelled)
     return { status: 'CANCELLED' as const, message: err.message, errors: [], errorCount: 0 };
+  if (err instanceof LostFabricLock)
+    return { status: 'FAILED' as const, message: redactor.redact(err.message), errors: [], errorCount: 0 };
   if (err instanceof OperationFailure)
     return {
       status: 'FAILED' as const,

@@ -1,7 +1,8 @@
 /**
  * A TCP proxy in front of a PostgreSQL server, for the ways a database connection misbehaves without
  * closing: it can freeze the connection that LISTENs (a dropped NAT mapping, a failover, as seen by
- * a client that sends nothing) or swallow every notification (a pooler in transaction mode).
+ * a client that sends nothing) or swallow every notification (a pooler in transaction mode); and
+ * end every connection at once (a failover).
  */
 import {
   connect,
@@ -45,6 +46,8 @@ export interface PostgresProxy {
   readonly url: string;
   /** Stops forwarding on the connections that sent LISTEN; neither side is told. How many. */
   freezeListener(): number;
+  /** Ends every connection at once, as a failover does; a client learns it when it next reads. How many. */
+  cutAll(): number;
   close(): Promise<void>;
 }
 
@@ -81,6 +84,11 @@ export async function startPostgresProxy(
         upstream.pause();
       }
       return frozen.length;
+    },
+    cutAll() {
+      const cut = pairs.splice(0);
+      cut.forEach(({ client, upstream }) => (client.destroy(), upstream.destroy()));
+      return cut.length;
     },
     async close() {
       pairs.forEach(({ client, upstream }) => (client.destroy(), upstream.destroy()));

@@ -9,6 +9,7 @@ import { InProcessBus } from '../../src/events/index.js';
 import { Redactor } from '../../src/security/redactor.js';
 import { AdvisoryLocks } from '../../src/store/advisory-locks.js';
 import { Fabric, Operation } from '../../src/store/entities/index.js';
+import { takeOperationEpoch } from '../../src/sync/operation-fence.js';
 import { OperationService, operationLockKey } from '../../src/sync/operation-service.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -78,7 +79,8 @@ describe('failing stale operations', () => {
   it('with a fabric id (its lock held by the caller), fails that fabric’s running operations only', async () => {
     const mine = await runningOperation(0);
     const other = await runningOperation(0);
-    expect(await operations.failStale(mine.fabricId)).toBe(1);
+    const holder = { fabricId: mine.fabricId, epoch: await takeOperationEpoch(db.orm, mine.fabricId) };
+    expect(await operations.failStale(holder)).toBe(1);
     expect(await statusOf(mine.operationId)).toBe('FAILED');
     expect(await statusOf(other.operationId)).toBe('RUNNING');
   });
