@@ -1,7 +1,7 @@
 /**
  * A PostgreSQL left running on the data directory by an earlier fabric-sync process. Normally its
  * watchdog stops it within moments of that process's death (embedded-postgres.ts); if the watchdog
- * died too (SIGKILL of the whole group, the OOM killer), the server is an orphan that keeps the data
+ * died first (the OOM killer, a kill -9 of its processes), the server is an orphan that keeps the data
  * directory locked, and the next start stops it. One whose watchdog lives belongs to a running
  * fabric-sync process: that one is left alone and the start refused.
  */

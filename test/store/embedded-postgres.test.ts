@@ -179,9 +179,11 @@ describe('the embedded PostgreSQL', () => {
     const owner = await ownerProcess(dataDir);
     const watchdog = await watchdogOf(owner.postmaster);
     expect(watchdog).toBeDefined();
-    // The watchdog shell and its pipe reader (a subshell), not the server they watch.
-    const watchers = [watchdog!, ...(await childrenOf(watchdog!)).filter((pid) => pid !== owner.postmaster)];
-    for (const pid of watchers) await sigkill(pid);
+    // The watchdog's pipe reader (a subshell) first, then the shell: once the shell is gone, node
+    // closes the pipe, which a living reader would take as its owner's death and stop the server.
+    const readers = (await childrenOf(watchdog!)).filter((pid) => pid !== owner.postmaster);
+    expect(readers).toHaveLength(1);
+    for (const pid of [...readers, watchdog!]) await sigkill(pid);
     await sigkill(owner.child.pid!);
     expect(await isAlive(owner.postmaster)).toBe(true);
     const server = await start(dataDir);
