@@ -23,6 +23,7 @@ import {
 import { ContextFactory } from './request-context.js';
 import { buildSchema } from './schema.js';
 import type { Services } from './services/index.js';
+import { OperationAdmission } from './operation-admission.js';
 import { attachSubscriptionServer } from './websocket.js';
 import { createPlaygroundHandler, prefersPlayground } from './playground/index.js';
 import { createStatusPageRoutes } from './status-page/index.js';
@@ -66,6 +67,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const { responseCache } = options;
   const contexts = new ContextFactory(orm, services, responseCache && (() => responseCache.invalidate()));
   const graphql = await createGraphQLHandler({ ...options, schema, contexts });
+  // One admission for every streaming transport: the same checks, one cap per token across them.
+  const admission = new OperationAdmission({ schema, contexts, ...options });
+  const formatError = makeFormatError(log, options.redactor, { fieldSuggestions: options.fieldSuggestions });
 
   const playground = createPlaygroundHandler({ graphqlPath: GRAPHQL_PATH });
   const pages = [...playground.routes, ...createStatusPageRoutes({ graphqlPath: GRAPHQL_PATH })];
@@ -104,14 +108,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const subscriptions = attachSubscriptionServer({
     server,
     path: GRAPHQL_PATH,
-    schema,
     contexts,
-    limits: options.limits,
-    introspection: options.introspection,
+    admission,
     maxSocketsPerToken: options.maxSocketsPerToken,
-    formatError: makeFormatError(log, options.redactor, { fieldSuggestions: options.fieldSuggestions }),
+    formatError,
+    log,
+    redactor: options.redactor,
   });
-  metrics.trackSubscriptions(subscriptions.openSubscriptions);
+  metrics.trackSubscriptions(() => admission.open());
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

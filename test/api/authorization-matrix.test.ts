@@ -462,7 +462,7 @@ describe('authorization matrix', () => {
     });
   });
 
-  it('refuses a WebSocket without a token (close code 4401)', async () => {
+  it('refuses a WebSocket without a token (close code 4403, Forbidden)', async () => {
     const client = wsClient(t.url, null);
     const error = await collect(
       client,
@@ -472,7 +472,7 @@ describe('authorization matrix', () => {
       5000,
     ).done.catch((e: unknown) => e);
     await client.dispose();
-    expect((error as { code?: number }).code).toBe(4401);
+    expect((error as { code?: number }).code).toBe(4403);
   });
 
   it('covers every root field of the schema', () => {

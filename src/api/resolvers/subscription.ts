@@ -5,6 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
+import { notFound } from '../../domain/errors.js';
 import { isTerminal } from '../../domain/states.js';
 import {
   EventsExpiredError,
@@ -22,7 +23,6 @@ import type {
   GSubscriptionResolvers,
 } from '../generated/graphql.js';
 import { fromGlobalId } from '../ids.js';
-import { authorizedFabricId } from './guards.js';
 
 /** WebSocket 1013 "Try Again Later": the client may reconnect and resume with `after`. */
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
@@ -117,13 +117,22 @@ function mapEvents<T, U>(
 const once = <V>(ctx: ApiContext, event: object, make: () => Promise<V>): Promise<V> =>
   ctx.sharedEvents ? ctx.sharedEvents.once(event, make) : make();
 
+/**
+ * The fabric a subscription follows: one that does not exist, or that the caller may not read, is
+ * NOT_FOUND alike (as an operation is), rather than a subscription that never hears anything.
+ */
+async function readableFabricId(ctx: ApiContext, globalId: string): Promise<string> {
+  const id = fromGlobalId(globalId, 'Fabric', 'fabricId');
+  if (!ctx.auth.can('read', id) || !(await ctx.em.count(Fabric, id))) throw notFound('fabric', globalId);
+  return id;
+}
+
 export const Subscription: GSubscriptionResolvers<ApiContext> = {
   operationProgress: {
     subscribe: async (_p, { operationId, after }, ctx) => {
       const id = fromGlobalId(operationId, 'Operation', 'operationId');
       const op = await ctx.em.findOne(Operation, id);
-      if (!op || !ctx.auth.can('read', op.fabric.id))
-        throw new GraphQLError(`operation ${operationId} not found`, { extensions: { code: 'NOT_FOUND' } });
+      if (!op || !ctx.auth.can('read', op.fabric.id)) throw notFound('operation', operationId);
       // Without `after`, replay what is kept so a late subscriber still sees every stage.
       return mapEvents(
         authorizedEvents(ctx, 'operationProgress', id, after ?? FROM_OLDEST),
@@ -136,8 +145,8 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
     },
   },
   fabricStatus: {
-    subscribe: (_p, { fabricId }, ctx) => {
-      const id = authorizedFabricId(ctx, fabricId, 'read');
+    subscribe: async (_p, { fabricId }, ctx) => {
+      const id = await readableFabricId(ctx, fabricId);
       return mapEvents(authorizedEvents(ctx, 'fabricStatus', id, undefined), async (envelope) => {
         return once(ctx, envelope, async () => {
           const fabric = await ctx.em.fork().findOne(Fabric, id);
@@ -147,8 +156,8 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
     },
   },
   recordEvents: {
-    subscribe: (_p, { fabricId, kinds, after }, ctx) => {
-      const id = authorizedFabricId(ctx, fabricId, 'read');
+    subscribe: async (_p, { fabricId, kinds, after }, ctx) => {
+      const id = await readableFabricId(ctx, fabricId);
       const wanted = kinds?.length ? new Set<string>(kinds) : null;
       return mapEvents(authorizedEvents(ctx, 'recordEvents', id, after ?? undefined), async (envelope) =>
         !wanted || wanted.has(envelope.payload.kind)
@@ -160,8 +169,8 @@ export const Subscription: GSubscriptionResolvers<ApiContext> = {
     },
   },
   driftReports: {
-    subscribe: (_p, { fabricId }, ctx) => {
-      const id = authorizedFabricId(ctx, fabricId, 'read');
+    subscribe: async (_p, { fabricId }, ctx) => {
+      const id = await readableFabricId(ctx, fabricId);
       return mapEvents(authorizedEvents(ctx, 'driftReports', id, undefined), async (envelope) => {
         return once(ctx, envelope, async () => {
           const report = await ctx.em.fork().findOne(DriftReport, envelope.payload.reportId);
