@@ -17,6 +17,7 @@ import { Fabric, Operation } from '../store/entities/index.js';
 import { LostFabricLock, OperationFenced, takeOperationEpoch } from './operation-fence.js';
 import { OperationHandle } from './operation-handle.js';
 import type { RunOptions } from './runner.js';
+import { OperationCancelled } from './stage.js';
 
 /** How long (attempts × pause) a start waits for a fabric's lock to change hands. */
 const LOCK_HANDOVER_ATTEMPTS = 40;
@@ -74,6 +75,8 @@ interface Running {
 
 export class OperationService {
   private readonly running = new Map<string, Running>();
+  /** Set once shutdown began: an operation that starts after it is cancelled at once. */
+  private stopping: OperationCancelled | undefined;
   private readonly heartbeatMs: number;
   private readonly staleAfterMs: number;
 
@@ -182,6 +185,21 @@ export class OperationService {
     return true;
   }
 
+  /**
+   * Shutdown: cancels every operation running in this process with `reason` (they stop at their
+   * next safe point and store CANCELLED) and waits up to `graceMs` for them. One that has not
+   * ended by then (inside PERSIST's transaction, or its database unreachable) is left to the
+   * sweep: once this process has exited, no session holds its fabric's lock, so the next replica
+   * to look fails it. Returns how many were left.
+   */
+  async shutdown(reason: string, graceMs: number): Promise<number> {
+    this.stopping = new OperationCancelled(reason);
+    for (const running of this.running.values()) running.controller?.abort(this.stopping);
+    const drained = this.drain().then(() => true);
+    if (await Promise.race([drained, sleep(graceMs, false, { ref: false })])) return 0;
+    return this.running.size;
+  }
+
   /** Waits for every operation running in this process (shutdown, tests). */
   async drain(): Promise<void> {
     while (this.running.size > 0)
@@ -204,6 +222,7 @@ export class OperationService {
       await this.failStale({ fabricId: request.fabricId, epoch: hold.epoch });
       const op = await this.create(request, pipeline);
       const controller = new AbortController();
+      if (this.stopping) controller.abort(this.stopping);
       started(controller, this.execute(op, pipeline, controller, hold));
       return op.id;
     } catch (err) {
