@@ -43,6 +43,8 @@ export interface FabricInput {
   readonly token?: string;
   readonly repositoryId?: string;
   readonly directory?: string;
+  /** The fabric's namespace of the test cluster (default: "default", where the fixtures' objects live). */
+  readonly namespace?: string;
 }
 
 export interface SyncHarness {
@@ -133,6 +135,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
       token,
       repositoryId,
       directory = '',
+      namespace = 'default',
     } = {}) {
       const em = orm.em.fork();
       const id = randomUUID();
@@ -140,6 +143,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
         id,
         name,
         clusterServer: kube.url,
+        clusterNamespace: namespace,
         clusterCa: kube.caPem,
         clusterTokenCiphertext: vault.seal(token ?? kube.token, SECRET_SLOTS.fabricClusterToken(id)),
         prune,

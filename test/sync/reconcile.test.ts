@@ -1,7 +1,7 @@
 /** RECONCILE = git sync + apply (when auto-apply) + drift check, as one operation, from a real Git repository. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitRepository, type Operation } from '../../src/store/entities/index.js';
+import { Fabric, GitRepository, type Operation } from '../../src/store/entities/index.js';
 import { fabricFiles, generateFabric } from '../support/fixtures/index.js';
 import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { startSyncHarness, type SyncHarness } from './harness.js';
@@ -14,6 +14,7 @@ describe('reconcile', () => {
   let git: GitServer;
   let repo: TestRepo;
   let repositoryId: string;
+  let eastId: string;
   const manifests = generateFabric({
     seed: 3,
     leafPairs: 1,
@@ -44,6 +45,7 @@ describe('reconcile', () => {
 
   it('with auto-apply: syncs, applies and finds the fabric IN_SYNC in one operation', async () => {
     const fabric = await h.createFabric({ name: 'east', autoApply: true, repositoryId, directory: 'east' });
+    eastId = fabric.id;
     const op = await h.run(fabric.id, 'RECONCILE');
     expect(op.status, op.message ?? '').toBe('SUCCEEDED');
     expect(op.stages.map((s) => s.name)).toEqual([
@@ -74,20 +76,29 @@ describe('reconcile', () => {
   });
 
   it('without auto-apply: the apply part has nothing to do and drift still compares', async () => {
-    const fabric = await h.createFabric({ name: 'west', repositoryId, directory: 'east' });
-    const op = await h.run(fabric.id, 'RECONCILE');
+    // "east" itself with auto-apply turned off: no second fabric may read its directory or its namespace.
+    await h.db.orm.em.fork().nativeUpdate(Fabric, { id: eastId }, { autoApply: false });
+    const op = await h.run(eastId, 'RECONCILE');
     expect(op.status, op.message ?? '').toBe('SUCCEEDED');
     expect(stages(op).filter(([name]) => ['PLAN', 'APPLY', 'PRUNE'].includes(String(name)))).toEqual([
       ['PLAN', 'SUCCEEDED', 'auto-apply is off for this fabric'],
       ['APPLY', 'SUCCEEDED', 'auto-apply is off for this fabric'],
       ['PRUNE', 'SUCCEEDED', 'auto-apply is off for this fabric'],
     ]);
-    // the objects exist (applied for "east", unowned by "west"), so they compare equal by content
-    expect((await h.fabric(fabric.id)).syncStatus).toBe('IN_SYNC');
+    // the objects exist (applied by the first reconcile), so they compare equal by content; the
+    // fabric was IN_SYNC already, so the stage's counts show that this reconcile compared them
+    expect(op.stages.find((s) => s.name === 'COMPARE')?.counts).toMatchObject({ inSync: manifests.length });
+    expect((await h.fabric(eastId)).syncStatus).toBe('IN_SYNC');
   });
 
   it('an invalid commit fails the operation before anything reaches the cluster', async () => {
-    const fabric = await h.createFabric({ name: 'south', autoApply: true, repositoryId, directory: 'south' });
+    const fabric = await h.createFabric({
+      name: 'south',
+      autoApply: true,
+      repositoryId,
+      directory: 'south',
+      namespace: 'south',
+    });
     await repo.push(
       {
         'south/bad.yaml':
