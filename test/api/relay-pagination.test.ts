@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dataOf } from '../support/app.js';
+import { statementsOf } from './graph-fabric.js';
 import {
   API_TOKENS,
   DIFFERENCES,
@@ -164,6 +165,32 @@ describe('page arguments', () => {
     const [, second, , , fifth] = all.edges.map((e) => e.cursor);
     const range = await page('operations', { first: 500, after: second, before: fifth });
     expect(range.edges.map((e) => e.cursor)).toEqual(all.edges.slice(2, 4).map((e) => e.cursor));
+  });
+});
+
+describe('nested connections', () => {
+  it('answer PageInfo of every fabric in one statement per argument set, whatever the number of fabrics', async () => {
+    const start = await page('Fabric.records', { first: 2 });
+    const query = `query($n: Int!, $after: String, $before: String) { fabrics(first: $n) { nodes {
+      forward: records(first: 2, after: $after) { pageInfo { hasPreviousPage hasNextPage } }
+      backward: records(last: 2, before: $before) { pageInfo { hasPreviousPage hasNextPage } }
+    } } }`;
+    const statements = (n: number) =>
+      statementsOf(f.t, async () => {
+        const { fabrics } = dataOf(
+          await f.t.gql<{ fabrics: { nodes: Record<string, { pageInfo: PageInfo }>[] } }>(query, {
+            n,
+            after: start.pageInfo.startCursor,
+            before: start.pageInfo.endCursor,
+          }),
+        );
+        expect(fabrics.nodes).toHaveLength(n);
+        // Fabric a has records on both sides of its cursors; fabric c has none.
+        expect(fabrics.nodes[0]!['forward']!.pageInfo.hasPreviousPage).toBe(true);
+        expect(fabrics.nodes[0]!['backward']!.pageInfo.hasNextPage).toBe(true);
+        expect(fabrics.nodes[2]!['forward']!.pageInfo.hasPreviousPage).toBe(false);
+      });
+    expect(await statements(3)).toBe(await statements(7));
   });
 });
 
