@@ -13,6 +13,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,9 +45,10 @@ const STOP_TIMEOUT_MS = 30_000;
 const POLL_MS = 10;
 
 /**
- * Runs its arguments (the postgres command) in the background and reads its own stdin, the pipe from
- * the owner, until end of file, then asks for a fast shutdown (SIGINT) and exits with the server.
- * An asynchronous list's stdin is /dev/null unless redirected, hence fd 3.
+ * Runs its arguments (the postgres command) in the background and exits with it. A subshell reads
+ * the pipe from the owner until end of file (stop(), the owner's end, or this shell's: node then
+ * closes the pipe) and asks the server for a fast shutdown (SIGINT). An asynchronous list's stdin
+ * is /dev/null unless redirected, hence fd 3.
  */
 const WATCHDOG = `exec 3<&0
 "$@" &
@@ -169,8 +171,8 @@ export async function startEmbeddedPostgres({
     .on('data', (chunk: string) => (output = (output + chunk).slice(-4096)));
   // Our exit must not wait for the server: the closing pipe is what stops it then.
   watchdog.unref();
-  (watchdog.stdin as unknown as { unref(): void } | null)?.unref();
-  (watchdog.stderr as unknown as { unref(): void } | null)?.unref();
+  (watchdog.stdin as Socket | null)?.unref();
+  (watchdog.stderr as Socket | null)?.unref();
   const pid = await untilReady(dir, watchdog, () => output.trim()).catch(async (err: unknown) => {
     await stopServer(watchdog);
     throw err;
