@@ -72,11 +72,7 @@ export type KeysetOperator = '<' | '<=' | '>' | '>=';
  * The comparison of a row's key with a cursor that keeps the rows on one side of it, in a list
  * sorted ascending or descending; `inclusive` keeps the cursor's own key too.
  */
-export function keysetOperator(
-  side: 'after' | 'before',
-  descending: boolean,
-  inclusive = false,
-): KeysetOperator {
+function keysetOperator(side: 'after' | 'before', descending: boolean, inclusive = false): KeysetOperator {
   const greater = (side === 'after') !== descending;
   return `${greater ? '>' : '<'}${inclusive ? '=' : ''}` as KeysetOperator;
 }
