@@ -12,7 +12,7 @@ import type { ApiContext } from './context.js';
 import { makeFormatError } from './errors.js';
 import { limitErrors, type QueryLimits } from './limits.js';
 import type { ContextFactory } from './request-context.js';
-import { readBody, sendJson } from './http-io.js';
+import { graphqlMediaType, readBody, sendJson } from './http-io.js';
 import {
   isCacheableQuery,
   outcomePlugin,
@@ -85,6 +85,7 @@ export async function createGraphQLHandler({
     const auth = await contexts.authenticate(req.headers.authorization);
     if (!auth)
       return sendError(
+        req,
         res,
         401,
         'UNAUTHENTICATED',
@@ -96,7 +97,7 @@ export async function createGraphQLHandler({
     const body = req.method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
     if (body === null)
       // The rest of the body is not read: close the connection rather than let a client reuse it mid-upload.
-      return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBodyBytes} bytes`, {
+      return sendError(req, res, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBodyBytes} bytes`, {
         connection: 'close',
       });
     const tokenId = auth.principal?.tokenId;
@@ -119,7 +120,7 @@ export async function createGraphQLHandler({
     try {
       parsed = body && body.length ? JSON.parse(body.toString('utf8')) : undefined;
     } catch {
-      return sendError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
+      return sendError(req, res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers))
@@ -155,13 +156,15 @@ function send(res: ServerResponse, { status, headers, body }: CachedResponse): v
   res.end(body);
 }
 
-/** An error before GraphQL execution, in GraphQL's response shape. */
+/** An error before GraphQL execution, in GraphQL's response shape and the media type the client accepts. */
 function sendError(
+  req: IncomingMessage,
   res: ServerResponse,
   status: number,
   code: string,
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+  const body = { errors: [{ message, extensions: { code } }] };
+  sendJson(res, status, body, headers, graphqlMediaType(req.headers.accept));
 }
