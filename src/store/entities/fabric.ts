@@ -44,8 +44,6 @@ export class Fabric {
   kindCounts: Record<string, number> = {};
   /** Bumped whenever cluster settings change, so cached clients and watches know to rebuild. */
   clusterGeneration = 1;
-  /** Fencing token of the fabric's operations: taken anew with each take of its operation lock. */
-  operationEpoch = 0;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -87,7 +85,6 @@ export const FabricSchema = new EntitySchema<Fabric>({
     syncedTree: { type: 'string', length: 64, nullable: true },
     kindCounts: { type: 'json' },
     clusterGeneration: { type: 'integer' },
-    operationEpoch: { type: 'integer' },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
   },

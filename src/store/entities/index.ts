@@ -3,6 +3,7 @@ import { DriftDifferenceSchema, DriftReportSchema } from './drift-report.js';
 import { FabricSchema } from './fabric.js';
 import { GitRepositorySchema } from './git-repository.js';
 import { OperationSchema } from './operation.js';
+import { OperationLeaseSchema } from './operation-lease.js';
 import { ResourceRecordSchema } from './record.js';
 import { RecordReferenceSchema } from './record-reference.js';
 import { WebhookDeliverySchema } from './webhook-delivery.js';
@@ -13,6 +14,7 @@ export const ENTITY_SCHEMAS = [
   ResourceRecordSchema,
   RecordReferenceSchema,
   OperationSchema,
+  OperationLeaseSchema,
   DriftReportSchema,
   DriftDifferenceSchema,
   ApiTokenSchema,
@@ -24,6 +26,7 @@ export * from './drift-report.js';
 export * from './fabric.js';
 export * from './git-repository.js';
 export * from './operation.js';
+export * from './operation-lease.js';
 export * from './record.js';
 export * from './record-reference.js';
 export * from './webhook-delivery.js';
