@@ -32,6 +32,16 @@ describe('nodes(ids)', () => {
         { f: f.fabrics['a'] },
       ),
     );
+    const topologyNodeOf = async (fabricId: string) =>
+      dataOf(
+        await f.t.gql<{ topology: { nodes: { id: string }[] } }>(
+          `query($f: ID!) { topology(fabricId: $f) { nodes { id } } }`,
+          { f: fabricId },
+        ),
+      ).topology.nodes[0]!.id;
+    const { apiTokens } = dataOf(
+      await f.t.gql<{ apiTokens: { nodes: { id: string }[] } }>(`{ apiTokens(first: 1) { nodes { id } } }`),
+    );
     const unknown = Buffer.from('Fabric:00000000-0000-4000-8000-000000000000').toString('base64url');
     const ids = [
       record!,
@@ -41,8 +51,12 @@ describe('nodes(ids)', () => {
       operation!,
       fabric.repository.id,
       report!,
+      await topologyNodeOf(f.fabrics['a']!),
+      // Hidden from the reader of fabric a: tokens (ADMIN only) and fabric b's objects.
+      apiTokens.nodes[0]!.id,
       f.fabrics['b']!,
       recordOfB!,
+      await topologyNodeOf(f.fabrics['b']!),
     ];
     const asAdmin = dataOf(await f.t.gql<{ nodes: ({ id: string } | null)[] }>(NODES, { ids }));
     expect(asAdmin.nodes.map((n) => n?.id ?? null)).toEqual(
@@ -51,11 +65,9 @@ describe('nodes(ids)', () => {
     const asReaderOfA = dataOf(
       await f.t.gql<{ nodes: ({ id: string } | null)[] }>(NODES, { ids }, f.readerOfA),
     );
-    // Fabric b's fabric and record are null to a token for fabric a.
     expect(asReaderOfA.nodes.map((n) => n?.id ?? null)).toEqual([
-      ...asAdmin.nodes.slice(0, 7).map((n) => n?.id ?? null),
-      null,
-      null,
+      ...asAdmin.nodes.slice(0, 8).map((n) => n?.id ?? null),
+      ...[null, null, null, null],
     ]);
   });
 
