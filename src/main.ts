@@ -209,8 +209,8 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
       await watches.stop();
       await server.close();
       await dataChanges?.close();
-      const left = await stopped;
-      if (left > 0) log.warn({ left }, 'operations still running at shutdown; the next replica fails them');
+      const failed = await stopped;
+      if (failed > 0) log.warn({ failed }, 'operations that did not stop in time were stored FAILED');
       await locks.close();
       clusters.close();
       await events.close();

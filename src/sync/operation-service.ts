@@ -71,6 +71,8 @@ interface Running {
   controller?: AbortController;
   /** Settles when the operation has recorded its outcome (what drain() waits for). */
   finished?: Promise<void>;
+  /** The take of the fabric's lock it runs under: what a write for it must name. */
+  epoch?: number;
 }
 
 export class OperationService {
@@ -98,7 +100,7 @@ export class OperationService {
     const slot: Running = {
       operationId: this.begin(
         request,
-        (controller, finished) => void Object.assign(slot, { controller, finished }),
+        (controller, finished, epoch) => void Object.assign(slot, { controller, finished, epoch }),
       ),
     };
     this.running.set(request.fabricId, slot);
@@ -187,17 +189,23 @@ export class OperationService {
 
   /**
    * Shutdown: cancels every operation running in this process with `reason` (they stop at their
-   * next safe point and store CANCELLED) and waits up to `graceMs` for them. One that has not
-   * ended by then (inside PERSIST's transaction, or its database unreachable) is left to the
-   * sweep: once this process has exited, no session holds its fabric's lock, so the next replica
-   * to look fails it. Returns how many were left.
+   * next safe point and store CANCELLED) and waits up to `graceMs` for them. One still running then
+   * (inside PERSIST's transaction, which no cancel enters) is stored FAILED under its own lock
+   * epoch, so its late outcome is fenced off. Returns how many it failed; one it could not write
+   * (its database unreachable) is failed by the next replica to look, once this process is gone.
    */
   async shutdown(reason: string, graceMs: number): Promise<number> {
     this.stopping = new OperationCancelled(reason);
     for (const running of this.running.values()) running.controller?.abort(this.stopping);
     const drained = this.drain().then(() => true);
     if (await Promise.race([drained, sleep(graceMs, false, { ref: false })])) return 0;
-    return this.running.size;
+    const why = `the server shut down before this operation stopped (waited ${graceMs / 1000} s)`;
+    const failed = await Promise.allSettled(
+      [...this.running.values()].map(async ({ operationId, epoch }) =>
+        this.failDead(await this.load(await operationId), epoch ?? null, why),
+      ),
+    );
+    return failed.filter((result) => result.status === 'fulfilled' && result.value).length;
   }
 
   /** Waits for every operation running in this process (shutdown, tests). */
@@ -208,7 +216,7 @@ export class OperationService {
 
   private async begin(
     request: OperationRequest,
-    started: (controller: AbortController, finished: Promise<void>) => void,
+    started: (controller: AbortController, finished: Promise<void>, epoch: number) => void,
   ): Promise<string> {
     const { orm } = this.options;
     const pipeline = this.options.pipelines[request.type];
@@ -223,7 +231,7 @@ export class OperationService {
       const op = await this.create(request, pipeline);
       const controller = new AbortController();
       if (this.stopping) controller.abort(this.stopping);
-      started(controller, this.execute(op, pipeline, controller, hold));
+      started(controller, this.execute(op, pipeline, controller, hold), hold.epoch);
       return op.id;
     } catch (err) {
       await hold.lease.release();
