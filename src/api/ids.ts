@@ -18,6 +18,9 @@ export const NODE_TYPES = [
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
+/** How many ids one `nodes(ids)` takes. */
+export const MAX_NODES = 100;
+
 export const toGlobalId = (type: NodeType, id: string): string =>
   Buffer.from(`${type}:${id}`).toString('base64url');
 

@@ -29,6 +29,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { MAX_IMPACT_RECORDS } from '../domain/impact.js';
+import { MAX_NODES } from './ids.js';
 import { MAX_PAGE_SIZE } from './pagination.js';
 
 export interface QueryLimits {
@@ -47,7 +48,8 @@ const isRelayConnection = (type: GraphQLNamedType | null | undefined): boolean =
 /**
  * Fields the generic rule prices wrong. A topology is one read of the whole fabric whose lists hold
  * plain values (nothing under them loads more): it costs about a full page of records with a few
- * fields, and its lists do not multiply. Impact lists hold up to MAX_IMPACT_RECORDS records each.
+ * fields, and its lists do not multiply. Impact lists hold up to MAX_IMPACT_RECORDS records each,
+ * `nodes(ids)` up to MAX_NODES objects.
  */
 const FIELD_COSTS: Readonly<Record<string, { readonly cost?: number; readonly fanOut?: number }>> = {
   'Query.topology': { cost: 4 * MAX_PAGE_SIZE, fanOut: 1 },
@@ -66,6 +68,7 @@ const FIELD_COSTS: Readonly<Record<string, { readonly cost?: number; readonly fa
   'Switch.redundancyPeers': { fanOut: 3 },
   'Impact.impacted': { fanOut: MAX_IMPACT_RECORDS },
   'Impact.deleteBlockers': { fanOut: MAX_IMPACT_RECORDS },
+  'Query.nodes': { fanOut: MAX_NODES },
 };
 
 /** Connections and plain lists both fan out; a connection's own edges/nodes do not fan out again. */

@@ -84,6 +84,14 @@ describe('nodes(ids)', () => {
     expect(await cost(7)).toBe(2);
   });
 
+  it('is priced as the 100 objects it may answer by the query cost limit', async () => {
+    const query = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Fabric { records(first: 500) { nodes { id } } } } }`;
+    const result = await f.t.gql(query, { ids: [f.fabrics['a']] });
+    expect(result.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const small = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Fabric { records(first: 50) { nodes { id } } } } }`;
+    expect((await f.t.gql(small, { ids: [f.fabrics['a']] })).errors).toBeUndefined();
+  });
+
   it('refuses more than 100 ids', async () => {
     const ids = Array.from({ length: 101 }, () => f.fabrics['a']!);
     const result = await f.t.gql(NODES, { ids });

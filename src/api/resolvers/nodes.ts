@@ -6,9 +6,7 @@
 import { badInput } from '../../domain/errors.js';
 import { topologyNodeOf } from '../../domain/topology.js';
 import type { ApiContext } from '../context.js';
-import { parseGlobalId, toGlobalId } from '../ids.js';
-
-export const MAX_NODES = 100;
+import { MAX_NODES, parseGlobalId, toGlobalId } from '../ids.js';
 
 export async function loadNode(ctx: ApiContext, globalId: string) {
   const parsed = parseGlobalId(globalId);
