@@ -1,6 +1,8 @@
 /**
  * Where fabrics sit (README "Fabric isolation"): each holds its directory of one branch of one
- * repository, and its cluster namespace, alone. A directory holds every directory below it ('' is
+ * repository, and its cluster, alone. The cluster is told by its server alone: every object of a
+ * fabric lives in namespace `default` (the fabric's webhook accepts no other), whatever the fabric's
+ * namespace setting says, so two fabrics on one server always apply over and prune each other. A directory holds every directory below it ('' is
  * the repository's root), and a fabric without a branch tracks its repository's default branch.
  *
  * Each check is one statement. Callers take the placement lock in the same transaction first, so
@@ -16,13 +18,12 @@ export interface FabricPlacement {
   readonly directory: string;
   /** Normalized as the fabric service stores it; null when the fabric has no cluster. */
   readonly clusterServer: string | null;
-  readonly clusterNamespace: string;
 }
 
 export interface PlacementClash {
   readonly fabricId: string;
   readonly fabricName: string;
-  /** What the two share: Git files (the same or nested directories of a branch), or a cluster namespace. */
+  /** What the two share: Git files (the same or nested directories of a branch), or a cluster. */
   readonly shared: 'directory' | 'cluster';
   readonly branch: string | null;
   readonly directory: string;
@@ -39,10 +40,10 @@ const CLASH = `
   with candidate as (
     select ?::uuid as id, ?::uuid as repository_id, ?::text as directory,
            coalesce(?::text, (select default_branch from git_repository where id = ?::uuid)) as branch,
-           ?::text as cluster_server, ?::text as cluster_namespace
+           ?::text as cluster_server
   )
   select f.id, f.name, f.directory, coalesce(f.branch, r.default_branch) as branch,
-         (f.cluster_server = c.cluster_server and f.cluster_namespace = c.cluster_namespace) as same_cluster
+         (f.cluster_server = c.cluster_server) as same_cluster
   from fabric f
   cross join candidate c
   left join git_repository r on r.id = f.repository_id
@@ -52,7 +53,7 @@ const CLASH = `
           and (f.directory = '' or c.directory = '' or f.directory = c.directory
                or starts_with(f.directory, c.directory || '/')
                or starts_with(c.directory, f.directory || '/')))
-      or (f.cluster_server = c.cluster_server and f.cluster_namespace = c.cluster_namespace))
+      or f.cluster_server = c.cluster_server)
   order by f.name
   limit 1`;
 
@@ -69,7 +70,7 @@ export async function findPlacementClash(
   em: EntityManager,
   placement: FabricPlacement,
 ): Promise<PlacementClash | null> {
-  const { fabricId, repositoryId, branch, directory, clusterServer, clusterNamespace } = placement;
+  const { fabricId, repositoryId, branch, directory, clusterServer } = placement;
   const [row] = await em.execute<ClashRow[]>(CLASH, [
     fabricId,
     repositoryId,
@@ -77,7 +78,6 @@ export async function findPlacementClash(
     branch,
     repositoryId,
     clusterServer,
-    clusterNamespace,
   ]);
   if (!row) return null;
   return {

@@ -1,6 +1,6 @@
 /**
  * Creating and changing fabrics: validate every field, seal the cluster token, and store, under the
- * placement lock when the fabric's place (Git directory, cluster namespace) changes, so no two
+ * placement lock when the fabric's place (Git directory, cluster) changes, so no two
  * fabrics ever hold the same one (src/store/fabric-placement.ts).
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
@@ -41,7 +41,6 @@ const placementOf = (fabric: Fabric): FabricPlacement => ({
   branch: fabric.branch,
   directory: fabric.directory,
   clusterServer: fabric.clusterServer,
-  clusterNamespace: fabric.clusterNamespace,
 });
 
 const samePlacement = (a: FabricPlacement, b: FabricPlacement) =>
@@ -181,7 +180,7 @@ function placementConflict(fabric: Fabric, clash: PlacementClash, named: boolean
   const other = named ? `fabric "${clash.fabricName}"` : 'another fabric';
   if (clash.shared === 'cluster')
     return conflict(
-      `cluster ${fabric.clusterServer}, namespace "${fabric.clusterNamespace}" is ${other}'s: two fabrics on one namespace would apply over and prune each other's objects`,
+      `cluster ${fabric.clusterServer} is ${other}'s: every fabric object lives in namespace default, so two fabrics on one cluster would apply over and prune each other's objects`,
       { field: 'input.cluster' },
     );
   const where = named ? ` ("${clash.directory}" of branch "${clash.branch}")` : '';
