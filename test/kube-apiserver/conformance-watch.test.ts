@@ -107,6 +107,15 @@ describe('watch (§9 39-43)', () => {
     expect(done.items).toEqual(['ended']);
   });
 
+  it('sends one ERROR 504 and ends the stream for an RV the server has not reached (a store rebuilt empty)', async () => {
+    const seen = new Collector<Seen>();
+    const done = new Collector<unknown>();
+    await watchInto({ resourceVersion: String(kube.resourceVersion + 1000) }, seen, done);
+    await done.until((d) => d.length === 1);
+    expect(seen.items).toEqual([{ type: 'ERROR', code: 504, name: undefined, rv: undefined }]);
+    expect(done.items).toEqual(['ended']);
+  });
+
   it('sends bookmarks carrying only the RV, and ends cleanly after timeoutSeconds', async () => {
     const seen = new Collector<Seen>();
     const done = new Collector<unknown>();

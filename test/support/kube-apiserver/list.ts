@@ -57,18 +57,20 @@ function readPoint(b: Backend, query: URLSearchParams, limited: boolean): { rv: 
   const current = b.store.currentRv;
   if (!rvParam || rvParam === '0') return { rv: current };
   const rv = parseRv(rvParam);
-  if (rv > current) {
-    throw new ApiError(504, 'Timeout', `Too large resource version: ${rv}, current: ${current}`, {
-      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
-      retryAfterSeconds: 1,
-    });
-  }
+  if (rv > current) throw tooLargeRv(rv, current);
   if (limited && query.get('resourceVersionMatch') !== 'NotOlderThan') {
     if (b.store.isCompacted(rv)) throw expired(TOO_OLD_LIST);
     return { rv };
   }
   return { rv: current };
 }
+
+/** A read at an RV the server has not reached (contract §3.2, §5.1): a restarted or restored store answers this. */
+export const tooLargeRv = (rv: number, current: number) =>
+  new ApiError(504, 'Timeout', `Too large resource version: ${rv}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
 
 export function list(b: Backend, call: ApiCall): Reply {
   const { query, type } = call;

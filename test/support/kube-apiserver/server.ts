@@ -69,6 +69,12 @@ export interface KubeApiServer {
   readonly resourceVersion: number;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /**
+   * A cluster rebuilt from nothing behind the same address: stops, forgets every object and the RV
+   * history (the counter starts over, so clients' RVs are ahead of it), installs the namespace and
+   * CRDs again and serves on the same port, CA and token.
+   */
+  restartEmpty(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,6 +93,11 @@ async function restoreOrInstall(backend: Backend, options: KubeApiServerOptions)
     for (const crd of backend.store.list(typeKey(CRDS))) backend.registry.add(resourceTypeOf(crd));
     return;
   }
+  await install(backend, options);
+}
+
+/** What a new cluster holds: the "default" namespace and the CRDs. */
+async function install(backend: Backend, options: KubeApiServerOptions): Promise<void> {
   installObject(backend, NAMESPACES, { metadata: { name: 'default' }, status: { phase: 'Active' } });
   for (const crd of options.crds ?? projectCrds()) installObject(backend, CRDS, crd as KubeObject);
   await Promise.resolve(); // let the CRD controller mark them Established
@@ -153,6 +164,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       await listener.stop();
     },
     start: () => listener.start(),
+    restartEmpty: async () => {
+      endWatches(true);
+      await listener.stop();
+      backend.store.clear();
+      await install(backend, options);
+      await listener.start();
+    },
     close: async () => {
       endWatches(true);
       await listener.stop();

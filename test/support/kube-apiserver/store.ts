@@ -117,6 +117,15 @@ export class ObjectStore {
     this.history = [];
   }
 
+  /** Forgets every object and all history and starts the RV counter over, as a cluster rebuilt from nothing. */
+  clear(): void {
+    this.tables.clear();
+    this.sorted.clear();
+    this.history = [];
+    this.rv = 1;
+    this.compactedRv = 1;
+  }
+
   dump(): StoreDump {
     const tables: Record<string, KubeObject[]> = {};
     for (const typeKey of this.tables.keys()) tables[typeKey] = this.list(typeKey);

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Backend } from './backend.js';
 import type { ApiCall } from './call.js';
-import { parseRv } from './list.js';
+import { parseRv, tooLargeRv } from './list.js';
 import { parseSelectors } from './selectors.js';
 import { withRv, type StoreEvent } from './store.js';
 import { ApiError } from './status.js';
@@ -98,9 +98,17 @@ export function watch(b: Backend, call: ApiCall, res: ServerResponse, options: W
   const start = parseStart(call.query.get('resourceVersion'));
   const key = typeKey(type);
   const send = openStream(res);
-  if (start !== undefined && b.store.isCompacted(start)) {
-    const gone = new ApiError(410, 'Expired', `too old resource version: ${start} (${b.store.currentRv})`);
-    send({ type: 'ERROR', object: gone.toStatus() });
+  // Both after the 200, as ERROR events (contract §5.1); the real server waits ~3 s before the second.
+  const refusal =
+    start === undefined
+      ? undefined
+      : b.store.isCompacted(start)
+        ? new ApiError(410, 'Expired', `too old resource version: ${start} (${b.store.currentRv})`)
+        : start > b.store.currentRv
+          ? tooLargeRv(start, b.store.currentRv)
+          : undefined;
+  if (refusal) {
+    send({ type: 'ERROR', object: refusal.toStatus() });
     res.end();
     return;
   }
