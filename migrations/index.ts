@@ -4,6 +4,7 @@ import { Migration20261126142014 } from './Migration20261126142014.js';
 import { Migration20261126193000 } from './Migration20261126193000.js';
 import { Migration20261208010909 } from './Migration20261208010909.js';
 import { Migration20261208011225 } from './Migration20261208011225.js';
+import { Migration20261208012513 } from './Migration20261208012513.js';
 import { Migration20261208013000 } from './Migration20261208013000.js';
 
 export const MIGRATIONS = [
@@ -11,5 +12,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261126193000', class: Migration20261126193000 },
   { name: 'Migration20261208010909', class: Migration20261208010909 },
   { name: 'Migration20261208011225', class: Migration20261208011225 },
+  { name: 'Migration20261208012513', class: Migration20261208012513 },
   { name: 'Migration20261208013000', class: Migration20261208013000 },
 ];

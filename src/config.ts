@@ -43,6 +43,10 @@ export interface Config {
   readonly shutdownSeconds: number;
   /** How often this replica looks for fabrics to schedule and watch; 0 = an API-only replica. */
   readonly rescanSeconds: number;
+  /** Every watched kind relists this often, however healthy its watch (the backstop for lost cluster state); 0 = never. */
+  readonly watchRelistSeconds: number;
+  /** A self-heal starts this long after the first drift the watch sees. */
+  readonly selfHealDebounceMs: number;
   /** Megabytes (an upper bound) of repeated query responses kept per replica; 0 = none. */
   readonly responseCacheMb: number;
   /** What one git sync may read (src/sync/git-sync/sync-limits.ts says why these defaults). */
@@ -106,6 +110,14 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'FABRIC_SYNC_RESCAN_SECONDS',
     help: 'how often a replica claims fabrics to schedule and watch (default 5; 0 = API only)',
+  },
+  {
+    name: 'FABRIC_SYNC_WATCH_RELIST_SECONDS',
+    help: 'how often every watched kind relists even when its watch looks healthy (default 600; 0 = never)',
+  },
+  {
+    name: 'FABRIC_SYNC_SELF_HEAL_DEBOUNCE_MS',
+    help: 'wait after the first drift the watch sees before a self-heal starts (default 2000)',
   },
   {
     name: 'FABRIC_SYNC_RESPONSE_CACHE_MB',
@@ -234,6 +246,8 @@ export function loadConfig(env: Env = process.env): Config {
     clusterMaxConnectionFailures: read.integer('FABRIC_SYNC_CLUSTER_MAX_CONNECTION_FAILURES', 5, 1, 1000),
     shutdownSeconds: read.integer('FABRIC_SYNC_SHUTDOWN_SECONDS', 25, 1, 3600),
     rescanSeconds: read.integer('FABRIC_SYNC_RESCAN_SECONDS', 5, 0, 3600),
+    watchRelistSeconds: read.integer('FABRIC_SYNC_WATCH_RELIST_SECONDS', 600, 0, 86_400),
+    selfHealDebounceMs: read.integer('FABRIC_SYNC_SELF_HEAL_DEBOUNCE_MS', 2000, 0, 600_000),
     responseCacheMb: read.integer('FABRIC_SYNC_RESPONSE_CACHE_MB', 32, 0, 4096),
     syncLimits: {
       maxFiles: read.integer('FABRIC_SYNC_SYNC_MAX_FILES', 20_000, 1, 1_000_000),

@@ -42,6 +42,8 @@ import { SessionLocks } from './store/session-locks.js';
 import { DataChangeFeed } from './store/data-changes.js';
 import { ResponseCache } from './api/response-cache.js';
 import { WatchSupervisor } from './sync/watch/index.js';
+import { HealHistory } from './sync/self-heal/heal-history.js';
+import { selfHealPipeline } from './sync/self-heal/pipeline.js';
 
 export interface App {
   readonly url: string;
@@ -104,6 +106,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
   });
   const clusterDeps = { orm, vault, events, clusters, liveState: new LiveStateStore(orm) };
   const driftDeps = { ...clusterDeps, drift: new DriftStore(orm) };
+  const heals = new HealHistory();
   const operations = new OperationService({
     orm,
     events,
@@ -115,6 +118,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
       APPLY: applyPipeline(clusterDeps),
       DRIFT_CHECK: driftPipeline(driftDeps),
       RECONCILE: reconcilePipeline({ ...gitDeps, ...driftDeps }),
+      SELF_HEAL: selfHealPipeline(driftDeps, heals),
     },
     onFinished: (op) => metrics.observeOperation(op),
   });
@@ -136,6 +140,8 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     log,
     rescanMs,
     onReconnect: metrics.countWatchReconnect,
+    tuning: { relistMs: config.watchRelistSeconds * 1000 },
+    selfHeal: { operations, history: heals, debounceMs: config.selfHealDebounceMs },
   });
   // An API-only replica (rescan 0) serves requests and leaves schedules and watches to the others.
   if (rescanMs > 0) {

@@ -1,6 +1,7 @@
 /** The cluster layer: one client per fabric (architecture §2). */
 export {
   ClusterClient,
+  FIELD_MANAGER,
   type ClusterClientOptions,
   type ClusterRequestSample,
   type ListOptions,

@@ -1,7 +1,8 @@
 /**
  * One kind of one fabric, watched for as long as `signal` is not aborted (architecture §7): list,
  * then watch from the list's resourceVersion with bookmarks; a clean end re-watches from the last
- * version seen; `410 Gone` relists and reports the differences as events; any other failure, or a
+ * version seen; `410 Gone` or a version the server has not reached (it restarted empty), and every
+ * `relistMs`, relist and report the differences as events; any other failure, or a
  * silent stream, reconnects after a jittered exponential backoff. One loop, every way out leads back
  * to it (style §4 example 9): unlike client-node's informer it never stops on an error.
  */
@@ -45,6 +46,12 @@ export interface KindWatchOptions {
   readonly backoff?: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>;
   /** A stream that ends cleanly sooner than this, having sent nothing, counts as a failure (no hot loop). */
   readonly minStreamMs?: number;
+  /**
+   * Relist about this often (×0.9..1.1, so kinds spread out) even when the watch looks healthy: the
+   * backstop for a cluster that lost its objects without the watch being told (a store restored at
+   * a version the watch had already passed). Unset: only when the server says the version is gone.
+   */
+  readonly relistMs?: number;
 }
 
 const DEFAULT_WATCH_BACKOFF = { baseDelayMs: 250, maxDelayMs: 30_000 } as const;
@@ -64,20 +71,32 @@ export async function watchKind(options: KindWatchOptions, signal: AbortSignal):
     onStatus,
     backoff = DEFAULT_WATCH_BACKOFF,
     minStreamMs = 1000,
+    relistMs,
   } = options;
   const cache = new ObjectCache(seed);
   const policy = { ...backoff, attempts: Infinity };
   let version: string | undefined;
-  const relist = async (): Promise<string> => {
-    onStatus({ kind, state: 'LISTING' });
+  let relistAt = Infinity;
+  /** `routine`: the periodic backstop, which a healthy watch does not report as a reconnection. */
+  const relist = async (routine: boolean): Promise<string> => {
+    if (!routine) onStatus({ kind, state: 'LISTING' });
     const snapshot = await source.list(kind, signal);
+    if (relistMs) relistAt = Date.now() + relistMs * (0.9 + 0.2 * Math.random());
     for (const event of cache.replace(snapshot.objects, snapshot.resourceVersion)) onEvent(event);
     return snapshot.resourceVersion;
   };
   for (let attempt = 0; !signal.aborted;) {
+    let streamSignal = signal;
     try {
-      const from = version ?? (await relist());
+      const routine = version !== undefined && Date.now() >= relistAt;
+      const from = (routine ? undefined : version) ?? (await relist(routine));
       version = from;
+      // The stream ends by itself when the next relist is due.
+      if (relistAt !== Infinity)
+        streamSignal = AbortSignal.any([
+          signal,
+          AbortSignal.timeout(Math.max(0, Math.ceil(relistAt - Date.now()))),
+        ]);
       const opened = Date.now();
       let heard = false;
       await source.stream(
@@ -96,11 +115,12 @@ export async function watchKind(options: KindWatchOptions, signal: AbortSignal):
             onEvent(event);
           },
         },
-        signal,
+        streamSignal,
       );
-      if (!heard && Date.now() - opened < minStreamMs) await pause(attempt++);
+      if (!heard && !streamSignal.aborted && Date.now() - opened < minStreamMs) await pause(attempt++);
     } catch (err) {
       if (signal.aborted) break;
+      if (streamSignal.aborted) continue; // the relist came due while the stream was opening
       const error = err instanceof Error ? err : new Error(String(err));
       onStatus({ kind, state: 'RETRYING', error });
       if (isExpired(error))

@@ -26,7 +26,7 @@ export const RECORD_STATE = [
   'ERROR',
 ] as const;
 export const FABRIC_LIFECYCLE = ['PLANNED', 'ACTIVE', 'MAINTENANCE', 'DECOMMISSIONED'] as const;
-export const OPERATION_TYPE = ['GIT_SYNC', 'APPLY', 'DRIFT_CHECK', 'RECONCILE'] as const;
+export const OPERATION_TYPE = ['GIT_SYNC', 'APPLY', 'DRIFT_CHECK', 'RECONCILE', 'SELF_HEAL'] as const;
 export const OPERATION_TRIGGER = ['MANUAL', 'SCHEDULE', 'WEBHOOK', 'WATCH'] as const;
 export const STAGE_NAME = [
   'FETCH',

@@ -137,4 +137,15 @@ export class LiveStateStore {
   async write(observations: readonly Observation[]): Promise<void> {
     await writeObservations(this.knex, observations);
   }
+
+  /** Why self-heal stopped re-applying each record, or null where it heals again; one UPDATE. */
+  async setHealStopped(rows: readonly { id: string; reason: string | null }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.knex.raw(
+      `update record set heal_stopped = v.reason
+         from jsonb_to_recordset(?::jsonb) as v(id uuid, reason text)
+        where record.id = v.id and record.heal_stopped is distinct from v.reason`,
+      [JSON.stringify(rows)],
+    );
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * What the watch reads and writes: fabrics to watch, the records its events concern, their live
  * state as one set-based UPDATE per batch of events (of any number of fabrics), and the fabrics'
- * watch status.
+ * watch status, sync status (OUT_OF_SYNC once the watch sees drift) and selfHeal setting.
  */
 import type { Knex } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -50,6 +50,28 @@ export class WatchStore {
     await this.knex('fabric')
       .where('id', fabricId)
       .update({ watch_status: status, watch_message: message, updated_at: new Date() });
+  }
+
+  /**
+   * Marks these fabrics OUT_OF_SYNC (the watch saw a record go MISSING or DRIFTED); returns those
+   * that were not already, whose change is to be published.
+   */
+  async markOutOfSync(fabricIds: readonly string[]): Promise<string[]> {
+    if (fabricIds.length === 0) return [];
+    const rows: { id: string }[] = await this.knex('fabric')
+      .whereIn('id', fabricIds)
+      .whereNot('sync_status', 'OUT_OF_SYNC')
+      .update({ sync_status: 'OUT_OF_SYNC', updated_at: new Date() })
+      .returning('id');
+    return rows.map((row) => row.id);
+  }
+
+  /** Whether the fabric's selfHeal is on (read when a heal is due: it may have changed since the watch began). */
+  async selfHeals(fabricId: string): Promise<boolean> {
+    const row: { self_heal: boolean } | undefined = await this.knex('fabric')
+      .first('self_heal')
+      .where('id', fabricId);
+    return row?.self_heal ?? false;
   }
 
   /** Live objects the records say exist: the watch starts from them and reports only what changed. */

@@ -64,6 +64,7 @@ function fakeStore() {
       ) => {
         writes.push({ observations: [...observations], stamps: new Map(stamps) });
       },
+      markOutOfSync: async () => [],
     },
   };
 }
@@ -230,7 +231,10 @@ describe('LiveWriter on the database', () => {
     await writer.close();
 
     const at = new Date(batchTime).toISOString();
-    expect(published.map((e) => [e.name, e.at])).toEqual(names.map((name) => [name, at]));
+    const [recordEvents, fabricEvents] = [published.filter((e) => e.name), published.filter((e) => !e.name)];
+    expect(recordEvents.map((e) => [e.name, e.at])).toEqual(names.map((name) => [name, at]));
+    // The live objects differ from the records' desired hash: the fabric is out of sync, said once.
+    expect(fabricEvents).toEqual([{ fabricId, syncStatus: 'OUT_OF_SYNC', at }]);
     const em = db.orm.em.fork();
     const records = await em.find(ResourceRecord, { fabric: fabricId }, { orderBy: { name: 'asc' } });
     expect(
@@ -238,5 +242,6 @@ describe('LiveWriter on the database', () => {
     ).toEqual(names.map((name) => [name, `uid-${name}`, at, at]));
     const fabric = await em.findOneOrFail(Fabric, fabricId);
     expect(fabric.lastWatchEventAt?.toISOString()).toBe(at);
+    expect(fabric.syncStatus).toBe('OUT_OF_SYNC');
   });
 });

@@ -179,6 +179,8 @@ export type GDeleteBlocker = {
 export type GDifference = {
   __typename?: 'Difference';
   desired?: Maybe<Scalars['JSON']['output']>;
+  /** Why self-heal stopped re-applying this record, e.g. another manager keeps changing a field back; null while it heals. */
+  healingStopped?: Maybe<Scalars['String']['output']>;
   kind: GKind;
   live?: Maybe<Scalars['JSON']['output']>;
   name: Scalars['String']['output'];
@@ -808,7 +810,9 @@ export type GOperationType =
   | 'APPLY'
   | 'DRIFT_CHECK'
   | 'GIT_SYNC'
-  | 'RECONCILE';
+  | 'RECONCILE'
+  /** Re-applies records the watch saw deleted or changed, when the fabric's selfHeal is on (trigger WATCH). */
+  | 'SELF_HEAL';
 
 /**
  * Where a page sits in its list (the Relay connection spec). The side a page was read towards is
@@ -1937,6 +1941,7 @@ export type GDeleteBlockerResolvers<ContextType = ApiContext, ParentType extends
 
 export type GDifferenceResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Difference'] = GResolversParentTypes['Difference']> = {
   desired?: Resolver<Maybe<GResolversTypes['JSON']>, ParentType, ContextType>;
+  healingStopped?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
   live?: Resolver<Maybe<GResolversTypes['JSON']>, ParentType, ContextType>;
   name?: Resolver<GResolversTypes['String'], ParentType, ContextType>;

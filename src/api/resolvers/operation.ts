@@ -37,5 +37,7 @@ export const DriftReport: GDriftReportResolvers<ApiContext> = {
 
 export const Difference: GDifferenceResolvers<ApiContext> = {
   record: (d, _a, ctx) => (d.recordId ? ctx.loaders.record.load(d.recordId) : null),
+  healingStopped: async (d, _a, ctx) =>
+    d.recordId ? ((await ctx.loaders.record.load(d.recordId))?.healStopped ?? null) : null,
   type: (d) => d.driftType,
 };

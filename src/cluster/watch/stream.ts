@@ -9,7 +9,11 @@ import { ApiException } from '@kubernetes/client-node';
 import type { Manifest } from '../../domain/manifest.js';
 import { ClusterError, toClusterError } from '../cluster-error.js';
 
-/** The server no longer has the history to resume from (HTTP 410, or an ERROR event with code 410). */
+/**
+ * The server cannot resume from the watch's resourceVersion: it no longer has the history (410), or
+ * it has not reached that version (504 `ResourceVersionTooLarge`: a cluster restarted empty or
+ * restored from a backup, whose counter started over). Either way only a relist says where we stand.
+ */
 export class WatchExpiredError extends Error {
   constructor(
     readonly target: string,
@@ -45,7 +49,12 @@ export interface StreamRequest {
 interface StatusObject {
   code?: number;
   message?: string;
+  details?: { causes?: { reason?: string }[] };
 }
+
+const isTooLarge = (status: StatusObject) =>
+  status.details?.causes?.some((c) => c.reason === 'ResourceVersionTooLarge') ??
+  /too large resource version/i.test(status.message ?? '');
 
 const idleError = (target: string, ms: number) =>
   new ClusterError(target, {
@@ -59,6 +68,8 @@ const idleError = (target: string, ms: number) =>
 function statusError(target: string, code: number, body: unknown): Error {
   const status = (typeof body === 'object' && body !== null ? body : {}) as StatusObject;
   if (code === 410) return new WatchExpiredError(target, status.message ?? 'resource version too old');
+  if (code === 504 && isTooLarge(status))
+    return new WatchExpiredError(target, status.message ?? 'too large resource version');
   return toClusterError(new ApiException(code, status.message ?? `HTTP ${code}`, body, {}), target);
 }
 

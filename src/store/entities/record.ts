@@ -20,6 +20,8 @@ export class ResourceRecord {
   sourceCommit: string | null = null;
   state: RecordState = 'PENDING';
   stateMessage: string | null = null;
+  /** Why self-heal no longer re-applies this record (another manager keeps changing it); null while it heals. */
+  healStopped: string | null = null;
   liveUid: string | null = null;
   liveResourceVersion: string | null = null;
   liveGeneration: number | null = null;
@@ -50,6 +52,7 @@ export const ResourceRecordSchema = new EntitySchema<ResourceRecord>({
     sourceCommit: { type: 'string', length: 64, nullable: true },
     state: { enum: true, items: () => [...RECORD_STATE] },
     stateMessage: { type: 'text', nullable: true },
+    healStopped: { type: 'text', nullable: true },
     liveUid: { type: 'string', length: 64, nullable: true },
     liveResourceVersion: { type: 'string', length: 64, nullable: true },
     liveGeneration: { type: 'integer', nullable: true },

@@ -19,6 +19,7 @@ import type { EventBus } from '../../events/index.js';
 import type { Redactor } from '../../security/redactor.js';
 import type { Limiter, RetryPolicy } from '../../cluster/index.js';
 import type { WatchStore } from '../../store/watch-store.js';
+import { SelfHealer, type SelfHealerDeps } from '../self-heal/self-healer.js';
 import type { Lane, LiveWriter } from './live-writer.js';
 import type { WatchTarget } from './target.js';
 import { WatchStatus } from './watch-status.js';
@@ -30,7 +31,12 @@ export interface WatchTuning {
   readonly coalesceMs?: number;
   /** Wait before retrying a batch whose write failed. */
   readonly retryMs?: number;
+  /** Every kind relists about this often, however healthy its watch (FABRIC_SYNC_WATCH_RELIST_SECONDS). */
+  readonly relistMs?: number;
 }
+
+/** What the watch needs to heal drift it sees (the fabric's selfHeal setting is read when a heal is due). */
+export type SelfHealOptions = Omit<SelfHealerDeps, 'selfHeals' | 'log'>;
 
 export interface FabricWatcherDeps {
   readonly store: WatchStore;
@@ -46,6 +52,8 @@ export interface FabricWatcherDeps {
   readonly tuning?: WatchTuning;
   /** Told each time a kind's watch must reconnect: 'expired' after a 410, 'error' otherwise (metrics). */
   readonly onReconnect?: (reason: 'expired' | 'error') => void;
+  /** Unset: drift is reported, never healed (API-only wiring, tests of the watch alone). */
+  readonly selfHeal?: SelfHealOptions;
 }
 
 export interface StopOptions {
@@ -58,6 +66,7 @@ export class FabricWatcher {
   private readonly source: WatchSource;
   private readonly status: WatchStatus;
   private readonly lane: Lane;
+  private readonly healer: SelfHealer | undefined;
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -73,7 +82,15 @@ export class FabricWatcher {
       ...(deps.openings ? { openings: deps.openings } : {}),
     });
     this.status = new WatchStatus(target.fabricId, target.watchStatus, KIND_NAMES, deps);
-    this.lane = deps.writer.lane(target.fabricId, target.fabricName);
+    const { selfHeal } = deps;
+    this.healer = selfHeal
+      ? new SelfHealer(target.fabricId, {
+          ...selfHeal,
+          selfHeals: (id) => deps.store.selfHeals(id),
+          log: deps.log,
+        })
+      : undefined;
+    this.lane = deps.writer.lane(target.fabricId, target.fabricName, (ids) => this.healer?.notice(ids));
   }
 
   get watchStatus(): FabricWatch {
@@ -83,7 +100,7 @@ export class FabricWatcher {
   async start(): Promise<void> {
     this.status.begin();
     const known = groupBy(await this.deps.store.knownLive(this.target.fabricId), (o) => o.kind);
-    const { backoff } = this.deps.tuning ?? {};
+    const { backoff, relistMs } = this.deps.tuning ?? {};
     this.loops = KIND_NAMES.map((kind) =>
       watchKind(
         {
@@ -97,6 +114,7 @@ export class FabricWatcher {
             this.status.update(status);
           },
           ...(backoff ? { backoff } : {}),
+          ...(relistMs ? { relistMs } : {}),
         },
         this.abort.signal,
       ),
@@ -111,6 +129,7 @@ export class FabricWatcher {
 
   async stop({ disowned = false }: StopOptions = {}): Promise<void> {
     this.abort.abort();
+    this.healer?.stop();
     await Promise.all(this.loops);
     this.source.close();
     const { writer } = this.deps;

@@ -35,8 +35,12 @@ export class Lane {
   constructor(
     readonly fabricId: string,
     readonly fabricName: string,
+    /** Told, once written, which records the watch saw go MISSING or DRIFTED (self-heal). */
+    readonly onDrift?: (recordIds: string[]) => void,
   ) {}
 }
+
+const drifts = (o: Observation) => o.state === 'MISSING' || o.state === 'DRIFTED';
 
 /** A watch event, or (no lane) a tick that stores last event times owed since the last batch. */
 interface Pending {
@@ -49,7 +53,7 @@ interface Pending {
 }
 
 export interface LiveWriterDeps {
-  readonly store: Pick<WatchStore, 'recordsAt' | 'writeLive'>;
+  readonly store: Pick<WatchStore, 'recordsAt' | 'writeLive' | 'markOutOfSync'>;
   readonly events: Pick<EventBus, 'publish'>;
   readonly log: Logger;
   /** Events arriving within this many ms are written as one batch. */
@@ -76,8 +80,8 @@ export class LiveWriter {
     });
   }
 
-  lane(fabricId: string, fabricName: string): Lane {
-    return new Lane(fabricId, fabricName);
+  lane(fabricId: string, fabricName: string, onDrift?: Lane['onDrift']): Lane {
+    return new Lane(fabricId, fabricName, onDrift);
   }
 
   push(lane: Lane, event: WatchEvent): void {
@@ -135,6 +139,7 @@ export class LiveWriter {
     const at = new Date(this.deps.now?.() ?? Date.now());
     const observations: Observation[] = [];
     const toPublish: { items: Pending[]; events: (RecordEvent | null)[] }[] = [];
+    const drifted = new Map<Lane, string[]>();
     for (const [lane, items] of lanes) {
       const changes = liveChanges(
         { id: lane.fabricId, name: lane.fabricName },
@@ -144,8 +149,22 @@ export class LiveWriter {
       );
       observations.push(...changes.observations);
       toPublish.push({ items, events: changes.events });
+      const ids = changes.observations.filter(drifts).map((o) => o.id);
+      if (ids.length > 0) drifted.set(lane, ids);
     }
     await store.writeLive(observations, at, this.stampsDue([...lanes.keys()], at));
+    // The fabric is out of sync the moment one record is, not at the next drift check.
+    const outOfSync = await store.markOutOfSync([...drifted.keys()].map((lane) => lane.fabricId));
+    await Promise.all(
+      outOfSync.map((fabricId) =>
+        events.publish('fabricStatus', fabricId, {
+          fabricId,
+          syncStatus: 'OUT_OF_SYNC',
+          at: at.toISOString(),
+        }),
+      ),
+    );
+    for (const [lane, ids] of drifted) lane.onDrift?.(ids);
     // Fabrics side by side, each one's events in order; a failure leaves the rest for the retry.
     await Promise.all(
       toPublish.map(async ({ items, events: recordEvents }) => {

@@ -16,6 +16,7 @@ import { WatchStore } from '../../store/watch-store.js';
 import {
   FabricWatcher,
   type FabricWatcherDeps,
+  type SelfHealOptions,
   type StopOptions,
   type WatchTuning,
 } from './fabric-watcher.js';
@@ -36,6 +37,8 @@ export interface WatchSupervisorOptions {
   readonly tuning?: WatchTuning;
   readonly random?: () => number;
   readonly onReconnect?: FabricWatcherDeps['onReconnect'];
+  /** Heal drift of fabrics whose selfHeal is on (only this replica, which watches them, does). */
+  readonly selfHeal?: SelfHealOptions;
 }
 
 interface Owned {
@@ -169,6 +172,7 @@ export class WatchSupervisor {
       log,
       ...(tuning ? { tuning } : {}),
       ...(this.options.onReconnect ? { onReconnect: this.options.onReconnect } : {}),
+      ...(this.options.selfHeal ? { selfHeal: this.options.selfHeal } : {}),
     });
     await watcher.start();
     log.info({ fabricId, generation: target.generation }, 'watching this fabric’s cluster');
