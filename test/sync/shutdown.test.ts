@@ -64,13 +64,13 @@ const untilCancelled = (signal: AbortSignal) =>
 it('cancels a running operation with the reason, and one started after shutdown began at once', async () => {
   const operations = serviceRunning(untilCancelled);
   const running = await operations.start({ fabricId: await newFabric(), type: 'DRIFT_CHECK' });
-  expect(await operations.shutdown(REASON, 5_000)).toBe(0);
+  expect(await operations.shutdown(REASON, 20_000)).toBe(0);
   expect(await stored(running.id)).toMatchObject({ status: 'CANCELLED', message: REASON });
 
   const late = await operations.start({ fabricId: await newFabric(), type: 'DRIFT_CHECK' });
   await operations.drain();
   expect(await stored(late.id)).toMatchObject({ status: 'CANCELLED', message: REASON });
-});
+}, 30_000);
 
 it('stores FAILED for an operation that does not stop within the grace, instead of leaving it RUNNING', async () => {
   let release = () => {};
@@ -87,4 +87,4 @@ it('stores FAILED for an operation that does not stop within the grace, instead 
   }
   await operations.drain();
   expect((await stored(stuck.id)).status).toBe('FAILED');
-});
+}, 30_000);
