@@ -12,7 +12,7 @@ import type { ApiContext } from './context.js';
 import { makeFormatError } from './errors.js';
 import { limitErrors, type QueryLimits } from './limits.js';
 import type { ContextFactory } from './request-context.js';
-import { graphqlMediaType, readBody, sendJson } from './http-io.js';
+import { readBody, sendGraphQLError } from './http-io.js';
 import {
   isCacheableQuery,
   outcomePlugin,
@@ -62,7 +62,7 @@ export async function createGraphQLHandler({
             async didResolveOperation({ request, document, operation }) {
               if (operation?.operation === OperationTypeNode.SUBSCRIPTION)
                 throw new GraphQLError(
-                  'subscriptions run over WebSocket (graphql-ws) on this path, not HTTP',
+                  'subscriptions run over WebSocket (graphql-ws) on this path, or server-sent events on /graphql/stream',
                   {
                     extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
                   },
@@ -84,7 +84,7 @@ export async function createGraphQLHandler({
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const auth = await contexts.authenticate(req.headers.authorization);
     if (!auth)
-      return sendError(
+      return sendGraphQLError(
         req,
         res,
         401,
@@ -97,9 +97,16 @@ export async function createGraphQLHandler({
     const body = req.method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
     if (body === null)
       // The rest of the body is not read: close the connection rather than let a client reuse it mid-upload.
-      return sendError(req, res, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBodyBytes} bytes`, {
-        connection: 'close',
-      });
+      return sendGraphQLError(
+        req,
+        res,
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `request body exceeds ${maxBodyBytes} bytes`,
+        {
+          connection: 'close',
+        },
+      );
     const tokenId = auth.principal?.tokenId;
     const cacheKey = body && tokenId ? responseCache?.keyOf(tokenId, req.headers, body) : undefined;
     const cached = cacheKey === undefined ? undefined : responseCache?.get(cacheKey);
@@ -120,7 +127,7 @@ export async function createGraphQLHandler({
     try {
       parsed = body && body.length ? JSON.parse(body.toString('utf8')) : undefined;
     } catch {
-      return sendError(req, res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
+      return sendGraphQLError(req, res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers))
@@ -154,17 +161,4 @@ function writeHead(res: ServerResponse, status: number, headers: Iterable<readon
 function send(res: ServerResponse, { status, headers, body }: CachedResponse): void {
   writeHead(res, status, headers);
   res.end(body);
-}
-
-/** An error before GraphQL execution, in GraphQL's response shape and the media type the client accepts. */
-function sendError(
-  req: IncomingMessage,
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
-  const body = { errors: [{ message, extensions: { code } }] };
-  sendJson(res, status, body, headers, graphqlMediaType(req.headers.accept));
 }

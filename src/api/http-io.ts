@@ -27,6 +27,19 @@ export function sendJson(
   res.end(JSON.stringify(body));
 }
 
+/** An error before GraphQL execution, in GraphQL's response shape and the media type the client accepts. */
+export function sendGraphQLError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  const body = { errors: [{ message, extensions: { code } }] };
+  sendJson(res, status, body, headers, graphqlMediaType(req.headers.accept));
+}
+
 export const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
 const JSON_TYPE = 'application/json';
 

@@ -1,5 +1,6 @@
 /**
  * One HTTP server for everything (architecture §9): GraphQL over HTTP and WebSocket on /graphql,
+ * subscriptions over server-sent events on /graphql/stream,
  * health, readiness and metrics (or, with METRICS_PORT, metrics on a listener of their own). GET routes only read (style.md §4, example 14).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -24,6 +25,7 @@ import { ContextFactory } from './request-context.js';
 import { buildSchema } from './schema.js';
 import type { Services } from './services/index.js';
 import { OperationAdmission } from './operation-admission.js';
+import { GRAPHQL_STREAM_PATH, createSseHandler } from './sse.js';
 import { attachSubscriptionServer } from './websocket.js';
 import { createPlaygroundHandler, prefersPlayground } from './playground/index.js';
 import { createStatusPageRoutes } from './status-page/index.js';
@@ -70,6 +72,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   // One admission for every streaming transport: the same checks, one cap per token across them.
   const admission = new OperationAdmission({ schema, contexts, ...options });
   const formatError = makeFormatError(log, options.redactor, { fieldSuggestions: options.fieldSuggestions });
+  const stream = createSseHandler({ contexts, admission, formatError, log, redactor: options.redactor });
 
   const playground = createPlaygroundHandler({ graphqlPath: GRAPHQL_PATH });
   const pages = [...playground.routes, ...createStatusPageRoutes({ graphqlPath: GRAPHQL_PATH })];
@@ -83,6 +86,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     [`GET ${GRAPHQL_PATH}`]: (req, res, url) =>
       prefersPlayground(req, url) ? playground.handler(req, res) : graphql.handle(req, res, url),
     [`POST ${GRAPHQL_PATH}`]: graphql.handle,
+    [`GET ${GRAPHQL_STREAM_PATH}`]: stream.handle,
+    [`POST ${GRAPHQL_STREAM_PATH}`]: stream.handle,
     ...Object.fromEntries(pages.map((r) => [`${r.method} ${r.path}`, r.handler])),
   };
   const routeOf = (method: string, path: string): Handler | undefined =>

@@ -18,6 +18,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLSchema,
+  type OperationTypeNode,
 } from 'graphql';
 import type { Authorizer } from '../security/authz.js';
 import type { ApiContext } from './context.js';
@@ -40,6 +41,7 @@ export type Admission =
   | {
       readonly admitted: true;
       readonly args: ExecutionArgs;
+      readonly operation: OperationTypeNode;
       /** Gives back the operation's slot under its token's cap; once is enough, more do nothing. */
       readonly release: () => void;
     };
@@ -168,7 +170,7 @@ export class OperationAdmission {
       operationName: request.operationName ?? null,
       contextValue,
     };
-    return { admitted: true, args, release };
+    return { admitted: true, args, operation: operation.operation, release };
   }
 
   /** graphql's `subscribe` for an admitted operation, its events' executions shared. */
