@@ -28,7 +28,7 @@ export class HealHistory {
   private readonly byRecord = new Map<string, Heals>();
 
   constructor(
-    private readonly limits: HealLimits = DEFAULT_HEAL_LIMITS,
+    readonly limits: HealLimits = DEFAULT_HEAL_LIMITS,
     private readonly now: () => number = Date.now,
   ) {}
 

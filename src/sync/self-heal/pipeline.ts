@@ -11,7 +11,7 @@ import { DRIFT_STAGES } from '../drift/pipeline.js';
 import type { Pipeline } from '../operation-service.js';
 import { stagedPipeline } from '../runner.js';
 import type { Stage } from '../stage.js';
-import { DEFAULT_HEAL_LIMITS, type HealHistory, type HealLimits } from './heal-history.js';
+import type { HealHistory } from './heal-history.js';
 import { planHeal } from './plan-heal.js';
 
 interface HealContext {
@@ -24,13 +24,9 @@ const on = <P>(stage: Stage<P>, pick: (ctx: HealContext) => P): Stage<HealContex
   run: (ctx, signal) => stage.run(pick(ctx), signal),
 });
 
-export function selfHealPipeline(
-  deps: DriftDeps,
-  history: HealHistory,
-  limits: HealLimits = DEFAULT_HEAL_LIMITS,
-): Pipeline {
+export function selfHealPipeline(deps: DriftDeps, history: HealHistory): Pipeline {
   const stages: Stage<HealContext>[] = [
-    { name: 'PLAN', run: (ctx, signal) => planHeal(ctx.apply, history, limits.maxHeals, signal) },
+    { name: 'PLAN', run: (ctx, signal) => planHeal(ctx.apply, history, signal) },
     on({ name: 'APPLY', run: applyObjects }, (ctx) => ctx.apply),
     ...DRIFT_STAGES.map((stage) => on(stage, (ctx) => ctx.drift)),
   ];

@@ -11,7 +11,7 @@ import type { DesiredObject } from '../../store/live-state-store.js';
 import { planApply } from '../apply/plan.js';
 import type { ApplyContext } from '../apply/context.js';
 import { required, type StageResult } from '../stage.js';
-import type { HealHistory } from './heal-history.js';
+import type { HealHistory, HealLimits } from './heal-history.js';
 
 const SEEN_DRIFTING = new Set(['MISSING', 'DRIFTED']);
 
@@ -23,8 +23,8 @@ function otherManager(live: Manifest): string {
   return others.at(-1)?.manager ?? 'another manager';
 }
 
-function whyStopped(record: DesiredObject, live: Manifest | undefined, heals: number): string {
-  const fight = `${heals} heals within the window; healing stopped until the desired object changes`;
+function whyStopped(record: DesiredObject, live: Manifest | undefined, limits: HealLimits): string {
+  const fight = `${limits.maxHeals} heals in ${limits.windowMs / 60_000} min; healed again once the desired object changes`;
   if (!live) return `healing stopped: something keeps deleting this object (${fight})`;
   const paths = diff(normalize(record.manifest), normalize(live)).map((d) => d.path);
   return `healing stopped: ${otherManager(live)} keeps changing ${paths.slice(0, 5).join(', ') || 'it'} (${fight})`;
@@ -33,7 +33,6 @@ function whyStopped(record: DesiredObject, live: Manifest | undefined, heals: nu
 export async function planHeal(
   ctx: ApplyContext,
   history: HealHistory,
-  maxHeals: number,
   signal: AbortSignal,
 ): Promise<StageResult> {
   await planApply(ctx, signal);
@@ -44,7 +43,7 @@ export async function planHeal(
   for (const record of heal) history.healed(record);
   await ctx.deps.liveState.setHealStopped([
     ...heal.map((r) => ({ id: r.id, reason: null })),
-    ...stopped.map((r) => ({ id: r.id, reason: whyStopped(r, live.get(r.ref), maxHeals) })),
+    ...stopped.map((r) => ({ id: r.id, reason: whyStopped(r, live.get(r.ref), history.limits) })),
   ]);
   Object.assign(ctx, { toApply: heal, toPrune: [] });
   return {
