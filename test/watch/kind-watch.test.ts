@@ -1,6 +1,7 @@
 /**
  * One kind's watch loop against the test kube-apiserver: it follows every change, and after a cut
- * stream, a forced 410, a server restart and a silent stream its view equals the cluster again;
+ * stream, a forced 410, a server restart, a silent stream, a stream that misses changes (the
+ * periodic relist) and a server restarted empty its view equals the cluster again;
  * a stream to a server its CA did not sign is refused.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -65,17 +66,25 @@ describe('watchKind', () => {
       { idleTimeoutMs, tlsContexts },
     ));
 
-  /** The real source, whose next streams can be held back to let the cluster move on meanwhile. */
-  const start = (src: WatchSource): Running => {
+  /**
+   * The real source, whose next streams can be held back to let the cluster move on meanwhile;
+   * `deaf`: its streams pass bookmarks only, as a watch that silently lost track of the cluster.
+   */
+  const start = (
+    src: WatchSource,
+    { relistMs, deaf = false }: { relistMs?: number; deaf?: boolean } = {},
+  ): Running => {
     const events = new Signals<WatchEvent>();
     const statuses = new Signals<KindWatchStatus>();
     const view = new Map<string, string>();
     const abort = new AbortController();
     const held: Pick<WatchSource, 'list' | 'stream'> = {
       list: (kind, signal) => src.list(kind, signal),
-      stream: async (...args) => {
+      stream: async (kind, from, handlers, signal) => {
         await gate;
-        return src.stream(...args);
+        const onEvent: typeof handlers.onEvent = (type, object) =>
+          (!deaf || type === 'BOOKMARK') && handlers.onEvent(type, object);
+        return src.stream(kind, from, { ...handlers, onEvent }, signal);
       },
     };
     const loop = watchKind(
@@ -83,6 +92,7 @@ describe('watchKind', () => {
         source: held,
         kind: KIND,
         backoff: { baseDelayMs: 20, maxDelayMs: 100 },
+        ...(relistMs ? { relistMs } : {}),
         onEvent: (event) => {
           if (event.type === 'DELETED') view.delete(event.object.metadata.name);
           else view.set(event.object.metadata.name, String(event.object.metadata['resourceVersion']));
@@ -135,6 +145,17 @@ describe('watchKind', () => {
       ['DELETED', 'before'],
     ]);
     expect(w.view).toEqual(await clusterView());
+  });
+
+  it('relists every relistMs, quietly: a deletion its stream never reported is found all the same', async () => {
+    await create('lost', 150);
+    const w = start(sourceFor(), { relistMs: 300, deaf: true });
+    await watching(w);
+    const opened = w.statuses.seen.length;
+    await remove('lost');
+    await w.events.next((e) => e.type === 'DELETED' && e.object.metadata.name === 'lost', 'the relist');
+    expect(w.view).toEqual(await clusterView());
+    expect(w.statuses.seen.slice(opened).filter((s) => s.state !== 'WATCHING')).toEqual([]);
   });
 
   it('reconnects after a cut stream and misses nothing written while it was away', async () => {
@@ -243,5 +264,25 @@ describe('watchKind', () => {
     await expect(refused).rejects.toThrow(/certificate/i);
     expect(opened).toEqual([]);
     stranger.close();
+  });
+
+  // Last: it empties the server every other test writes to.
+  it('relists when the server restarted empty (its RVs behind the watch’s) and reports every object DELETED', async () => {
+    await create('wiped-1', 400);
+    await create('wiped-2', 420);
+    const w = start(sourceFor());
+    await watching(w);
+    const from = w.events.seen.length;
+    await kube.restartEmpty();
+    for (const name of ['wiped-1', 'wiped-2'])
+      await w.events.next((e) => e.type === 'DELETED' && e.object.metadata.name === name, `${name} deleted`, {
+        from,
+      });
+    expect(w.view).toEqual(await clusterView());
+    expect(w.view.size).toBe(0);
+    const expired = w.statuses.seen.find(
+      (s) => s.state === 'RETRYING' && s.error instanceof WatchExpiredError,
+    );
+    expect(expired?.error?.message).toMatch(/too large resource version/i);
   });
 });
