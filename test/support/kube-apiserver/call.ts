@@ -51,9 +51,12 @@ export function decodeObject(call: ApiCall): KubeObject {
   return { ...object, metadata: { ...(object.metadata ?? {}) } };
 }
 
-/** dryRun=All means "process fully, store nothing"; other values are rejected. */
-export function isDryRun(query: URLSearchParams): boolean {
-  const values = query.getAll('dryRun');
+/**
+ * dryRun=All means "process fully, store nothing"; other values are rejected. A DELETE may also
+ * carry it in its DeleteOptions body (`dryRun: ["All"]`, as kubectl sends it).
+ */
+export function isDryRun(query: URLSearchParams, fromBody: readonly string[] = []): boolean {
+  const values = [...query.getAll('dryRun'), ...fromBody];
   if (values.length === 0) return false;
   if (values.every((v) => v === 'All')) return true;
   const causes = [

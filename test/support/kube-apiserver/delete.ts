@@ -10,6 +10,7 @@ import { qualifiedPlural, typeKey } from './types.js';
 
 interface DeleteOptions {
   propagationPolicy?: string;
+  dryRun?: string[];
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
@@ -23,8 +24,11 @@ function optionsOf(call: ApiCall): DeleteOptions {
   const fromBody = call.body.length > 0 ? (decodeJson(call) as DeleteOptions | null) : null;
   const policy = call.query.get('propagationPolicy') ?? fromBody?.propagationPolicy ?? 'Background';
   if (!(policy in POLICY_FINALIZER)) throw badRequest(`unsupported propagationPolicy: ${policy}`);
+  if (fromBody?.dryRun !== undefined && !Array.isArray(fromBody.dryRun))
+    throw badRequest('DeleteOptions.dryRun must be a list of strings');
   return {
     propagationPolicy: policy,
+    ...(fromBody?.dryRun ? { dryRun: fromBody.dryRun } : {}),
     ...(fromBody?.preconditions ? { preconditions: fromBody.preconditions } : {}),
   };
 }
@@ -69,7 +73,7 @@ export function deleteObject(
   const existing = existingOf(b, call);
   const options = optionsOf(call);
   checkPreconditions(call, existing, options.preconditions);
-  const dryRun = isDryRun(call.query);
+  const dryRun = isDryRun(call.query, options.dryRun);
   b.admission.validate({
     operation: 'DELETE',
     kind: call.type.kind,
