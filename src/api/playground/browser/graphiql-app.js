@@ -1,8 +1,11 @@
 // GraphiQL, bundled from npm by the server (no CDN). The token is asked for once, then sent as
-// `Authorization: Bearer` on HTTP and in graphql-ws `connection_init` for subscriptions.
+// `Authorization: Bearer` on HTTP and in graphql-ws `connection_init` for subscriptions; where the
+// socket cannot open (a proxy that blocks WebSockets), subscriptions go over server-sent events.
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
+import { getOperationAST, parse } from 'graphql';
+import { createClient as createSseClient } from 'graphql-sse';
 import { createClient } from 'graphql-ws';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -17,19 +20,59 @@ query {
 }
 `;
 
-/** @param {string} graphqlPath @param {string} token */
-function createFetcher(graphqlPath, token) {
-  const wsClient = createClient({
+/** @param {{ query: string, operationName?: string | null }} params */
+function isSubscription({ query, operationName }) {
+  try {
+    return getOperationAST(parse(query), operationName)?.operation === 'subscription';
+  } catch {
+    return false; // the server tells what is wrong with it
+  }
+}
+
+/**
+ * Subscriptions over graphql-ws while its socket opens; over server-sent events from the first time
+ * it cannot (closed before the server acknowledged it, and not by the server's choice: those close
+ * codes are 4000 and up, such as 4403 for a refused token).
+ * @param {string} graphqlPath @param {string} token
+ */
+function createSubscriber(graphqlPath, token) {
+  let socketOpened = false;
+  let socketBlocked = false;
+  const socket = createClient({
     url: socketUrl(graphqlPath),
     connectionParams: { authorization: bearer(token) },
     lazy: true,
+    shouldRetry: () => socketOpened,
   });
-  return createGraphiQLFetcher({
+  socket.on('connected', () => (socketOpened = true));
+  const stream = createSseClient({
+    url: `${graphqlPath}/stream`,
+    headers: { authorization: bearer(token) },
+    retryAttempts: 0,
+  });
+  const blocked = (err) => !socketOpened && !(typeof err?.code === 'number' && err.code >= 4000);
+  /** @param {{ query: string, variables?: object, operationName?: string | null }} request */
+  return async function* subscribe(request) {
+    if (!socketBlocked)
+      try {
+        return yield* socket.iterate(request);
+      } catch (err) {
+        if (!blocked(err)) throw err;
+        socketBlocked = true;
+      }
+    yield* stream.iterate(request);
+  };
+}
+
+/** @param {string} graphqlPath @param {string} token */
+function createFetcher(graphqlPath, token) {
+  const http = createGraphiQLFetcher({
     url: graphqlPath,
     headers: { authorization: bearer(token) },
-    wsClient,
     enableIncrementalDelivery: false,
   });
+  const subscribe = createSubscriber(graphqlPath, token);
+  return (params, options) => (isSubscription(params) ? subscribe(params) : http(params, options));
 }
 
 function TokenBar() {
