@@ -7,6 +7,7 @@
 import { groupBy } from './group-by.js';
 import { copyJson, isJsonObject, type JsonObject, type Manifest } from './manifest.js';
 import { dropEmpty } from './normalize/empty.js';
+import { GO_ZERO_VALUE_RULES } from './normalize/go-zero-values.js';
 import { canonicalMetadata, type CanonicalMetadata } from './normalize/metadata.js';
 import { VPC_OTHER_RULES } from './normalize/vpc-other.js';
 import { VPC_RULES } from './normalize/vpc.js';
@@ -21,8 +22,11 @@ export interface Canonical {
   readonly spec?: JsonObject;
 }
 
-/** Every webhook default by kind, in the order the webhooks apply them. */
-const RULES_BY_KIND = groupBy([...VPC_RULES, ...VPC_OTHER_RULES, ...WIRING_RULES], (rule) => rule.kind);
+/** Every webhook default by kind, in the order the webhooks apply them; Go's serialisation last. */
+const RULES_BY_KIND = groupBy(
+  [...VPC_RULES, ...VPC_OTHER_RULES, ...WIRING_RULES, ...GO_ZERO_VALUE_RULES],
+  (rule) => rule.kind,
+);
 
 /** Applies only the webhook defaults to a copy of `spec` (validation checks what the webhook would see). */
 export function withWebhookDefaults(kind: string, spec: unknown): JsonObject {

@@ -6,12 +6,8 @@
 import { groupBy } from './group-by.js';
 import { indexByName } from './dangling-references.js';
 import { FABRIC_NAMESPACE, type Manifest } from './manifest.js';
-import { withWebhookDefaults } from './normalize.js';
-import { connectionRule } from './rules/connection.js';
-import { externalAttachmentRule, externalRule } from './rules/external.js';
+import { admitObject, DEFAULT_SETTINGS } from './rules/admission.js';
 import { checkApiVersion, checkKind, checkName, checkNamespace } from './rules/identity.js';
-import { externalPeeringRule, vpcAttachmentRule, vpcPeeringRule } from './rules/peerings.js';
-import { checkSchema } from './rules/schema.js';
 import {
   switchVlanNamespacesDisjoint,
   vpcSubnetsInNamespace,
@@ -31,9 +27,7 @@ import {
   peeringNamespaces,
 } from './rules/set-references.js';
 import { attachmentSwitchesHaveVlanNamespace, eslagSwitchesShareGroup } from './rules/set-switches.js';
-import type { DesiredSet, Finding, ObjectRule, RuleSettings, SetFinding, SetRule } from './rules/types.js';
-import { vpcRule } from './rules/vpc.js';
-import { ipv4NamespaceRule, switchRule, vlanNamespaceRule } from './rules/wiring.js';
+import type { DesiredSet, Finding, RuleSettings, SetFinding, SetRule } from './rules/types.js';
 import type { SourcedManifest, ValidationIssue } from './validation-types.js';
 import { completed, type Steps } from './steps.js';
 
@@ -42,25 +36,7 @@ export type { VlanRange } from './rules/types.js';
 
 export type ValidateOptions = Partial<RuleSettings>;
 
-export const DEFAULT_SETTINGS: RuleSettings = {
-  reservedVlans: [{ from: 3000, to: 3999 }],
-  serverMtuLimit: 9036,
-  reservedSubnets: [],
-  knownProfiles: [],
-};
-
-export const OBJECT_RULES: readonly ObjectRule[] = [
-  vlanNamespaceRule,
-  ipv4NamespaceRule,
-  switchRule,
-  connectionRule,
-  externalRule,
-  vpcRule,
-  externalAttachmentRule,
-  vpcAttachmentRule,
-  vpcPeeringRule,
-  externalPeeringRule,
-];
+export { DEFAULT_SETTINGS };
 
 export const SET_RULES: readonly SetRule[] = [
   danglingReferences,
@@ -78,8 +54,6 @@ export const SET_RULES: readonly SetRule[] = [
   peeringNamespaces,
   externalPeeringNamespace,
 ];
-
-const RULES_BY_KIND = new Map(OBJECT_RULES.map((r) => [r.kind, r]));
 
 const hasName = (m: Manifest | null | undefined): m is Manifest =>
   typeof m?.metadata?.name === 'string' && m.metadata.name !== '';
@@ -111,15 +85,8 @@ function checkObject(manifest: Manifest, settings: RuleSettings): Checked {
   const kind = checkKind(manifest);
   if (kind.length > 0) return { findings: kind };
   const identity = [...checkApiVersion(manifest), ...checkName(manifest), ...checkNamespace(manifest)];
-  const schema = checkSchema(manifest);
-  const admitted: Manifest = {
-    ...schema.manifest,
-    spec: withWebhookDefaults(manifest.kind, schema.manifest.spec),
-  };
-  // Webhook rules assume a schema-valid object; running them on a broken one only repeats its errors.
-  const rule = schema.findings.length === 0 ? RULES_BY_KIND.get(manifest.kind) : undefined;
-  const own = rule ? rule.check(admitted.spec ?? {}, admitted, settings) : [];
-  return { findings: [...identity, ...schema.findings, ...own], admitted, written: schema.manifest };
+  const { findings, admitted, written } = admitObject(manifest, settings);
+  return { findings: [...identity, ...findings], admitted, written };
 }
 
 const identityKey = (m: Manifest) =>
