@@ -52,3 +52,34 @@ describe('dryRun on DELETE', () => {
     expect((await raw(kube, `${C}/dry-3`)).status).toBe(200);
   });
 });
+
+describe('label selectors', () => {
+  it('kubectl get -l "gen>3" and "gen<3" compare label values as integers', async () => {
+    for (const [name, gen] of [
+      ['gen-2', '2'],
+      ['gen-4', '4'],
+      ['gen-10', '10'],
+      ['gen-x', 'x'],
+    ] as const)
+      await createVpc(name, { gen });
+    const names = async (selector: string) => {
+      const result = await kubectl.run(['get', 'vpcs', '-l', selector, '-o', 'name']);
+      expect(result.stderr).toBe('');
+      return result.stdout.trim().split('\n').sort();
+    };
+    expect(await names('gen>3')).toEqual(['vpc.vpc.githedgehog.com/gen-10', 'vpc.vpc.githedgehog.com/gen-4']);
+    expect(await names('gen<3,gen')).toEqual(['vpc.vpc.githedgehog.com/gen-2']);
+  });
+
+  it('answers 400 for a=b=c and for a non-integer > operand', async () => {
+    const twice = await raw(kube, `${C}?labelSelector=${encodeURIComponent('a=b=c')}`);
+    expect(twice.status).toBe(400);
+    expect(twice.json.message).toBe("found '=', expected: ',' or 'end of string'");
+    const nonInteger = await raw(kube, `${C}?labelSelector=${encodeURIComponent('gen>x')}`);
+    expect(nonInteger.status).toBe(400);
+    expect(nonInteger.json.message).toContain("for 'Gt', 'Lt' operators, the value must be an integer");
+    const viaKubectl = await kubectl.run(['get', 'vpcs', '-l', 'a=b=c']);
+    expect(viaKubectl.code).not.toBe(0);
+    expect(viaKubectl.stderr).toContain("found '=', expected: ',' or 'end of string'");
+  });
+});

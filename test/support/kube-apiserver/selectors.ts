@@ -29,6 +29,27 @@ function checkKey(key: string, selector: string): string {
   return key;
 }
 
+/** A value that holds another operator ("a=b=c") is where the real lexer stops. */
+function checkValue(value: string): string {
+  const symbol = /[=!<>()]/.exec(value)?.[0];
+  if (symbol) throw badRequest(`found '${symbol}', expected: ',' or 'end of string'`);
+  return value;
+}
+
+/** `key>n` / `key<n`: both sides must be integers; a label that is not one never matches. */
+function numericTerm(key: string, op: string, operand: string): (labels: Record<string, string>) => boolean {
+  if (!/^[+-]?\d+$/.test(operand))
+    throw badRequest(
+      `unable to parse requirement: values[0]: Invalid value: "${operand}": for 'Gt', 'Lt' operators, the value must be an integer`,
+    );
+  const bound = BigInt(operand);
+  return (l) => {
+    const value = l[key];
+    if (value === undefined || !/^[+-]?\d+$/.test(value)) return false;
+    return op === '>' ? BigInt(value) > bound : BigInt(value) < bound;
+  };
+}
+
 function labelTerm(term: string, selector: string): (labels: Record<string, string>) => boolean {
   const set = /^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
   if (set) {
@@ -36,10 +57,12 @@ function labelTerm(term: string, selector: string): (labels: Record<string, stri
     const values = set[3]!.split(',').map((v) => v.trim());
     return set[2] === 'in' ? (l) => values.includes(l[key] ?? '\0') : (l) => !values.includes(l[key] ?? '\0');
   }
-  const cmp = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
+  const numeric = /^([^!=<>\s]+)\s*([<>])\s*(\S*)$/.exec(term);
+  if (numeric) return numericTerm(checkKey(numeric[1]!, selector), numeric[2]!, checkValue(numeric[3]!));
+  const cmp = /^([^!=<>\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
   if (cmp) {
     const key = checkKey(cmp[1]!, selector);
-    const value = cmp[3]!;
+    const value = checkValue(cmp[3]!);
     return cmp[2] === '!=' ? (l) => l[key] !== value : (l) => l[key] === value;
   }
   if (term.startsWith('!')) {
