@@ -83,3 +83,41 @@ describe('label selectors', () => {
     expect(viaKubectl.stderr).toContain("found '=', expected: ',' or 'end of string'");
   });
 });
+
+describe('JSON patch that does not apply', () => {
+  const jsonPatch = (name: string, ops: unknown) =>
+    raw(kube, `${C}/${name}`, { method: 'PATCH', body: ops, contentType: 'application/json-patch+json' });
+
+  it('is a 422 Invalid whatever the failing op, and a body that is no patch stays a 400', async () => {
+    await createVpc('jp-1');
+    const unprocessable = {
+      code: 422,
+      reason: 'Invalid',
+      message: 'the server rejected our request due to an error in our request',
+    };
+    const missing = await jsonPatch('jp-1', [{ op: 'replace', path: '/spec/nothing/here', value: 1 }]);
+    expect(missing.status).toBe(422);
+    expect(missing.json).toMatchObject(unprocessable);
+    expect(missing.json.details.causes[0].reason).toBe('UnexpectedServerResponse');
+    const removed = await jsonPatch('jp-1', [{ op: 'remove', path: '/metadata/labels/none' }]);
+    expect(removed.json).toMatchObject(unprocessable);
+    const failedTest = await jsonPatch('jp-1', [{ op: 'test', path: '/spec/ipv4Namespace', value: 'x' }]);
+    expect(failedTest.json).toMatchObject(unprocessable);
+    expect((await jsonPatch('jp-1', { op: 'add' })).status).toBe(400);
+  });
+
+  it('kubectl patch --type=json on a missing path reports the 422', async () => {
+    await createVpc('jp-2');
+    const result = await kubectl.run([
+      'patch',
+      'vpc',
+      'jp-2',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/spec/nothing/here","value":1}]',
+    ]);
+    expect(result.code).not.toBe(0);
+    // kubectl words a 422 Invalid by its causes, as against a real server.
+    expect(result.stderr).toContain('The request is invalid: : doc is missing path');
+  });
+});

@@ -1,9 +1,10 @@
 /** RFC 6902 JSON Patch and RFC 7386 JSON Merge Patch on plain JSON values; inputs stay untouched. */
 import { isDeepStrictEqual } from 'node:util';
 
+/** `malformed`: the body is no JSON patch (400); otherwise it does not apply to the object (422). */
 export class PatchError extends Error {
   constructor(
-    readonly failedTest: boolean,
+    readonly malformed: boolean,
     message: string,
   ) {
     super(message);
@@ -88,7 +89,7 @@ interface Operation {
 
 export function applyJsonPatch(target: Json, operations: Json): Json {
   if (!Array.isArray(operations))
-    throw new PatchError(false, 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+    throw new PatchError(true, 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   let doc = structuredClone(target);
   for (const raw of operations as Operation[]) {
     const { op, path } = raw;
@@ -99,7 +100,7 @@ export function applyJsonPatch(target: Json, operations: Json): Json {
     else if (op === 'copy') doc = add(doc, path, get(doc, raw.from ?? ''), false);
     else if (op === 'test') {
       if (!isDeepStrictEqual(get(doc, path), raw.value))
-        throw new PatchError(true, `testing value ${path} failed`);
+        throw new PatchError(false, `testing value ${path} failed`);
     } else throw new PatchError(false, `Unexpected kind: ${op}`);
   }
   return doc;

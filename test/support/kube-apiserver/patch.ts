@@ -40,9 +40,10 @@ function patched(call: ApiCall, existing: KubeObject, contentType: string): Kube
     return result as KubeObject;
   } catch (err) {
     if (!(err instanceof PatchError)) throw err;
-    if (!err.failedTest) throw badRequest(err.message);
+    if (err.malformed) throw badRequest(err.message);
+    // The real server wraps every jsonpatch Apply error alike: NewGenericServerResponse(422, ...).
     throw new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', {
-      causes: [{ reason: 'FieldValueInvalid', message: err.message }],
+      causes: [{ reason: 'UnexpectedServerResponse', message: err.message }],
     });
   }
 }
