@@ -1,8 +1,8 @@
 /**
- * Errors leave the API through this one function (style.md §4, example 13), over HTTP and WebSocket
- * alike: domain errors keep their code and message, GraphQL's own errors pass (without graphql-js's
- * "Did you mean …?" when field suggestions are off), anything else becomes a logged, generic internal
- * error. Every message is redacted first.
+ * Errors leave the API through this one function (style.md §4, example 13), over HTTP, WebSocket and
+ * server-sent events alike: domain errors keep their code and message, GraphQL's own errors pass
+ * (without graphql-js's "Did you mean …?" when field suggestions are off) with a code, anything else
+ * becomes a logged, generic internal error. Every message is redacted first.
  */
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
