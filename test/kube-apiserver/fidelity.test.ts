@@ -1,9 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- replies are untyped Kubernetes JSON that tests read by path */
 /** Issue #19: behaviours where the test server used to differ from a real kube-apiserver, proven through kubectl and raw HTTPS. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import type { ApiException } from '@kubernetes/client-node';
 import type { KubeApiServer } from '../support/kube-apiserver/index.js';
 import { startKubeApiServer } from '../support/kube-apiserver/index.js';
-import { C, raw, vpc } from './harness.js';
+import { C, VPC_GVR, kubeConfigFor, raw, vpc } from './harness.js';
 import { Kubectl } from './kubectl-run.js';
 
 let kube: KubeApiServer;
@@ -119,5 +121,61 @@ describe('JSON patch that does not apply', () => {
     expect(result.code).not.toBe(0);
     // kubectl words a 422 Invalid by its causes, as against a real server.
     expect(result.stderr).toContain('The request is invalid: : doc is missing path');
+  });
+});
+
+describe('resourceVersionMatch', () => {
+  const listOptionsInvalid = (detail: string) =>
+    `ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: ${detail}`;
+
+  it('client-node: Exact or NotOlderThan without a resourceVersion is a 422 Invalid', async () => {
+    const api = kubeConfigFor(kube).makeApiClient(CustomObjectsApi);
+    for (const resourceVersionMatch of ['Exact', 'NotOlderThan']) {
+      const err = await api.listNamespacedCustomObject({ ...VPC_GVR, resourceVersionMatch }).then(
+        () => expect.fail('expected a 422'),
+        (e: unknown) => e as ApiException<string>,
+      );
+      expect(err.code).toBe(422);
+      expect(JSON.parse(err.body)).toMatchObject({
+        reason: 'Invalid',
+        message: listOptionsInvalid(
+          'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
+        ),
+        details: { group: 'meta.k8s.io', kind: 'ListOptions' },
+      });
+    }
+  });
+
+  it('rejects Exact at 0, an unknown value and a continue token', async () => {
+    const exactZero = await raw(kube, `${C}?resourceVersion=0&resourceVersionMatch=Exact`);
+    expect(exactZero.status).toBe(422);
+    expect(exactZero.json.message).toBe(
+      listOptionsInvalid('Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'),
+    );
+    const unknown = await raw(kube, `${C}?resourceVersion=1&resourceVersionMatch=Newest`);
+    expect(unknown.json.message).toBe(
+      listOptionsInvalid('Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""'),
+    );
+    const withContinue = await raw(
+      kube,
+      `${C}?resourceVersionMatch=NotOlderThan&resourceVersion=1&continue=x`,
+    );
+    expect(withContinue.status).toBe(422);
+  });
+
+  it('Exact reads the state at that version even without limit', async () => {
+    await createVpc('rvm-1', { rvm: 'x' });
+    const rv = kube.resourceVersion;
+    await createVpc('rvm-2', { rvm: 'x' });
+    const names = async (match: string) => {
+      const reply = await raw(
+        kube,
+        `${C}?labelSelector=rvm&resourceVersion=${rv}&resourceVersionMatch=${match}`,
+      );
+      expect(reply.status).toBe(200);
+      return reply.json.items.map((o: any) => o.metadata.name);
+    };
+    expect(await names('Exact')).toEqual(['rvm-1']);
+    expect(await names('NotOlderThan')).toEqual(['rvm-1', 'rvm-2']);
   });
 });

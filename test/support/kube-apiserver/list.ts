@@ -2,7 +2,8 @@
 import type { Backend } from './backend.js';
 import type { ApiCall, Reply } from './call.js';
 import { parseSelectors } from './selectors.js';
-import { ApiError, badRequest, expired } from './status.js';
+import type { StatusCause } from './status.js';
+import { ApiError, badRequest, expired, invalid } from './status.js';
 import type { KubeObject } from './types.js';
 import { apiVersionOf, typeKey } from './types.js';
 
@@ -43,8 +44,36 @@ export function parseRv(value: string): number {
   return rv;
 }
 
-/** Which RV to read at, and where to start, from resourceVersion/continue/limit. */
+const MATCHES = ['Exact', 'NotOlderThan'];
+
+/** apimachinery's ValidateListOptions for resourceVersionMatch: a 422 on ListOptions. */
+function checkResourceVersionMatch(query: URLSearchParams): void {
+  const match = query.get('resourceVersionMatch');
+  if (!match) return;
+  const rv = query.get('resourceVersion');
+  const forbidden = (detail: string) => ({ reason: 'FieldValueForbidden', message: `Forbidden: ${detail}` });
+  const causes: Omit<StatusCause, 'field'>[] = [];
+  if (!rv) causes.push(forbidden('resourceVersionMatch is forbidden unless resourceVersion is provided'));
+  if (query.get('continue'))
+    causes.push(forbidden('resourceVersionMatch is forbidden when continue is provided'));
+  if (!MATCHES.includes(match))
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${match}": supported values: "Exact", "NotOlderThan", ""`,
+    });
+  if (match === 'Exact' && rv === '0')
+    causes.push(forbidden('resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+  if (causes.length === 0) return;
+  const fielded = causes.map((c) => ({ ...c, field: 'resourceVersionMatch' }));
+  throw invalid('ListOptions.meta.k8s.io', '', fielded, { group: 'meta.k8s.io', kind: 'ListOptions' });
+}
+
+/**
+ * Which RV to read at, and where to start, from resourceVersion/continue/limit: Exact (or a limited
+ * list without a match, the legacy rule) reads at that RV, NotOlderThan and unlimited lists read now.
+ */
 function readPoint(b: Backend, query: URLSearchParams, limited: boolean): { rv: number; after?: string } {
+  checkResourceVersionMatch(query);
   const token = query.get('continue');
   const rvParam = query.get('resourceVersion');
   if (token) {
@@ -58,7 +87,8 @@ function readPoint(b: Backend, query: URLSearchParams, limited: boolean): { rv: 
   if (!rvParam || rvParam === '0') return { rv: current };
   const rv = parseRv(rvParam);
   if (rv > current) throw tooLargeRv(rv, current);
-  if (limited && query.get('resourceVersionMatch') !== 'NotOlderThan') {
+  const match = query.get('resourceVersionMatch');
+  if (match === 'Exact' || (limited && !match)) {
     if (b.store.isCompacted(rv)) throw expired(TOO_OLD_LIST);
     return { rv };
   }
