@@ -179,3 +179,24 @@ describe('resourceVersionMatch', () => {
     expect(await names('NotOlderThan')).toEqual(['rvm-1', 'rvm-2']);
   });
 });
+
+describe('discovery', () => {
+  it('/api names the address the server really listens on', async () => {
+    const result = await kubectl.run(['get', '--raw', '/api']);
+    expect(JSON.parse(result.stdout).serverAddressByClientCIDRs).toEqual([
+      { clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${kube.port}` },
+    ]);
+  });
+
+  it('/version carries the emulation and compatibility versions of Kubernetes 1.33', async () => {
+    const result = await kubectl.run(['version', '-o', 'json']);
+    expect(JSON.parse(result.stdout).serverVersion).toMatchObject({
+      major: '1',
+      minor: '33',
+      emulationMajor: '1',
+      emulationMinor: '33',
+      minCompatibilityMajor: '1',
+      minCompatibilityMinor: '32',
+    });
+  });
+});

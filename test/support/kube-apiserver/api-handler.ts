@@ -17,6 +17,8 @@ export interface HandlerDeps {
   readonly auth: Authenticator;
   readonly faults: FaultInjector;
   readonly watch: WatchOptions;
+  /** host:port as /api reports it; known once the listener is bound. */
+  readonly serverAddress: () => string;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -95,7 +97,7 @@ async function dispatch(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
     case 'version':
       return send(res, 200, VERSION_INFO);
     case 'api':
-      return send(res, 200, coreVersions());
+      return send(res, 200, coreVersions(deps.serverAddress()));
     case 'apis':
       return send(res, 200, groupList(registry));
     case 'group':

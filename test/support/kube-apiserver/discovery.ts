@@ -5,9 +5,14 @@ import type { ResourceType } from './types.js';
 
 const VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 
+/** As a 1.33 server reports itself: it emulates its own version and is compatible down to 1.32. */
 export const VERSION_INFO = {
   major: '1',
   minor: '33',
+  emulationMajor: '1',
+  emulationMinor: '33',
+  minCompatibilityMajor: '1',
+  minCompatibilityMinor: '32',
   gitVersion: 'v1.33.0-fake',
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
@@ -74,8 +79,9 @@ export function group(registry: ResourceRegistry, name: string): Record<string, 
   return found ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(found.group, found.version) } : undefined;
 }
 
-export const coreVersions = () => ({
+/** `serverAddress` is host:port the server listens on (a real one answers its advertise address). */
+export const coreVersions = (serverAddress: string) => ({
   kind: 'APIVersions',
   versions: ['v1'],
-  serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
+  serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
 });

@@ -8,6 +8,7 @@ import { createHandler } from './api-handler.js';
 import { Authenticator } from './auth.js';
 import type { Backend } from './backend.js';
 import { startCrdController } from './crd-controller.js';
+import { registerFabricWebhookRules } from './fabric-webhook-rules.js';
 import { registerFabricWebhooks } from './fabric-webhooks.js';
 import type { FailureSpec } from './faults.js';
 import { FaultInjector } from './faults.js';
@@ -31,6 +32,8 @@ export interface KubeApiServerOptions {
   /** CRDs installed at start (apiextensions.k8s.io/v1 objects). */
   readonly crds?: readonly object[];
   readonly emulateFabricWebhooks?: boolean;
+  /** With emulateFabricWebhooks: also refuse what the fabric's validating webhooks would (fabric-webhook-rules.ts). */
+  readonly enforceFabricWebhookRules?: boolean;
   readonly bookmarkIntervalMs?: number;
   /** Events kept for watch resume and continue tokens; older RVs get 410 Expired. */
   readonly historyLimit?: number;
@@ -133,10 +136,18 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const gc = new GarbageCollector(backend.store, options.gcDelayMs);
   await restoreOrInstall(backend, options);
   if (options.emulateFabricWebhooks) registerFabricWebhooks(backend.admission);
+  if (options.emulateFabricWebhooks && options.enforceFabricWebhookRules) registerFabricWebhookRules(backend);
   const auth = new Authenticator(options.anonymousAuth ?? false, options.token);
   const faults = new FaultInjector();
   const streams = new Set<WatchStream>();
-  const handler = createHandler({ backend, auth, faults, watch: { bookmarkIntervalMs, streams } });
+  const serverAddress = () => `${host}:${listener.port}`;
+  const handler = createHandler({
+    backend,
+    auth,
+    faults,
+    watch: { bookmarkIntervalMs, streams },
+    serverAddress,
+  });
   const tls = await generateTls();
   const listener = new HttpsListener(tls, handler, host, options.port ?? 0);
   await listener.start();
