@@ -1,37 +1,30 @@
 /**
- * Registers the emulated Hedgehog fabric mutating webhooks (spec defaults and label derivation)
- * as admission hooks. SwitchGroup has no webhook in the fabric, so it gets none here either.
+ * Registers the emulated Hedgehog fabric webhooks as admission hooks. The spec defaults are the
+ * domain's own admission model (src/domain/rules/admission.ts: the fabric's defaults, then Go's
+ * zero-value serialisation), so this server and the offline validator are one model; the labels
+ * (fabric-labels.ts) are derived here. SwitchGroup and ServerProfile have no webhook in the fabric.
  */
-import { KINDS, SUPPORTING_KINDS } from '../../../src/domain/kinds.js';
+import type { Manifest } from '../../../src/domain/manifest.js';
+import { MUTATING_WEBHOOK_KINDS, webhookMutation } from '../../../src/domain/rules/admission.js';
 import type { AdmissionHooks } from './admission.js';
 import { fabricLabels } from './fabric-labels.js';
-import { SPEC_DEFAULTS } from './fabric-spec-defaults.js';
 import type { KubeObject } from './types.js';
-
-/** Every Hedgehog kind the domain registry knows except SwitchGroup. */
-const FABRIC_KINDS: readonly string[] = [...KINDS, ...SUPPORTING_KINDS]
-  .map((k) => k.kind)
-  .filter((kind) => kind !== 'SwitchGroup');
 
 /** The object as the fabric's mutating webhook would return it; `object` is not mutated. */
 export function emulateFabricWebhook(object: KubeObject): KubeObject {
   const kind = object.kind ?? '';
-  if (!FABRIC_KINDS.includes(kind)) return object;
-  const given = object['spec'];
-  // Only spec is edited in place, so only spec is copied; metadata is rebuilt below.
-  const spec =
-    typeof given === 'object' && given !== null ? structuredClone(given as Record<string, unknown>) : {};
-  SPEC_DEFAULTS[kind]?.(spec);
-  const labels = fabricLabels(kind, object.metadata?.labels, spec);
+  if (!MUTATING_WEBHOOK_KINDS.has(kind)) return object;
+  const { spec } = webhookMutation(object as Manifest);
+  const labels = fabricLabels(kind, object.metadata?.labels, spec ?? {});
   const metadata = { ...object.metadata };
   if (Object.keys(labels).length > 0) metadata.labels = labels;
   else delete metadata.labels;
-  return { ...object, ...(kind === 'Server' || given !== undefined ? { spec } : {}), metadata };
+  return { ...object, spec, metadata };
 }
 
 /** Adds the emulation to `hooks`; returns the functions that remove it. */
 export function registerFabricWebhooks(hooks: AdmissionHooks): (() => void)[] {
-  return FABRIC_KINDS.map((kind) =>
+  return [...MUTATING_WEBHOOK_KINDS].map((kind) =>
     hooks.addMutating(
       kind,
       ({ object }) => emulateFabricWebhook(object),
