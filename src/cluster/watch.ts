@@ -1,10 +1,12 @@
 /**
  * One kind of one fabric, watched for as long as `signal` is not aborted (architecture §7): list,
  * then watch from the list's resourceVersion with bookmarks; a clean end re-watches from the last
- * version seen; `410 Gone` or a version the server has not reached (it restarted empty), and every
- * `relistMs`, relist and report the differences as events; any other failure, or a
- * silent stream, reconnects after a jittered exponential backoff. One loop, every way out leads back
- * to it (style §4 example 9): unlike client-node's informer it never stops on an error.
+ * version seen. It relists, and reports the differences as events, when the server no longer has
+ * that version (`410 Gone`), has not reached it (504 `ResourceVersionTooLarge`: restarted empty), when
+ * the fabric's namespace has a new uid (rebuilt, whatever its versions say), and every `relistMs`.
+ * Any other failure, or a silent stream, reconnects after a jittered exponential backoff. One loop,
+ * every way out leads back to it (style §4 example 9): unlike client-node's informer it never stops
+ * on an error.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Manifest } from '../domain/manifest.js';
@@ -36,7 +38,8 @@ export interface KindWatchStatus {
 }
 
 export interface KindWatchOptions {
-  readonly source: Pick<WatchSource, 'list' | 'stream'>;
+  /** With `identity`, every resumption first checks that the cluster is still the one listed. */
+  readonly source: Pick<WatchSource, 'list' | 'stream'> & Partial<Pick<WatchSource, 'identity'>>;
   readonly kind: string;
   /** Live objects known from an earlier run (stubs will do): the first list reports only differences. */
   readonly seed?: readonly Manifest[];
@@ -77,9 +80,11 @@ export async function watchKind(options: KindWatchOptions, signal: AbortSignal):
   const policy = { ...backoff, attempts: Infinity };
   let version: string | undefined;
   let relistAt = Infinity;
+  let listedIdentity: string | undefined;
   /** `routine`: the periodic backstop, which a healthy watch does not report as a reconnection. */
   const relist = async (routine: boolean): Promise<string> => {
     if (!routine) onStatus({ kind, state: 'LISTING' });
+    listedIdentity = await source.identity?.(signal);
     const snapshot = await source.list(kind, signal);
     if (relistMs) relistAt = Date.now() + relistMs * (0.9 + 0.2 * Math.random());
     for (const event of cache.replace(snapshot.objects, snapshot.resourceVersion)) onEvent(event);
@@ -89,6 +94,7 @@ export async function watchKind(options: KindWatchOptions, signal: AbortSignal):
     let streamSignal = signal;
     try {
       const routine = version !== undefined && Date.now() >= relistAt;
+      if (version !== undefined && !routine && (await rebuilt())) version = undefined;
       const from = (routine ? undefined : version) ?? (await relist(routine));
       version = from;
       // The stream ends by itself when the next relist is due.
@@ -127,6 +133,12 @@ export async function watchKind(options: KindWatchOptions, signal: AbortSignal):
         version = undefined; // relist at once: the server told us where we stand
       else await pause(attempt++);
     }
+  }
+
+  /** A cluster rebuilt behind the same address whose versions already passed ours resumes silently: ask. */
+  async function rebuilt(): Promise<boolean> {
+    const now = await source.identity?.(signal);
+    return listedIdentity !== undefined && now !== undefined && now !== listedIdentity;
   }
 
   async function pause(attempt: number): Promise<void> {

@@ -68,18 +68,24 @@ describe('watchKind', () => {
 
   /**
    * The real source, whose next streams can be held back to let the cluster move on meanwhile;
-   * `deaf`: its streams pass bookmarks only, as a watch that silently lost track of the cluster.
+   * `deaf`: its streams pass bookmarks only, as a watch that silently lost track of the cluster;
+   * `namespaceReadable: false`: the token may not read the namespace, so its uid tells nothing.
    */
   const start = (
     src: WatchSource,
-    { relistMs, deaf = false }: { relistMs?: number; deaf?: boolean } = {},
+    {
+      relistMs,
+      deaf = false,
+      namespaceReadable = true,
+    }: { relistMs?: number; deaf?: boolean; namespaceReadable?: boolean } = {},
   ): Running => {
     const events = new Signals<WatchEvent>();
     const statuses = new Signals<KindWatchStatus>();
     const view = new Map<string, string>();
     const abort = new AbortController();
-    const held: Pick<WatchSource, 'list' | 'stream'> = {
+    const held: Pick<WatchSource, 'list' | 'stream' | 'identity'> = {
       list: (kind, signal) => src.list(kind, signal),
+      identity: async (signal) => (namespaceReadable ? src.identity(signal) : undefined),
       stream: async (kind, from, handlers, signal) => {
         await gate;
         const onEvent: typeof handlers.onEvent = (type, object) =>
@@ -266,11 +272,11 @@ describe('watchKind', () => {
     stranger.close();
   });
 
-  // Last: it empties the server every other test writes to.
+  // Last: these empty the server every other test writes to.
   it('relists when the server restarted empty (its RVs behind the watch’s) and reports every object DELETED', async () => {
     await create('wiped-1', 400);
     await create('wiped-2', 420);
-    const w = start(sourceFor());
+    const w = start(sourceFor(), { namespaceReadable: false }); // only the 504 tells
     await watching(w);
     const from = w.events.seen.length;
     await kube.restartEmpty();
@@ -284,5 +290,25 @@ describe('watchKind', () => {
       (s) => s.state === 'RETRYING' && s.error instanceof WatchExpiredError,
     );
     expect(expired?.error?.message).toMatch(/too large resource version/i);
+  });
+
+  it('relists when the cluster was rebuilt and its versions already passed the watch’s (a new namespace uid)', async () => {
+    await create('rebuilt-1', 500);
+    const w = start(sourceFor());
+    await watching(w);
+    let release!: () => void;
+    gate = new Promise((resolve) => (release = resolve));
+    const from = w.events.seen.length;
+    const version = kube.resourceVersion;
+    await kube.restartEmpty();
+    let last = '';
+    for (let i = 0; kube.resourceVersion <= version; i++) await create((last = `filler-${i}`), 600 + 20 * i);
+    release(); // the watch's version is a valid one of the new cluster now: only the uid tells
+    gate = undefined;
+    await w.events.next((e) => e.type === 'DELETED' && e.object.metadata.name === 'rebuilt-1', 'the relist', {
+      from,
+    });
+    await w.events.next((e) => e.object.metadata.name === last, 'the last filler', { from });
+    expect(w.view).toEqual(await clusterView());
   });
 });

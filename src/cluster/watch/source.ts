@@ -3,7 +3,7 @@
  * ClusterClient's list drops it) and watch streams, over one agent built from the fabric's own settings.
  */
 import type { Agent as HttpAgent } from 'node:http';
-import { ApiException, CustomObjectsApi } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { kindInfo, type KindInfo } from '../../domain/kinds.js';
 import type { Manifest } from '../../domain/manifest.js';
 import { toClusterError } from '../cluster-error.js';
@@ -58,6 +58,7 @@ interface ListPage {
 
 export class WatchSource {
   private readonly objects: CustomObjectsApi;
+  private readonly core: CoreV1Api;
   private readonly listAgent: HttpAgent;
   /** Streams get their own agent, so long-lived watches never hold the sockets lists need. */
   private readonly streamAgent: HttpAgent;
@@ -76,7 +77,9 @@ export class WatchSource {
       random = Math.random,
     } = options;
     this.options = { pageSize, requestTimeoutMs, idleTimeoutMs, streamSeconds, random };
-    this.objects = kubeConfigFor(settings).makeApiClient(CustomObjectsApi);
+    const kubeConfig = kubeConfigFor(settings);
+    this.objects = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
     const contexts = options.tlsContexts ?? new TlsContexts(1);
     this.listAgent = keepAliveAgent(settings, 4, contexts);
     this.streamAgent = keepAliveAgent(settings, Infinity, contexts);
@@ -102,6 +105,23 @@ export class WatchSource {
     } while (cont);
     if (!resourceVersion) throw new Error(`list ${kind}: the server sent no resourceVersion`);
     return { objects, resourceVersion };
+  }
+
+  /**
+   * The uid of the fabric's namespace: a new one means the namespace, or the whole cluster, was
+   * rebuilt, whatever its resourceVersions say. Undefined when the token may not read it.
+   */
+  async identity(signal: AbortSignal): Promise<string | undefined> {
+    const request = requestScope({ agent: this.listAgent, timeoutMs: this.options.requestTimeoutMs, signal });
+    try {
+      const namespace = await this.core.readNamespace({ name: this.settings.namespace }, request.options);
+      return namespace.metadata?.uid;
+    } catch (err) {
+      if (err instanceof ApiException && (err.code === 403 || err.code === 404)) return undefined;
+      throw toClusterError(err, `get namespace ${this.settings.namespace}`);
+    } finally {
+      request.end();
+    }
   }
 
   /** One stream from `resourceVersion`, with bookmarks; see openWatchStream for how it ends. */
