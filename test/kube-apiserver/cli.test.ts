@@ -1,11 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- replies are untyped Kubernetes JSON that tests read by path */
-/** The foreground command: ready line, kubeconfig that client-node loads, clean SIGTERM, snapshot round trip. */
+/** The foreground command: ready line, kubeconfig that client-node loads, --user roles, clean SIGTERM, snapshot round trip. */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { Collector, VPC_GVR, vpc } from './harness.js';
 
 const TSX = resolve(process.cwd(), 'node_modules/.bin/tsx');
@@ -34,6 +34,8 @@ describe('npm run kube-apiserver', () => {
       '--snapshot',
       join(dir, 'state.json'),
       '--emulate-fabric-webhooks',
+      '--user',
+      'ci=ci-token:vpcs.vpc.githedgehog.com=get+list',
     ];
     const first = startCli(args);
     await first.lines.until((l) => l.length > 0, 30_000);
@@ -46,6 +48,15 @@ describe('npm run kube-apiserver', () => {
       .makeApiClient(CustomObjectsApi)
       .createNamespacedCustomObject({ ...VPC_GVR, body: vpc('from-cli', { spec: {} }) });
     expect(created.metadata.labels['fabric.githedgehog.com/ipv4ns']).toBe('default');
+    const asCi = new KubeConfig();
+    asCi.loadFromOptions({ ...kc, users: [{ name: 'ci', token: 'ci-token' }] });
+    asCi.contexts = kc.contexts.map((c) => ({ ...c, user: 'ci' }));
+    const review = (verb: string) =>
+      asCi.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({
+        body: { spec: { resourceAttributes: { verb, group: 'vpc.githedgehog.com', resource: 'vpcs' } } },
+      });
+    expect((await review('list')).status?.allowed).toBe(true);
+    expect((await review('delete')).status?.allowed).toBe(false);
     first.child.kill('SIGTERM');
     await first.exits.until((e) => e.length === 1, 15_000);
     expect(first.exits.items).toEqual([0]);

@@ -21,9 +21,10 @@ export class Kubectl {
     private readonly base: string[],
   ) {}
 
-  static async forServer(kube: KubeApiServer): Promise<Kubectl> {
+  /** `token`: whose kubeconfig (default the admin's). */
+  static async forServer(kube: KubeApiServer, { token }: { token?: string } = {}): Promise<Kubectl> {
     const dir = await mkdtemp(join(tmpdir(), 'kubectl-'));
-    await kube.writeKubeconfig(join(dir, 'kubeconfig'));
+    await kube.writeKubeconfig(join(dir, 'kubeconfig'), token ? { token } : {});
     return new Kubectl(dir, ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache')]);
   }
 

@@ -1,10 +1,11 @@
 /** The HTTP entry point: faults, authentication, content negotiation, routing, replies. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticator } from './auth.js';
+import { selfSubjectAccessReview, selfSubjectRulesReview } from './access-review.js';
+import type { Authenticator, User } from './auth.js';
 import { authorize } from './auth.js';
 import type { Backend } from './backend.js';
 import type { ApiCall, Reply } from './call.js';
-import { VERSION_INFO, coreVersions, group, groupList, resourceList } from './discovery.js';
+import { AUTHORIZATION, VERSION_INFO, coreVersions, group, groupList, resourceList } from './discovery.js';
 import type { FaultInjector } from './faults.js';
 import { etagOf, groupDocument, rootDocument } from './openapi.js';
 import { handleResource, verbOf } from './resource-handler.js';
@@ -91,6 +92,8 @@ async function dispatch(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
   const injected = deps.faults.nextFailure();
   if (injected) throw injected;
   const target = route(deps.backend.registry, url.pathname);
+  if (target.kind === 'access-review' || target.kind === 'rules-review')
+    return sendReply(res, await review(req, user, target.kind));
   if (req.method !== 'GET' && target.kind !== 'resource') throw plainNotFound();
   const { registry } = deps.backend;
   switch (target.kind) {
@@ -125,9 +128,36 @@ async function dispatch(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
   };
   authorize(user, { ...target, verb: verbOf(call) });
   const reply: Reply | undefined = handleResource(deps.backend, call, res, deps.watch);
-  if (!reply) return;
+  if (reply) sendReply(res, reply);
+}
+
+function sendReply(res: ServerResponse, reply: Reply): void {
   const warnings = (reply.warnings ?? []).map((w) => `299 - ${JSON.stringify(w)}`);
   send(res, reply.status, reply.body, warnings.length > 0 ? { Warning: warnings } : {});
+}
+
+/** The self-subject reviews: create-only, open to every authenticated user. */
+async function review(
+  req: IncomingMessage,
+  user: User,
+  kind: 'access-review' | 'rules-review',
+): Promise<Reply> {
+  const plural = kind === 'access-review' ? 'selfsubjectaccessreviews' : 'selfsubjectrulesreviews';
+  if (req.method !== 'POST')
+    throw new ApiError(
+      405,
+      'MethodNotAllowed',
+      `the server does not allow this method on the requested resource`,
+      {
+        group: AUTHORIZATION.group,
+        kind: plural,
+      },
+    );
+  const body = await readBody(req);
+  const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
+  return kind === 'access-review'
+    ? selfSubjectAccessReview(user, body, contentType)
+    : selfSubjectRulesReview(user, body, contentType);
 }
 
 export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {

@@ -1,11 +1,13 @@
 /**
  * npm run kube-apiserver -- --port 6443 --kubeconfig out/kubeconfig [--crds DIR]
- *   [--emulate-fabric-webhooks] [--snapshot FILE]
+ *   [--emulate-fabric-webhooks] [--snapshot FILE] [--user NAME=TOKEN:ROLE ...]
  * Runs in the foreground, prints one line with the URL when ready, stops cleanly on SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
 import { projectCrds } from '../../../src/domain/crds.js';
+import type { TokenUser } from './auth.js';
 import { readCrdDir } from './crd-files.js';
+import { parseRole } from './permissions.js';
 import { startKubeApiServer } from './server.js';
 
 const { values } = parseArgs({
@@ -16,12 +18,20 @@ const { values } = parseArgs({
     'emulate-fabric-webhooks': { type: 'boolean', default: false },
     snapshot: { type: 'string' },
     'bookmark-interval-ms': { type: 'string' },
+    user: { type: 'string', multiple: true },
   },
 });
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   throw new Error(`--port ${values.port} is not a TCP port`);
+
+/** `--user ci=s3cret:read-only`: a token of its own with a role (see permissions.ts for the forms). */
+function tokenUser(spec: string): TokenUser {
+  const match = /^([^=]+)=([^:]+):(.+)$/.exec(spec);
+  if (!match) throw new Error(`--user ${spec}: expected NAME=TOKEN:ROLE`);
+  return { name: match[1]!, token: match[2]!, role: parseRole(match[3]!) };
+}
 
 const extra = (await Promise.all((values.crds ?? []).map(readCrdDir))).flat();
 const own = projectCrds() as object[];
@@ -35,6 +45,7 @@ const server = await startKubeApiServer({
   port,
   crds,
   emulateFabricWebhooks: values['emulate-fabric-webhooks'],
+  users: (values.user ?? []).map(tokenUser),
   ...(values.snapshot ? { snapshotFile: values.snapshot } : {}),
   ...(values['bookmark-interval-ms'] ? { bookmarkIntervalMs: Number(values['bookmark-interval-ms']) } : {}),
 });

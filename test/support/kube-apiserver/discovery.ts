@@ -46,11 +46,30 @@ function resourceEntries(t: ResourceType): Record<string, unknown>[] {
   return t.hasStatus ? [main, status] : [main];
 }
 
+/** authorization.k8s.io/v1: only the two self-subject reviews, create-only as on a real server. */
+export const AUTHORIZATION = { group: 'authorization.k8s.io', version: 'v1' };
+const REVIEW_KINDS = ['SelfSubjectAccessReview', 'SelfSubjectRulesReview'];
+const reviewEntries = () =>
+  REVIEW_KINDS.map((kind) => ({
+    name: `${kind.toLowerCase()}s`,
+    singularName: kind.toLowerCase(),
+    namespaced: false,
+    kind,
+    verbs: ['create'],
+  }));
+
 export function resourceList(
   registry: ResourceRegistry,
   group: string,
   version: string,
 ): Record<string, unknown> | undefined {
+  if (group === AUTHORIZATION.group && version === AUTHORIZATION.version)
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: `${group}/${version}`,
+      resources: reviewEntries(),
+    };
   const types = registry.inGroupVersion(group, version);
   if (types.length === 0) return undefined;
   return {
@@ -70,12 +89,14 @@ export function groupList(registry: ResourceRegistry): Record<string, unknown> {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: registry.groupVersions().map((g) => groupDoc(g.group, g.version)),
+    groups: servedGroups(registry).map((g) => groupDoc(g.group, g.version)),
   };
 }
 
+const servedGroups = (registry: ResourceRegistry) => [AUTHORIZATION, ...registry.groupVersions()];
+
 export function group(registry: ResourceRegistry, name: string): Record<string, unknown> | undefined {
-  const found = registry.groupVersions().find((g) => g.group === name);
+  const found = servedGroups(registry).find((g) => g.group === name);
   return found ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(found.group, found.version) } : undefined;
 }
 

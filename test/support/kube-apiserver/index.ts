@@ -9,6 +9,8 @@ export type {
   ValidatingHook,
 } from './admission.js';
 export type { FailureSpec } from './faults.js';
+export type { TokenUser } from './auth.js';
+export type { Role } from './permissions.js';
 export { emulateFabricWebhook } from './fabric-webhooks.js';
 export { readCrdDir } from './crd-files.js';
 export type { KubeObject } from './types.js';

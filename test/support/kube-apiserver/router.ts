@@ -4,6 +4,8 @@ import type { ResourceType } from './types.js';
 
 export type Route =
   | { readonly kind: 'version' | 'api' | 'apis' | 'openapi-root' }
+  | { readonly kind: 'access-review' }
+  | { readonly kind: 'rules-review' }
   | { readonly kind: 'group'; readonly group: string }
   | { readonly kind: 'group-version' | 'openapi-group'; readonly group: string; readonly version: string }
   | {
@@ -23,6 +25,8 @@ function staticRoute(segments: string[]): Route | undefined {
   if (joined === 'api') return { kind: 'api' };
   if (joined === 'apis') return { kind: 'apis' };
   if (joined === 'openapi/v3') return { kind: 'openapi-root' };
+  if (joined === 'apis/authorization.k8s.io/v1/selfsubjectaccessreviews') return { kind: 'access-review' };
+  if (joined === 'apis/authorization.k8s.io/v1/selfsubjectrulesreviews') return { kind: 'rules-review' };
   if (segments[0] === 'openapi' && segments[1] === 'v3') {
     const [, , root, a, b] = segments;
     if (root === 'api' && a && !b) return { kind: 'openapi-group', group: '', version: a };

@@ -6,6 +6,7 @@ import { projectCrds } from '../../../src/domain/crds.js';
 import { AdmissionHooks } from './admission.js';
 import { createHandler } from './api-handler.js';
 import { Authenticator } from './auth.js';
+import type { TokenUser } from './auth.js';
 import type { Backend } from './backend.js';
 import { startCrdController } from './crd-controller.js';
 import { registerFabricWebhookRules } from './fabric-webhook-rules.js';
@@ -44,6 +45,8 @@ export interface KubeApiServerOptions {
   readonly snapshotFile?: string;
   /** Delay before the emulated garbage collector drops foregroundDeletion/orphan finalizers. */
   readonly gcDelayMs?: number;
+  /** More tokens, each with a role: `'admin'`, `'read-only'`, `'none'` or verbs per resource. */
+  readonly users?: readonly TokenUser[];
 }
 
 export interface FaultControls {
@@ -137,7 +140,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   await restoreOrInstall(backend, options);
   if (options.emulateFabricWebhooks) registerFabricWebhooks(backend.admission);
   if (options.emulateFabricWebhooks && options.enforceFabricWebhookRules) registerFabricWebhookRules(backend);
-  const auth = new Authenticator(options.anonymousAuth ?? false, options.token);
+  const auth = new Authenticator(options.anonymousAuth ?? false, options.token, options.users);
   const faults = new FaultInjector();
   const streams = new Set<WatchStream>();
   const serverAddress = () => `${host}:${listener.port}`;
