@@ -2,7 +2,12 @@
  * Cross-object rules about ports and what sits on a connection (REFERENCE §2.2, §2.6, §2.8).
  * Each uses one Map keyed by port or connection: linear in the number of objects.
  */
-import { connectionEndpoints, parsePortRef, physicalPort } from '../connection-endpoints.js';
+import {
+  connectionEndpoints,
+  connectionTypesOf,
+  parsePortRef,
+  physicalPort,
+} from '../connection-endpoints.js';
 import type { Manifest } from '../manifest.js';
 import type { SetFinding, SetRule } from './types.js';
 import { child, num, text } from './values.js';
@@ -36,6 +41,14 @@ interface PortUse {
 }
 
 /**
+ * Deprecated MCLAG connections are left out of the port check: the fabric skips every check of
+ * one, and skips them as holders when checking another (connection_types.go, REFERENCE §1.9), so
+ * an ESLAG connection replacing one is admitted while the old one still awaits its prune.
+ */
+const isDeprecatedMclag = (connection: Manifest): boolean =>
+  connectionTypesOf(connection.spec).some((type) => type === 'mclag' || type === 'mclagDomain');
+
+/**
  * No port is used twice, in one connection or across connections. A breakout sub-port `E1/4/1`
  * collides with the whole port `E1/4`, not with its sibling `E1/4/2`.
  */
@@ -45,6 +58,7 @@ export const portsUsedOnce: SetRule = (set) => {
   const anySub = new Map<string, PortUse>();
   const found: SetFinding[] = [];
   for (const connection of set.ofKind('Connection')) {
+    if (set.derived(connection, isDeprecatedMclag)) continue;
     for (const endpoint of set.derived(connection, portEndsOf)) {
       const { parentKey, isSub } = endpoint;
       const use = { connection, field: endpoint.field, value: endpoint.value };
