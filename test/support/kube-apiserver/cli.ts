@@ -1,6 +1,7 @@
 /**
  * npm run kube-apiserver -- --port 6443 --kubeconfig out/kubeconfig [--crds DIR]
- *   [--emulate-fabric-webhooks] [--snapshot FILE] [--user NAME=TOKEN:ROLE ...]
+ *   [--emulate-fabric-webhooks [--enforce-fabric-webhook-rules]] [--snapshot FILE]
+ *   [--user NAME=TOKEN:ROLE ...]
  * Runs in the foreground, prints one line with the URL when ready, stops cleanly on SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     kubeconfig: { type: 'string', default: 'out/kubeconfig' },
     crds: { type: 'string', multiple: true },
     'emulate-fabric-webhooks': { type: 'boolean', default: false },
+    'enforce-fabric-webhook-rules': { type: 'boolean', default: false },
     snapshot: { type: 'string' },
     'bookmark-interval-ms': { type: 'string' },
     user: { type: 'string', multiple: true },
@@ -45,6 +47,7 @@ const server = await startKubeApiServer({
   port,
   crds,
   emulateFabricWebhooks: values['emulate-fabric-webhooks'],
+  enforceFabricWebhookRules: values['enforce-fabric-webhook-rules'],
   users: (values.user ?? []).map(tokenUser),
   ...(values.snapshot ? { snapshotFile: values.snapshot } : {}),
   ...(values['bookmark-interval-ms'] ? { bookmarkIntervalMs: Number(values['bookmark-interval-ms']) } : {}),
