@@ -1,6 +1,6 @@
 /**
- * The offline validator says what the cluster would say. Every scenario — the Hedgehog samples and
- * the mini fabric with each rule case's edit — goes through validateManifests and, object by object
+ * The offline validator says what the cluster would say. Every scenario — the Hedgehog samples, a
+ * generated fabric, the mini fabric with each rule case's edit — goes through validateManifests and, object by object
  * in apply order, through the test kube-apiserver with the fabric's webhooks emulated (defaults and
  * rules). Up to the first object either side refuses, both admit the same objects; that object both
  * refuse, and every reason the server gives is one the validator gives. Later objects are not
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byApplyOrder, kindInfo } from '../../src/domain/kinds.js';
 import { FABRIC_NAMESPACE, type Manifest } from '../../src/domain/manifest.js';
 import { validateManifests } from '../../src/domain/validate.js';
+import { generateFabric } from '../support/fixtures/index.js';
 import { denialMessage } from '../support/kube-apiserver/fabric-webhook-rules.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
 import { kubeApi } from '../sync/harness.js';
@@ -57,6 +58,7 @@ const RULE_SCENARIOS: Scenario[] = [...VPC_RULE_CASES, ...WIRING_RULE_CASES]
 
 const SCENARIOS: Scenario[] = [
   { name: 'the valid mini fabric', manifests: miniFabric },
+  { name: 'a generated fabric', manifests: () => generateFabric({ seed: 7 }) },
   ...SAMPLE_SCENARIOS,
   ...RULE_SCENARIOS,
 ];
