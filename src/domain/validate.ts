@@ -1,6 +1,7 @@
 /**
  * Offline validation of a whole desired set (architecture §6, VALIDATE stage): each object's
- * identity and schema, then the fabric webhook's rules per object, then the rules across objects.
+ * identity, then the cluster's admission chain for it (rules/admission.ts: webhook defaults, the
+ * CRD schema, the webhook's rules), then the rules across objects.
  * Every issue names file, line, kind, name and field when they are known; nothing throws.
  */
 import { groupBy } from './group-by.js';
