@@ -5,6 +5,7 @@
  */
 import {
   ApiextensionsV1Api,
+  AuthorizationV1Api,
   CustomObjectsApi,
   PatchStrategy,
   VersionApi,
@@ -16,7 +17,14 @@ import type { Manifest } from '../domain/manifest.js';
 import type { ApplyOptions, ChangeSetEntry, DeleteOptions } from './change-set.js';
 import { describeFailure, toClusterError, type Target } from './cluster-error.js';
 import { ConnectionBreaker } from './connection-breaker.js';
-import { connectionFailed, connectionSucceeded, type ConnectionResult } from './connection-test.js';
+import {
+  confirmMissing,
+  connectionFailed,
+  connectionSucceeded,
+  missingPermissionsOf,
+  type ConnectionResult,
+  type MissingPermission,
+} from './connection-test.js';
 import { Limiter } from './limiter.js';
 import { refOf } from './live-set.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
@@ -67,6 +75,7 @@ export class ClusterClient {
   private readonly objects: CustomObjectsApi;
   private readonly versions: VersionApi;
   private readonly crds: ApiextensionsV1Api;
+  private readonly authorization: AuthorizationV1Api;
   private readonly limiter: Limiter;
   private readonly breaker: ConnectionBreaker;
   private readonly agent: ReturnType<typeof keepAliveAgent>;
@@ -88,6 +97,7 @@ export class ClusterClient {
     this.objects = kc.makeApiClient(CustomObjectsApi);
     this.versions = kc.makeApiClient(VersionApi);
     this.crds = kc.makeApiClient(ApiextensionsV1Api);
+    this.authorization = kc.makeApiClient(AuthorizationV1Api);
     this.limiter = new Limiter(concurrency);
     this.breaker = new ConnectionBreaker(settings.server, maxConnectionFailures, retry);
     this.agent = keepAliveAgent(settings, concurrency);
@@ -97,7 +107,7 @@ export class ClusterClient {
     this.onRequest = options.onRequest;
   }
 
-  /** Version and served CRDs; never throws, the result says what went wrong. */
+  /** Version, served CRDs and the token's missing permissions; never throws, the result says what went wrong. */
   async testConnection(signal?: AbortSignal): Promise<ConnectionResult> {
     try {
       const version = await this.call('discover', 'version', (o) => this.versions.getCode(o), signal);
@@ -107,10 +117,34 @@ export class ClusterClient {
         (o) => this.crds.listCustomResourceDefinition({}, o),
         signal,
       );
-      return connectionSucceeded(version.gitVersion, crds.items);
+      return connectionSucceeded(version.gitVersion, crds.items, await this.missingPermissions(signal));
     } catch (err) {
       return connectionFailed(describeFailure(err));
     }
+  }
+
+  /** One rules review of the fabric's namespace; access reviews only where it is incomplete. */
+  private async missingPermissions(signal?: AbortSignal): Promise<MissingPermission[]> {
+    const namespace = this.namespace;
+    const review = await this.call(
+      'discover',
+      'review permissions',
+      (o) => this.authorization.createSelfSubjectRulesReview({ body: { spec: { namespace } } }, o),
+      signal,
+    );
+    const missing = missingPermissionsOf(review.status?.resourceRules ?? []);
+    if (!review.status?.incomplete) return missing;
+    return confirmMissing(missing, async (kind, verb) => {
+      const resourceAttributes = { namespace, verb, group: kind.group, resource: kind.plural };
+      const access = await this.call(
+        'discover',
+        'review permissions',
+        (o) =>
+          this.authorization.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes } } }, o),
+        signal,
+      );
+      return access.status?.allowed === true;
+    });
   }
 
   /** Server-side apply (field manager fabric-sync, force) of each object; one entry per object, in input order. */

@@ -122,7 +122,12 @@ export async function testFabricConnection(
   const { fabric, client } = await loadFabricCluster(deps, fabricId);
   const result: ConnectionResult = client
     ? await client.testConnection()
-    : { status: 'ERROR', message: 'no cluster server is set for this fabric', missingCrds: [] };
+    : {
+        status: 'ERROR',
+        message: 'no cluster server is set for this fabric',
+        missingCrds: [],
+        missingPermissions: [],
+      };
   return { ...result, message: (await recordConnection(deps, fabric, result.status, result.message)) ?? '' };
 }
 

@@ -397,6 +397,8 @@ export type GFabricConnectionTest = {
   message: Scalars['String']['output'];
   /** Kinds among the 12 whose CRD the cluster does not serve. */
   missingKinds: Array<GKind>;
+  /** Kinds on which the fabric's token lacks verbs fabric-sync uses (get, list, watch, create, patch, delete). */
+  missingPermissions: Array<GMissingPermission>;
   serverVersion?: Maybe<Scalars['String']['output']>;
   status: GFabricConnectionStatus;
 };
@@ -579,6 +581,14 @@ export type GLiveState = {
   resourceVersion?: Maybe<Scalars['String']['output']>;
   seenAt?: Maybe<Scalars['DateTime']['output']>;
   uid?: Maybe<Scalars['String']['output']>;
+};
+
+/** What the fabric's token may not do on one kind, as the cluster's self-subject reviews answer. */
+export type GMissingPermission = {
+  __typename?: 'MissingPermission';
+  kind: GKind;
+  /** Among get, list, watch, create, patch, delete, in that order. */
+  verbs: Array<Scalars['String']['output']>;
 };
 
 export type GMutation = {
@@ -1697,6 +1707,7 @@ export type GResolversTypes = {
   Kind: GKind;
   KindCount: ResolverTypeWrapper<KindCountViewModel>;
   LiveState: ResolverTypeWrapper<ResourceRecordModel>;
+  MissingPermission: ResolverTypeWrapper<GMissingPermission>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<GResolversInterfaceTypes<GResolversTypes>['Node']>;
   Operation: ResolverTypeWrapper<OperationModel>;
@@ -1805,6 +1816,7 @@ export type GResolversParentTypes = {
   JSON: Scalars['JSON']['output'];
   KindCount: KindCountViewModel;
   LiveState: ResourceRecordModel;
+  MissingPermission: GMissingPermission;
   Mutation: Record<PropertyKey, never>;
   Node: GResolversInterfaceTypes<GResolversParentTypes>['Node'];
   Operation: OperationModel;
@@ -2104,6 +2116,7 @@ export type GFabricConnectionTestResolvers<ContextType = ApiContext, ParentType 
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   message?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   missingKinds?: Resolver<Array<GResolversTypes['Kind']>, ParentType, ContextType>;
+  missingPermissions?: Resolver<Array<GResolversTypes['MissingPermission']>, ParentType, ContextType>;
   serverVersion?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<GResolversTypes['FabricConnectionStatus'], ParentType, ContextType>;
 };
@@ -2208,6 +2221,11 @@ export type GLiveStateResolvers<ContextType = ApiContext, ParentType extends GRe
   resourceVersion?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   seenAt?: Resolver<Maybe<GResolversTypes['DateTime']>, ParentType, ContextType>;
   uid?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type GMissingPermissionResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['MissingPermission'] = GResolversParentTypes['MissingPermission']> = {
+  kind?: Resolver<GResolversTypes['Kind'], ParentType, ContextType>;
+  verbs?: Resolver<Array<GResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type GMutationResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['Mutation'] = GResolversParentTypes['Mutation']> = {
@@ -2668,6 +2686,7 @@ export type GResolvers<ContextType = ApiContext> = {
   JSON?: GraphQLScalarType;
   KindCount?: GKindCountResolvers<ContextType>;
   LiveState?: GLiveStateResolvers<ContextType>;
+  MissingPermission?: GMissingPermissionResolvers<ContextType>;
   Mutation?: GMutationResolvers<ContextType>;
   Node?: GNodeResolvers<ContextType>;
   Operation?: GOperationResolvers<ContextType>;

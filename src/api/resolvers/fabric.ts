@@ -47,4 +47,6 @@ export const FabricConnectionTest: GFabricConnectionTestResolvers<ApiContext> = 
   serverVersion: (view) => view.result.serverVersion ?? null,
   // Kind names are the GraphQL Kind enum's values (a test keeps the two equal).
   missingKinds: (view) => view.result.missingCrds.flatMap((crd) => KIND_OF_CRD.get(crd) ?? []) as GKind[],
+  missingPermissions: (view) =>
+    view.result.missingPermissions.map((p) => ({ kind: p.kind as GKind, verbs: [...p.verbs] })),
 };
