@@ -245,7 +245,7 @@ export const VPC_RULE_CASES: readonly RuleCase[] = [
     name: 'leaf-2--ext-1',
     edit: (s) => (s['neighbor'] = { asn: 64102 }),
     field: 'spec.neighbor.ip',
-    message: /neighbor.ip/,
+    message: /^neighbor\.ip is required$/,
   },
   {
     rule: 'static attachment on a BGP External',
@@ -267,7 +267,7 @@ export const VPC_RULE_CASES: readonly RuleCase[] = [
         static: { remoteIP: '100.1.0.6', ip: '100.1.0.2/24', proxy: true },
       }),
     field: 'spec.static',
-    message: /exactly one of ip or proxy/,
+    message: /either static.ip or static.proxy must be set for static external attachment/,
   },
   {
     rule: 'ACL seq at least 10',

@@ -1,6 +1,6 @@
 /** External and ExternalAttachment rules of one object (REFERENCE §2.5, §2.6). */
 import { overlappingPairs } from '../ipv4.js';
-import type { JsonObject } from '../manifest.js';
+import type { JsonObject, JsonValue } from '../manifest.js';
 import { checkAcl } from './acl.js';
 import type { Finding, ObjectRule } from './types.js';
 import { child, finding, ipAt, isEmpty, items, num, prefixAt, text } from './values.js';
@@ -46,36 +46,54 @@ export const externalRule: ObjectRule = {
   },
 };
 
+// The ExternalAttachment messages are the fabric webhook's own words (externalattachment_types.go).
+const STATIC = 'for static external attachment';
+
 /** Static mode: valid remoteIP, exactly one of ip or proxy, no switch/neighbor. */
 function checkStaticAttachment(spec: JsonObject): Finding[] {
   const s = child(spec, 'static')!;
   const found: Finding[] = [];
-  if (ipAt(s['remoteIP']) === undefined)
-    found.push(finding('spec.static.remoteIP', `remoteIP ${text(s['remoteIP'])} is not an IPv4 address`));
-  const hasIp = text(s['ip']) !== '';
-  if (hasIp === (s['proxy'] === true))
-    found.push(finding('spec.static', 'a static attachment sets exactly one of ip or proxy: true'));
-  if (hasIp && !prefixAt(s['ip']))
-    found.push(finding('spec.static.ip', `ip ${text(s['ip'])} must be a CIDR`));
   for (const key of ['switch', 'neighbor']) {
     if (!isEmpty(child(spec, key)))
-      found.push(finding(`spec.${key}`, `${key} must be empty on a static attachment`));
+      found.push(finding(`spec.${key}`, `${key} parameters must not be set ${STATIC}`));
   }
+  if (text(s['remoteIP']) === '')
+    found.push(finding('spec.static.remoteIP', `static.remoteIP is required ${STATIC}`));
+  else if (ipAt(s['remoteIP']) === undefined)
+    found.push(finding('spec.static.remoteIP', 'static.remoteIP is not a valid IP address'));
+  const hasIp = text(s['ip']) !== '';
+  if (hasIp === (s['proxy'] === true))
+    found.push(finding('spec.static', `either static.ip or static.proxy must be set ${STATIC}`));
+  if (hasIp && !prefixAt(s['ip'])) found.push(finding('spec.static.ip', 'static.ip is not a valid IP CIDR'));
   return found;
+}
+
+/** A required value that must parse, with the fabric's two messages for it. */
+function requiredValid(
+  field: string,
+  value: JsonValue | undefined,
+  parses: boolean,
+  what: string,
+): Finding[] {
+  const name = field.slice('spec.'.length);
+  if (text(value) === '') return [finding(field, `${name} is required`)];
+  return parses ? [] : [finding(field, `${name} is not a valid ${what}`)];
 }
 
 /** BGP mode: switch.ip is a CIDR, neighbor.asn and neighbor.ip are set. */
 function checkBgpAttachment(spec: JsonObject): Finding[] {
   const sw = child(spec, 'switch');
   const neighbor = child(spec, 'neighbor');
-  const found: Finding[] = [];
-  if (!prefixAt(sw?.['ip']))
-    found.push(finding('spec.switch.ip', 'a BGP attachment needs switch.ip as a CIDR'));
-  if (!num(neighbor?.['asn']))
-    found.push(finding('spec.neighbor.asn', 'a BGP attachment needs neighbor.asn'));
-  if (ipAt(neighbor?.['ip']) === undefined)
-    found.push(finding('spec.neighbor.ip', 'a BGP attachment needs neighbor.ip as an IPv4 address'));
-  return found;
+  return [
+    ...requiredValid('spec.switch.ip', sw?.['ip'], !!prefixAt(sw?.['ip']), 'IP CIDR'),
+    ...(num(neighbor?.['asn']) ? [] : [finding('spec.neighbor.asn', 'neighbor.asn is required')]),
+    ...requiredValid(
+      'spec.neighbor.ip',
+      neighbor?.['ip'],
+      ipAt(neighbor?.['ip']) !== undefined,
+      'IP address',
+    ),
+  ];
 }
 
 export const externalAttachmentRule: ObjectRule = {
