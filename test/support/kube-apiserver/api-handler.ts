@@ -1,5 +1,5 @@
 /** The HTTP entry point: faults, authentication, content negotiation, routing, replies. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, Response } from './https-listener.js';
 import { selfSubjectAccessReview, selfSubjectRulesReview } from './access-review.js';
 import type { Authenticator, User } from './auth.js';
 import { authorize } from './auth.js';
@@ -22,7 +22,7 @@ export interface HandlerDeps {
   readonly serverAddress: () => string;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: Request): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -32,7 +32,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(
-  res: ServerResponse,
+  res: Response,
   status: number,
   body: unknown,
   headers: Record<string, string | string[]> = {},
@@ -46,7 +46,7 @@ function send(
   res.end(text);
 }
 
-function sendError(res: ServerResponse, err: ApiError): void {
+function sendError(res: Response, err: ApiError): void {
   if (err.reason === PLAIN_NOT_FOUND) {
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
     res.end('404 page not found\n');
@@ -71,8 +71,8 @@ const orNotFound = (doc: unknown) => {
 
 function openapiGroup(
   deps: HandlerDeps,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: Request,
+  res: Response,
   groupName: string,
   version: string,
 ): void {
@@ -86,7 +86,7 @@ function openapiGroup(
   send(res, 200, doc, { ETag: etag, 'Cache-Control': 'public, immutable' });
 }
 
-async function dispatch(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(deps: HandlerDeps, req: Request, res: Response): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
   const user = deps.auth.authenticate(req.headers.authorization);
   const injected = deps.faults.nextFailure();
@@ -131,17 +131,13 @@ async function dispatch(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
   if (reply) sendReply(res, reply);
 }
 
-function sendReply(res: ServerResponse, reply: Reply): void {
+function sendReply(res: Response, reply: Reply): void {
   const warnings = (reply.warnings ?? []).map((w) => `299 - ${JSON.stringify(w)}`);
   send(res, reply.status, reply.body, warnings.length > 0 ? { Warning: warnings } : {});
 }
 
 /** The self-subject reviews: create-only, open to every authenticated user. */
-async function review(
-  req: IncomingMessage,
-  user: User,
-  kind: 'access-review' | 'rules-review',
-): Promise<Reply> {
+async function review(req: Request, user: User, kind: 'access-review' | 'rules-review'): Promise<Reply> {
   const plural = kind === 'access-review' ? 'selfsubjectaccessreviews' : 'selfsubjectrulesreviews';
   if (req.method !== 'POST')
     throw new ApiError(
@@ -160,7 +156,7 @@ async function review(
     : selfSubjectRulesReview(user, body, contentType);
 }
 
-export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHandler(deps: HandlerDeps): (req: Request, res: Response) => void {
   return (req, res) => {
     const run = async () => {
       if (deps.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, deps.faults.latencyMs));

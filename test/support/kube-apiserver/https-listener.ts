@@ -1,18 +1,27 @@
-/** The HTTPS listener, stoppable and restartable on the same port (connections refused meanwhile). */
-import { createServer } from 'node:https';
-import type { Server } from 'node:https';
+/**
+ * The TLS listener, stoppable and restartable on the same port (connections refused meanwhile). It
+ * offers HTTP/2 by ALPN as a real kube-apiserver does (kubectl and Go clients pick h2) and keeps
+ * HTTP/1.1 for the others (client-node, curl --http1.1).
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createSecureServer } from 'node:http2';
+import type { Http2SecureServer, Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { TlsMaterial } from './tls.js';
 
+export type Request = IncomingMessage | Http2ServerRequest;
+export type Response = ServerResponse | Http2ServerResponse;
+
 export class HttpsListener {
-  private server: Server | undefined;
+  private server: Http2SecureServer | undefined;
   private readonly sockets = new Set<Socket>();
   port: number;
+  /** HTTP/2 sessions opened since the listener was made (HTTP/1.1 connections are not counted). */
+  http2Sessions = 0;
 
   constructor(
     private readonly tls: TlsMaterial,
-    private readonly handler: (req: IncomingMessage, res: ServerResponse) => void,
+    private readonly handler: (req: Request, res: Response) => void,
     private readonly host: string,
     port: number,
   ) {
@@ -25,11 +34,15 @@ export class HttpsListener {
 
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer({ key: this.tls.keyPem, cert: this.tls.certPem }, this.handler);
+    const server = createSecureServer(
+      { key: this.tls.keyPem, cert: this.tls.certPem, allowHTTP1: true },
+      this.handler,
+    );
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
+    server.on('session', () => (this.http2Sessions += 1));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, this.host, () => {

@@ -1,5 +1,5 @@
 /** Dispatches a resource request to its verb handler (contract §1, §3). */
-import type { ServerResponse } from 'node:http';
+import type { Response } from './https-listener.js';
 import type { Backend } from './backend.js';
 import type { ApiCall, Reply } from './call.js';
 import { create } from './create.js';
@@ -55,7 +55,7 @@ function itemReply(b: Backend, call: ApiCall): Reply {
 export function handleResource(
   b: Backend,
   call: ApiCall,
-  res: ServerResponse,
+  res: Response,
   watchOptions: WatchOptions,
 ): Reply | undefined {
   if (call.name !== undefined) return itemReply(b, call);

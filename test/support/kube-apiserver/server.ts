@@ -66,6 +66,8 @@ export interface KubeApiServer {
   readonly token: string;
   /** Authenticated, but every resource request is denied with 403. */
   readonly limitedToken: string;
+  /** HTTP/2 sessions opened so far: kubectl negotiates h2, client-node stays on HTTP/1.1. */
+  readonly http2Sessions: number;
   readonly faults: FaultControls;
   readonly hooks: AdmissionHooks;
   kubeconfigYaml(options?: { token?: string }): string;
@@ -165,6 +167,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       return auth.token;
     },
     limitedToken: auth.limitedToken,
+    get http2Sessions() {
+      return listener.http2Sessions;
+    },
     hooks: backend.admission,
     faults: faultControls(faults, auth, endWatches),
     kubeconfigYaml: (o) => kubeconfigYaml(config(o)),

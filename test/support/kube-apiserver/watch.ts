@@ -1,5 +1,4 @@
 /** Watch streams: newline-delimited JSON events, RV resume, bookmarks, timeouts (contract §5). */
-import type { ServerResponse } from 'node:http';
 import type { Backend } from './backend.js';
 import type { ApiCall } from './call.js';
 import { parseRv, tooLargeRv } from './list.js';
@@ -43,13 +42,21 @@ function lineOf(event: StoreEvent): string {
 const parseStart = (value: string | null): number | undefined =>
   value === null || value === '' || value === '0' ? undefined : parseRv(value);
 
-function openStream(res: ServerResponse): (payload: unknown) => void {
-  res.writeHead(200, {
-    'Content-Type': 'application/json',
-    'Transfer-Encoding': 'chunked',
-    'Cache-Control': 'no-cache, private',
-  });
-  res.flushHeaders();
+/** What a watch needs of an HTTP/1.1 or HTTP/2 response. */
+export interface StreamResponse {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  write(chunk: string): boolean;
+  end(): unknown;
+  destroy(): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  /** HTTP/1.1 only: HTTP/2 sends the headers at writeHead. */
+  flushHeaders?(): void;
+}
+
+function openStream(res: StreamResponse): (payload: unknown) => void {
+  // No Transfer-Encoding: HTTP/1.1 chunks a body without Content-Length anyway, and HTTP/2 forbids it.
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders?.();
   return (payload) => res.write(`${JSON.stringify(payload)}\n`);
 }
 
@@ -89,7 +96,7 @@ function scheduleTimers(
   return timers;
 }
 
-export function watch(b: Backend, call: ApiCall, res: ServerResponse, options: WatchOptions): void {
+export function watch(b: Backend, call: ApiCall, res: StreamResponse, options: WatchOptions): void {
   const { type } = call;
   const selector = parseSelectors(call.query);
   const inScope = (o: KubeObject) =>
