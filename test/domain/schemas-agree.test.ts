@@ -7,7 +7,7 @@ import {
   type StructuralSchema,
 } from '../../src/domain/structural-schema.js';
 import type { Manifest } from '../../src/domain/manifest.js';
-import { HAS_SHARED, loadSample, realSchemas, SAMPLE_FILES } from './shared-data.js';
+import { HAS_SHARED, loadSample, modelledSchemas, SAMPLE_FILES } from './shared-data.js';
 
 /** What the API server does with an object: prune, default, validate. */
 function admit(object: unknown, schema: StructuralSchema) {
@@ -83,7 +83,7 @@ const INVALID: readonly [string, Manifest][] = [
 ];
 
 describe.skipIf(!HAS_SHARED)('our schemas agree with the real CRDs', () => {
-  const real = HAS_SHARED ? realSchemas() : new Map<string, StructuralSchema>();
+  const real = HAS_SHARED ? modelledSchemas() : new Map<string, StructuralSchema>();
 
   it('covers the same 14 kinds', () => {
     for (const kind of real.keys()) expect(objectSchemaOf(kind), kind).toBeDefined();
@@ -153,7 +153,7 @@ function shape(s: unknown): unknown {
 }
 
 describe.skipIf(!HAS_SHARED)('our schema trees', () => {
-  const real = HAS_SHARED ? realSchemas() : new Map<string, StructuralSchema>();
+  const real = HAS_SHARED ? modelledSchemas() : new Map<string, StructuralSchema>();
   it.each([...real.keys()])('%s declares the same fields, types and limits as the CRD', (kind) => {
     expect(shape(ours(kind))).toEqual(shape(real.get(kind)));
   });

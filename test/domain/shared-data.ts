@@ -28,7 +28,26 @@ export function loadSample(file: string): SourcedManifest[] {
     }));
 }
 
-/** The real CRD's openAPIV3Schema by kind. */
+/**
+ * Real CRDs whose kinds fabric-sync does not model yet: the gateway kinds (issue 19: Gateway,
+ * GatewayGroup, GatewayPeering and the derived VPCInfo) and the switches' Agent (issue 20). The
+ * tests hold every other real CRD to the project's own schemas, and pin this list, so a CRD added to
+ * ../shared is a decision, never a silent pass.
+ */
+export const NOT_YET_MODELLED: ReadonlySet<string> = new Set([
+  'Agent',
+  'Gateway',
+  'GatewayGroup',
+  'GatewayPeering',
+  'VPCInfo',
+]);
+
+/** The real CRDs of the kinds fabric-sync models: openAPIV3Schema by kind. */
+export function modelledSchemas(): Map<string, StructuralSchema> {
+  return new Map([...realSchemas()].filter(([kind]) => !NOT_YET_MODELLED.has(kind)));
+}
+
+/** Every real CRD's openAPIV3Schema by kind. */
 export function realSchemas(): Map<string, StructuralSchema> {
   const schemas = new Map<string, StructuralSchema>();
   for (const file of readdirSync(CRDS).filter((f) => f.endsWith('.yaml'))) {
