@@ -3,7 +3,7 @@
  * bodies: the fabric's token must reach neither the GraphQL answers nor the database, whichever way
  * the reply is stored (connection test, a pipeline's list, the watch, an apply's per-object errors).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
@@ -16,44 +16,52 @@ const BODY_MARKER = 'upstream-body-text';
 
 let t: TestApp;
 let git: GitServer;
-let echo: Server;
-let echoUrl: string;
+/** Every echo server started, one per fabric: one cluster server holds one fabric. */
+const echoes: Server[] = [];
 /** The status every request gets (but lists in namespace lists-ok); the body names the header it came with. */
 let replyStatus: 401 | 403 = 403;
 
-beforeAll(async () => {
-  echo = createServer((req, res) => {
-    if (req.method === 'GET' && req.url?.includes('/namespaces/lists-ok/') && !req.url.includes('watch=')) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [], metadata: {} }));
-    }
-    const sent = req.headers.authorization ?? '';
-    res.writeHead(replyStatus, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify({
-        kind: 'Status',
-        apiVersion: 'v1',
-        status: 'Failure',
-        reason: replyStatus === 401 ? 'Unauthorized' : 'Forbidden',
-        code: replyStatus,
-        // the raw token too, not only "Bearer …": shape patterns alone would not catch it
-        message: `${BODY_MARKER}: you sent ${sent}, that is ${sent.replace(/^Bearer /, '')}`,
-      }),
-    );
-  });
+function echoRequest(req: IncomingMessage, res: ServerResponse): void {
+  if (req.method === 'GET' && req.url?.includes('/namespaces/lists-ok/') && !req.url.includes('watch=')) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [], metadata: {} }));
+    return;
+  }
+  const sent = req.headers.authorization ?? '';
+  res.writeHead(replyStatus, { 'content-type': 'application/json' });
+  res.end(
+    JSON.stringify({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason: replyStatus === 401 ? 'Unauthorized' : 'Forbidden',
+      code: replyStatus,
+      // the raw token too, not only "Bearer …": shape patterns alone would not catch it
+      message: `${BODY_MARKER}: you sent ${sent}, that is ${sent.replace(/^Bearer /, '')}`,
+    }),
+  );
+}
+
+/** A new echoing cluster server on its own port. */
+async function echoServerUrl(): Promise<string> {
+  const echo = createServer(echoRequest);
+  echoes.push(echo);
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-  echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+  return `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
   [t, git] = await Promise.all([startTestApp(), startGitServer()]);
 });
 afterAll(async () => {
   await t?.close();
   await git?.close();
-  await new Promise((resolve) => echo?.close(resolve));
+  await Promise.all(echoes.map((echo) => new Promise((resolve) => echo.close(resolve))));
 });
 
-/** Each fabric on its own namespace: two fabrics may not share one. */
-const cluster = (namespace: string) => ({
-  server: echoUrl,
+/** Each fabric on a cluster server of its own: two fabrics may not share one. */
+const cluster = async (namespace: string) => ({
+  server: await echoServerUrl(),
   token: TOKEN,
   namespace,
   insecureSkipTlsVerify: true,
@@ -63,7 +71,9 @@ const CREATE_FABRIC = `mutation($i: CreateFabricInput!) { createFabric(input: $i
 
 async function createFabric(name: string): Promise<string> {
   const { createFabric } = dataOf(
-    await t.gql<{ createFabric: { id: string } }>(CREATE_FABRIC, { i: { name, cluster: cluster(name) } }),
+    await t.gql<{ createFabric: { id: string } }>(CREATE_FABRIC, {
+      i: { name, cluster: await cluster(name) },
+    }),
   );
   return createFabric.id;
 }
@@ -152,7 +162,7 @@ describe('a cluster that echoes the Authorization header', () => {
           name: 'applied',
           repositoryId: createRepository.id,
           directory: 'fabric',
-          cluster: cluster('lists-ok'),
+          cluster: await cluster('lists-ok'),
         },
       }),
     );
