@@ -39,6 +39,8 @@ interface Started {
   readonly fabricId: string;
   readonly operationId?: string;
   readonly error?: string;
+  /** Set when the fabric is suspended: held back on purpose, not a failure. */
+  readonly suspended?: true;
 }
 
 export function createGitWebhookHandler({
@@ -140,6 +142,10 @@ export function createGitWebhookHandler({
       });
       return { fabricId: id, operationId: toGlobalId('Operation', op.id) };
     } catch (err) {
+      if (err instanceof DomainError && err.code === 'FABRIC_SUSPENDED') {
+        log.info({ fabricId }, 'push webhook: fabric suspended, nothing started');
+        return { fabricId: id, error: vault.redactor.redact(err.message), suspended: true };
+      }
       // One fabric that cannot start (deleted meanwhile, locked elsewhere) must not hide the others.
       log.error({ err: vault.redactor.redactDeep(err), fabricId }, 'webhook could not start an operation');
       return { fabricId: id, error: err instanceof Error ? vault.redactor.redact(err.message) : String(err) };

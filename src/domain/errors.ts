@@ -2,7 +2,14 @@
  * Errors the API maps to `extensions.code` in one place (api/errors). Each names what failed;
  * `field` points at the input that caused it, so a client can highlight it.
  */
-export type DomainErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+export type DomainErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  /** An operation that would change the fabric asked while an operator has it suspended. */
+  | 'FABRIC_SUSPENDED';
 
 export class DomainError extends Error {
   constructor(

@@ -11,7 +11,8 @@ import { DomainError, badInput, notFound } from '../domain/errors.js';
  *                          repositories only through a readable fabric (see canSeeRepository).
  * - `operate` (OPERATOR+): syncFabric, applyFabric (also dryRun), checkDrift, reconcileFabric,
  *                          cancelOperation, testFabricConnection; testRepositoryConnection when the
- *                          token may operate some fabric that uses the repository.
+ *                          token may operate some fabric that uses the repository; suspendFabric and
+ *                          resumeFabric (they only hold back or allow the syncs an operator runs).
  * - `edit`    (EDITOR+):   updateFabric and record changes of that fabric. createFabric, deleteFabric
  *                          and an updateFabric that names a FABRIC_PLACEMENT_FIELDS field (which
  *                          repository, branch and directory the fabric reads and writes, its

@@ -10,6 +10,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { notFound } from '../domain/errors.js';
 import { isTerminal, type OperationTrigger, type OperationType, type StageName } from '../domain/states.js';
+import { fabricSuspended, runsWhileSuspended } from '../domain/suspension.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Redactor } from '../security/redactor.js';
 import type { AdvisoryLocks, WatchedLease } from '../store/advisory-locks.js';
@@ -87,8 +88,13 @@ export class OperationService {
     this.staleAfterMs = options.staleAfterMs ?? 60_000;
   }
 
-  /** Returns at once with the new operation, or with the one already running for the fabric. */
+  /**
+   * Returns at once with the new operation, or with the one already running for the fabric.
+   * FABRIC_SUSPENDED for what a suspended fabric does not run, before joining too: every start
+   * (manual, schedule, webhook, self-heal) comes here, so this is the one place that holds them back.
+   */
   async start(request: OperationRequest): Promise<Operation> {
+    await this.refuseIfSuspended(request);
     const joined = this.running.get(request.fabricId);
     if (joined) {
       const op = await this.load(await joined.operationId);
@@ -114,6 +120,15 @@ export class OperationService {
       release();
       throw err;
     }
+  }
+
+  /** Operations already running when the fabric was suspended finish; only new starts are refused. */
+  private async refuseIfSuspended({ fabricId, type }: OperationRequest): Promise<void> {
+    if (runsWhileSuspended(type)) return;
+    const fabric = await this.options.orm.em
+      .fork()
+      .findOne(Fabric, fabricId, { fields: ['name', 'suspended', 'suspendedReason'] });
+    if (fabric?.suspended) throw fabricSuspended(fabric.name, type, fabric.suspendedReason);
   }
 
   /** Whether the fabric has an operation running in this process (the scheduler skips it). */

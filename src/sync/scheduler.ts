@@ -2,10 +2,12 @@
  * Interval polling (architecture §7, §9): every fabric with `syncIntervalSeconds > 0` is run on that
  * interval by exactly one replica, the one holding its session advisory lock `schedule:<fabricId>`.
  * Fabrics are rescanned periodically, so new, changed and deleted fabrics are picked up, and a
- * replica that lost its database session gives the fabric up for another to take.
+ * replica that lost its database session gives the fabric up for another to take. A suspended
+ * fabric has no schedule: the next rescan gives it up (its lock too), and resuming claims it again.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import { DomainError } from '../domain/errors.js';
 import type { OperationType } from '../domain/states.js';
 import type { AdvisoryLocks, Lease } from '../store/advisory-locks.js';
 import { Fabric } from '../store/entities/index.js';
@@ -61,11 +63,15 @@ export class Scheduler {
     return [...this.owned.keys()];
   }
 
-  /** One pass: claim scheduled fabrics, follow interval changes, give up the rest. */
+  /** One pass: claim scheduled fabrics, follow interval changes, give up the rest (suspended ones too). */
   async scan(): Promise<void> {
     const fabrics = await this.options.orm.em
       .fork()
-      .find(Fabric, { syncIntervalSeconds: { $gt: 0 } }, { fields: ['id', 'syncIntervalSeconds'] });
+      .find(
+        Fabric,
+        { syncIntervalSeconds: { $gt: 0 }, suspended: false },
+        { fields: ['id', 'syncIntervalSeconds'] },
+      );
     const wanted = new Map(fabrics.map((f) => [f.id, f.syncIntervalSeconds]));
     for (const id of this.owned.keys()) if (!wanted.has(id)) await this.disown(id);
     for (const [id, intervalSeconds] of wanted) {
@@ -112,6 +118,9 @@ export class Scheduler {
       const op = await operations.start({ fabricId, type: operationType, trigger: 'SCHEDULE' });
       log.debug({ fabricId, operationId: op.id }, 'scheduled operation started or joined');
     } catch (err) {
+      // Suspended since the last rescan, which gives the schedule up: nothing went wrong.
+      if (err instanceof DomainError && err.code === 'FABRIC_SUSPENDED')
+        return log.debug({ fabricId }, 'fabric suspended: scheduled operation not started');
       log.warn({ err, fabricId }, 'scheduled operation could not start; trying at the next interval');
     }
   }

@@ -313,6 +313,19 @@ const CASES: readonly Case[] = [
     variables: () => ({ id: ids.fabricA }),
     allowed: OPERATE_A,
   },
+  // An operate action like the syncs it holds back; the next row resumes A for the rows after it.
+  {
+    field: 'suspendFabric',
+    query: () => `mutation($id: ID!) { suspendFabric(id: $id, reason: "matrix") { suspended } }`,
+    variables: () => ({ id: ids.fabricA }),
+    allowed: OPERATE_A,
+  },
+  {
+    field: 'resumeFabric',
+    query: () => `mutation($id: ID!) { resumeFabric(id: $id) { suspended } }`,
+    variables: () => ({ id: ids.fabricA }),
+    allowed: OPERATE_A,
+  },
   // Editors may write; fabric A's repository is unreachable, so an allowed write fails upstream, not with a denial.
   {
     field: 'createRecord',

@@ -349,6 +349,10 @@ export type GFabric = GNode & {
   records: GRecordConnection;
   repository?: Maybe<GGitRepository>;
   selfHeal: Scalars['Boolean']['output'];
+  /** Set by suspendFabric: no git sync, apply, reconcile or self-heal starts (drift checks and the watch go on). */
+  suspended: Scalars['Boolean']['output'];
+  /** The reason given to suspendFabric; null when none was given or the fabric is not suspended. */
+  suspendedReason?: Maybe<Scalars['String']['output']>;
   syncIntervalSeconds: Scalars['Int']['output'];
   syncStatus: GFabricSyncStatus;
   /** Commit of the last successful git sync. */
@@ -616,7 +620,15 @@ export type GMutation = {
   deleteRepository: Scalars['ID']['output'];
   /** Git sync, then apply when the fabric has autoApply, then a drift check, as one operation. */
   reconcileFabric: GOperation;
+  /** Ends a suspension: every start is allowed again (the schedule resumes at its next rescan). */
+  resumeFabric: GFabric;
   revokeApiToken: Scalars['ID']['output'];
+  /**
+   * Holds the fabric back from change: syncFabric, applyFabric, reconcileFabric, the schedule, push
+   * webhooks and self-heal are refused with FABRIC_SUSPENDED until resumeFabric; checkDrift, the watch
+   * and connection tests go on. An operation already running finishes.
+   */
+  suspendFabric: GFabric;
   /** Starts a git sync (FETCH, PARSE, VALIDATE, PERSIST) and returns at once; joins a running one. */
   syncFabric: GOperation;
   /** Calls the fabric's cluster (version and served CRDs) and records its connection status. */
@@ -703,8 +715,19 @@ export type GMutationReconcileFabricArgs = {
 };
 
 
+export type GMutationResumeFabricArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type GMutationRevokeApiTokenArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type GMutationSuspendFabricArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -2096,6 +2119,8 @@ export type GFabricResolvers<ContextType = ApiContext, ParentType extends GResol
   records?: Resolver<GResolversTypes['RecordConnection'], ParentType, ContextType, Partial<GFabricRecordsArgs>>;
   repository?: Resolver<Maybe<GResolversTypes['GitRepository']>, ParentType, ContextType>;
   selfHeal?: Resolver<GResolversTypes['Boolean'], ParentType, ContextType>;
+  suspended?: Resolver<GResolversTypes['Boolean'], ParentType, ContextType>;
+  suspendedReason?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   syncIntervalSeconds?: Resolver<GResolversTypes['Int'], ParentType, ContextType>;
   syncStatus?: Resolver<GResolversTypes['FabricSyncStatus'], ParentType, ContextType>;
   syncedCommit?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
@@ -2242,7 +2267,9 @@ export type GMutationResolvers<ContextType = ApiContext, ParentType extends GRes
   deleteRecord?: Resolver<GResolversTypes['WriteResult'], ParentType, ContextType, RequireFields<GMutationDeleteRecordArgs, 'id'>>;
   deleteRepository?: Resolver<GResolversTypes['ID'], ParentType, ContextType, RequireFields<GMutationDeleteRepositoryArgs, 'id'>>;
   reconcileFabric?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationReconcileFabricArgs, 'fabricId'>>;
+  resumeFabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType, RequireFields<GMutationResumeFabricArgs, 'id'>>;
   revokeApiToken?: Resolver<GResolversTypes['ID'], ParentType, ContextType, RequireFields<GMutationRevokeApiTokenArgs, 'id'>>;
+  suspendFabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType, RequireFields<GMutationSuspendFabricArgs, 'id'>>;
   syncFabric?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationSyncFabricArgs, 'fabricId'>>;
   testFabricConnection?: Resolver<GResolversTypes['FabricConnectionTest'], ParentType, ContextType, RequireFields<GMutationTestFabricConnectionArgs, 'id'>>;
   testRepositoryConnection?: Resolver<GResolversTypes['GitRepository'], ParentType, ContextType, RequireFields<GMutationTestRepositoryConnectionArgs, 'id'>>;

@@ -6,6 +6,7 @@ import { authorizedFabricId } from './guards.js';
 import { writeBackMutations } from './write-back.js';
 import { notFound } from '../../domain/errors.js';
 import type { OperationRequest } from '../../sync/operation-service.js';
+import { setSuspension } from '../services/fabric-suspension.js';
 
 const repositoryId = (id: string) => fromGlobalId(id, 'GitRepository', 'id');
 
@@ -21,6 +22,14 @@ async function operationFabric(ctx: ApiContext, operationId: string): Promise<st
   if (!op || !ctx.auth.can('read', op.fabric.id)) throw notFound('operation', operationId);
   return op.fabric.id;
 }
+
+/** suspendFabric/resumeFabric: an operate action, like the syncs it holds back. */
+const changeSuspension = (ctx: ApiContext, id: string, suspended: boolean, reason?: string | null) =>
+  setSuspension({ em: ctx.em, events: ctx.services.events }, authorizedFabricId(ctx, id, 'operate', 'id'), {
+    suspended,
+    reason,
+    by: ctx.auth.principal?.name ?? 'unknown',
+  });
 
 /** Starts an operation on a fabric the caller may operate, recording who asked. */
 const startOperation = (
@@ -91,6 +100,8 @@ export const Mutation: GMutationResolvers<ApiContext> = {
     const fabricId = authorizedFabricId(ctx, id, 'operate', 'id');
     return { fabricId, result: await ctx.services.clusters.testConnection(fabricId) };
   },
+  suspendFabric: (_p, { id, reason }, ctx) => changeSuspension(ctx, id, true, reason),
+  resumeFabric: (_p, { id }, ctx) => changeSuspension(ctx, id, false),
   cancelOperation: async (_p, { id }, ctx) => {
     const opId = fromGlobalId(id, 'Operation', 'id');
     ctx.auth.require('operate', await operationFabric(ctx, opId));

@@ -31,6 +31,9 @@ export class Fabric {
   autoApply = false;
   prune = false;
   selfHeal = false;
+  /** Set by suspendFabric: no operation but a drift check starts (domain/suspension.ts). */
+  suspended = false;
+  suspendedReason: string | null = null;
   connectionStatus: FabricConnection = 'UNKNOWN';
   connectionMessage: string | null = null;
   syncStatus: FabricSync = 'NEVER_SYNCED';
@@ -75,6 +78,8 @@ export const FabricSchema = new EntitySchema<Fabric>({
     autoApply: { type: 'boolean' },
     prune: { type: 'boolean' },
     selfHeal: { type: 'boolean' },
+    suspended: { type: 'boolean', default: false },
+    suspendedReason: { type: 'text', nullable: true },
     connectionStatus: { enum: true, items: () => [...FABRIC_CONNECTION] },
     connectionMessage: { type: 'text', nullable: true },
     syncStatus: { enum: true, items: () => [...FABRIC_SYNC] },
