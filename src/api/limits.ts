@@ -53,6 +53,8 @@ const isRelayConnection = (type: GraphQLNamedType | null | undefined): boolean =
  */
 const FIELD_COSTS: Readonly<Record<string, { readonly cost?: number; readonly fanOut?: number }>> = {
   'Query.topology': { cost: 4 * MAX_PAGE_SIZE, fanOut: 1 },
+  // A diagram is drawn from that same read, once per fabric it is asked of.
+  'Fabric.diagram': { cost: 4 * MAX_PAGE_SIZE },
   'Topology.nodes': { fanOut: 1 },
   'Topology.links': { fanOut: 1 },
   'Topology.vpcMemberships': { fanOut: 1 },

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, type GraphQLEnumType } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { DIAGRAM_FORMATS } from '../../src/domain/diagram/index.js';
 import { KIND_NAMES } from '../../src/domain/kinds.js';
 import * as states from '../../src/domain/states.js';
 
@@ -25,6 +26,7 @@ describe('GraphQL enums', () => {
     ['AuthKind', states.AUTH_KIND],
     ['DriftType', states.DRIFT_TYPE],
     ['Severity', states.SEVERITY],
+    ['DiagramFormat', DIAGRAM_FORMATS],
   ] as const)('%s equals the domain list', (name, list) => {
     expect(values(name)).toEqual([...list]);
   });

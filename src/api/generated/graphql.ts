@@ -176,6 +176,14 @@ export type GDeleteBlocker = {
   record: GRecord;
 };
 
+export type GDiagramFormat =
+  /** A Graphviz graph, for `dot -Tsvg`. */
+  | 'DOT'
+  /** A draw.io (diagrams.net) file: mxGraph XML. */
+  | 'DRAWIO'
+  /** A Mermaid flowchart (`flowchart TB`), for Markdown that renders Mermaid. */
+  | 'MERMAID';
+
 export type GDifference = {
   __typename?: 'Difference';
   desired?: Maybe<Scalars['JSON']['output']>;
@@ -334,6 +342,11 @@ export type GFabric = GNode & {
   /** References between this fabric's records that name nothing (the git sync refuses new ones). */
   danglingReferences: Array<GDanglingReference>;
   description?: Maybe<Scalars['String']['output']>;
+  /**
+   * The topology (switches grouped by role, servers, every link with its connection, type and ports)
+   * as a file for a diagram tool: Mermaid flowchart, Graphviz DOT or draw.io XML.
+   */
+  diagram: Scalars['String']['output'];
   /** Repo-relative directory, '' for the repository root. */
   directory: Scalars['String']['output'];
   /** The latest drift report. */
@@ -360,6 +373,11 @@ export type GFabric = GNode & {
   updatedAt: Scalars['DateTime']['output'];
   watchMessage?: Maybe<Scalars['String']['output']>;
   watchStatus: GFabricWatchStatus;
+};
+
+
+export type GFabricDiagramArgs = {
+  format: GDiagramFormat;
 };
 
 
@@ -1693,6 +1711,7 @@ export type GResolversTypes = {
   DanglingReference: ResolverTypeWrapper<GDanglingReference>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteBlocker: ResolverTypeWrapper<Omit<GDeleteBlocker, 'record'> & { record: GResolversTypes['Record'] }>;
+  DiagramFormat: GDiagramFormat;
   Difference: ResolverTypeWrapper<DriftDifferenceModel>;
   DifferenceConnection: ResolverTypeWrapper<PageModel>;
   DifferenceEdge: ResolverTypeWrapper<Omit<GDifferenceEdge, 'node'> & { node: GResolversTypes['Difference'] }>;
@@ -2106,6 +2125,7 @@ export type GFabricResolvers<ContextType = ApiContext, ParentType extends GResol
   createdAt?: Resolver<GResolversTypes['DateTime'], ParentType, ContextType>;
   danglingReferences?: Resolver<Array<GResolversTypes['DanglingReference']>, ParentType, ContextType>;
   description?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+  diagram?: Resolver<GResolversTypes['String'], ParentType, ContextType, RequireFields<GFabricDiagramArgs, 'format'>>;
   directory?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   drift?: Resolver<Maybe<GResolversTypes['DriftReport']>, ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;

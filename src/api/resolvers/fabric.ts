@@ -1,4 +1,6 @@
+import { renderDiagram } from '../../domain/diagram/index.js';
 import { KIND_NAMES, KINDS } from '../../domain/kinds.js';
+import { buildTopology } from '../../domain/topology.js';
 import type { ApiContext } from '../context.js';
 import type {
   GClusterSettingsResolvers,
@@ -19,6 +21,9 @@ export const Fabric: GFabricResolvers<ApiContext> = {
   operations: (f, args, ctx) => ctx.loaders.operationPages.load(f, args),
   drift: (f, _a, ctx) => ctx.loaders.latestDrift.load(f.id),
   danglingReferences: (f, _a, ctx) => ctx.loaders.danglingReferences.load(f.id) as never,
+  // The topology query's read (one statement for every fabric of the request), drawn in the format.
+  diagram: async (f, { format }, ctx) =>
+    renderDiagram(format, f.name, buildTopology(await ctx.loaders.graph.topologyRecords.load(f.id))),
 };
 
 export const ClusterSettings: GClusterSettingsResolvers<ApiContext> = {
