@@ -2,7 +2,7 @@
  * The live status page at `GET /`: an HTML shell and one script bundled on first request (see
  * ../playground/browser-bundle.ts). Everything it shows comes from GraphQL: a query, then the
  * fabricStatus, operationProgress and recordEvents subscriptions; the drawing is the topology query;
- * "Sync now" is the syncFabric mutation.
+ * "Sync now" is the syncFabric mutation, "Download diagram" saves Fabric.diagram as a file.
  */
 import {
   createBrowserBundle,

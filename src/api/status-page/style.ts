@@ -15,4 +15,5 @@ table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.4rem .
 #topology svg{width:100%;max-height:30rem;border:1px solid #e3e6ea;border-radius:.3rem}
 #topology .link{stroke:#9aa4b1;stroke-width:1.5} #topology .link.EXTERNAL{stroke-dasharray:3 3}
 #topology .node circle{fill:#cfe3ff;stroke:#3b6fb6} #topology .node.Server circle{fill:#d5f5de;stroke:#2f8a4c}
-#topology .node text{font-size:10px;fill:#1b1f24}`;
+#topology .node text{font-size:10px;fill:#1b1f24}
+.diagram-download{display:inline-flex;gap:.3rem;margin-left:1rem;font-size:13px;font-weight:normal}`;

@@ -27,3 +27,7 @@ export const TOPOLOGY = `query StatusPageTopology($fabricId: ID!) {
     vpcMemberships { vpcName nodes }
   }
 }`;
+
+export const DIAGRAM = `query StatusPageDiagram($fabricId: ID!, $format: DiagramFormat!) {
+  fabric(id: $fabricId) { name diagram(format: $format) }
+}`;

@@ -1,6 +1,7 @@
 // The live status page: every fabric's status axes, its latest operation's stages, one fabric's
 // topology and a stream of record events. One query fills the table; subscriptions keep it live;
-// "Sync now" runs syncFabric; the topology is redrawn when its fabric syncs a new commit.
+// "Sync now" runs syncFabric; the topology is redrawn when its fabric syncs a new commit, and can be
+// downloaded as a diagram file.
 import { askForToken, readToken } from '../../playground/browser/token.js';
 import {
   FABRICS,
@@ -11,6 +12,7 @@ import {
   TOPOLOGY,
 } from './documents.js';
 import { GraphQLClient } from './graphql-client.js';
+import { diagramDownload } from './diagram-download.js';
 import { el, fabricRow, fabricTable, recordEventItem } from './render.js';
 import { topologyView } from './topology.js';
 
@@ -32,7 +34,15 @@ class StatusPage {
       el('h1', {}, ['fabric-sync status']),
       this.problems,
       this.table,
-      el('h2', {}, ['Topology ', this.picker]),
+      el('h2', {}, [
+        'Topology ',
+        this.picker,
+        diagramDownload(
+          client,
+          () => this.picker.value,
+          (m) => this.problem(m),
+        ),
+      ]),
       this.topology,
       el('h2', {}, ['Record events']),
       this.events,
