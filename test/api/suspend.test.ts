@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dataOf, startTestApp, type TestApp } from '../support/app.js';
 import { startFabricOperation } from '../support/fabric-setup.js';
-import { startGitServer, type GitServer } from '../support/git-server.js';
+import { startGitServer, type GitServer, type TestRepo } from '../support/git-server.js';
 import { collect, followOperation, wsClient } from '../support/subscriptions.js';
 import { push, SECRET } from '../api-webhooks/support.js';
 import { miniFabric } from '../domain/mini-fabric.js';
@@ -17,10 +17,11 @@ let t: TestApp;
 let git: GitServer;
 let fabricId: string;
 let repositoryId: string;
+let repo: TestRepo;
 
 beforeAll(async () => {
   [t, git] = await Promise.all([startTestApp(), startGitServer()]);
-  const repo = await git.createRepo('suspend', {
+  repo = await git.createRepo('suspend', {
     'fabric/wiring.yaml': miniFabric()
       .map((m) => stringify(m))
       .join('---\n'),
@@ -111,6 +112,21 @@ describe('a suspended fabric', () => {
       await t.gql<{ operation: { type: string } }>(`query($id: ID!) { operation(id: $id) { type } }`, { id }),
     );
     expect(operation.type).toBe('DRIFT_CHECK');
+  });
+
+  it('refuses a write-back to its branch before pushing, and still writes one to a review branch', async () => {
+    const tip = await repo.headCommit();
+    const write = (options: string) =>
+      t.gql<{ createRecord: { branch: string; operation: { id: string } | null } }>(
+        `mutation($f: ID!) { createRecord(fabricId: $f, input: { kind: SwitchGroup, name: "frozen", spec: {} }${options}) { branch operation { id } } }`,
+        { f: fabricId },
+      );
+    const refused = await write('');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FABRIC_SUSPENDED');
+    expect(await repo.headCommit()).toBe(tip);
+    const review = dataOf(await write(', options: { branch: "review/frozen" }'));
+    expect(review.createRecord).toEqual({ branch: 'review/frozen', operation: null });
+    expect(await operationCount()).toBe(1); // the drift check's
   });
 
   it('refuses a reason longer than 500 characters, naming the field', async () => {

@@ -10,6 +10,7 @@
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { DomainError, conflict } from '../../domain/errors.js';
+import { fabricSuspended } from '../../domain/suspension.js';
 import type { ValidationIssue } from '../../domain/validate.js';
 import type { EventBus } from '../../events/event-bus.js';
 import type { GitSource } from '../../git/git-source.js';
@@ -57,6 +58,9 @@ export class WriteBackService {
     const source = await loadFabricSource(em, vault, fabricId);
     const targetBranch = options.branch ?? source.branch;
     if (targetBranch !== source.branch) await refuseTrackedBranch(em, source, targetBranch);
+    // A suspended fabric's sync would be refused after the push: refuse before writing instead.
+    if (targetBranch === source.branch && source.fabric.suspended)
+      throw fabricSuspended(source.fabric.name, 'GIT_SYNC', source.fabric.suspendedReason);
     const planned = await planChanges(em, fabricId, changes);
     const { commit: tip } = await git.fetch(source.access, source.branch);
     checkExpected(source.branch, tip, options.expectedCommit);
