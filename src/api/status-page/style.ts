@@ -6,6 +6,7 @@ table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.4rem .
 .badge[data-value=CONNECTED],.badge[data-value=IN_SYNC],.badge[data-value=ACTIVE]{background:#d5f5de}
 .badge[data-value=OUT_OF_SYNC],.badge[data-value=RECONNECTING]{background:#fff1c2}
 .badge[data-value=UNREACHABLE],.badge[data-value=UNAUTHORIZED],.badge[data-value=ERROR]{background:#ffd9d6}
+.badge[data-value=SUSPENDED]{background:#e4dcff}
 .stages{display:flex;gap:.4rem;list-style:none;padding:0;margin:.3rem 0 0}
 .stages li{padding:.05rem .4rem;border-radius:.3rem;background:#eef0f3;font-size:12px}
 .stages li[data-status=RUNNING]{background:#cfe3ff} .stages li[data-status=SUCCEEDED]{background:#d5f5de}

@@ -2,8 +2,8 @@
 const OPERATION = `id type trigger status message
   stages { name status counts { name value } message }`;
 
-const FABRIC = `id name lifecycle connectionStatus connectionMessage syncStatus watchStatus watchMessage
-  syncedCommit lastOperation { ${OPERATION} }`;
+const FABRIC = `id name lifecycle suspended suspendedReason connectionStatus connectionMessage syncStatus
+  watchStatus watchMessage syncedCommit lastOperation { ${OPERATION} }`;
 
 export const FABRICS = `query StatusPageFabrics { fabrics(first: 100) { totalCount nodes { ${FABRIC} } } }`;
 

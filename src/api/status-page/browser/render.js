@@ -35,7 +35,10 @@ export function fabricRow(fabric, onSync) {
   const button = el('button', { type: 'button', class: 'sync-now' }, ['Sync now']);
   button.addEventListener('click', () => onSync(fabric));
   return el('tr', { 'data-fabric': fabric.name, 'data-id': fabric.id }, [
-    el('th', { scope: 'row' }, [fabric.name]),
+    el('th', { scope: 'row' }, [
+      fabric.name,
+      ...(fabric.suspended ? [' ', badge('suspended', 'SUSPENDED', fabric.suspendedReason)] : []),
+    ]),
     el('td', {}, [badge('connection', fabric.connectionStatus, fabric.connectionMessage)]),
     el('td', {}, [badge('sync', fabric.syncStatus)]),
     el('td', {}, [badge('watch', fabric.watchStatus, fabric.watchMessage)]),

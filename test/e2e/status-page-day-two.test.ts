@@ -1,7 +1,8 @@
 /**
- * The status page's "Download diagram" in Chromium: the file saved for each format is the fabric's
- * Fabric.diagram, named after the fabric, and the draw.io file parses as XML in the browser's own
- * parser (DOMParser reports any well-formedness error as a <parsererror> document).
+ * The status page's day-two parts in Chromium. "Download diagram": the file saved for each format is
+ * the fabric's Fabric.diagram, named after the fabric, and the draw.io file parses as XML in the
+ * browser's own parser (DOMParser reports any well-formedness error as a <parsererror> document).
+ * A suspension shows on the fabric's row as its fabricStatus event arrives.
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
@@ -25,9 +26,10 @@ declare const DOMParser: new () => {
   };
 };
 
-describe.skipIf(!hasChromium)('Download diagram on the status page (Chromium)', () => {
+describe.skipIf(!hasChromium)('the status page’s day-two parts (Chromium)', () => {
   let e2e: E2E;
   let page: Page;
+  let fabricId: string;
 
   beforeAll(async () => {
     e2e = await startE2E();
@@ -46,6 +48,7 @@ describe.skipIf(!hasChromium)('Download diagram on the status page (Chromium)', 
       'mutation($id: ID!) { syncFabric(fabricId: $id) { id } }',
       { id: createFabric.id },
     );
+    fabricId = createFabric.id;
     expect((await followOperation(e2e.app.url, e2e.adminToken, syncFabric.id)).at(-1)).toBe('SUCCEEDED');
     page = await e2e.newPage();
     await page.goto(e2e.url);
@@ -82,5 +85,20 @@ describe.skipIf(!hasChromium)('Download diagram on the status page (Chromium)', 
     }, text);
     expect(parsed).toEqual({ root: 'mxfile', errors: 0 });
     await e2e.screenshot(page, 'status-page-diagram-download');
+  });
+
+  it('marks a suspended fabric with its reason, and unmarks it once resumed', async () => {
+    const badge = page.locator(`tr[data-fabric="${FABRIC}"] .badge.suspended`);
+    await e2e.gql('mutation($id: ID!) { suspendFabric(id: $id, reason: "change freeze") { id } }', {
+      id: fabricId,
+    });
+    await badge.waitFor({ timeout: 15_000 });
+    expect([await badge.textContent(), await badge.getAttribute('title')]).toEqual([
+      'SUSPENDED',
+      'change freeze',
+    ]);
+    await e2e.screenshot(page, 'status-page-suspended');
+    await e2e.gql('mutation($id: ID!) { resumeFabric(id: $id) { id } }', { id: fabricId });
+    await badge.waitFor({ state: 'detached', timeout: 15_000 });
   });
 });
