@@ -397,6 +397,7 @@ const UPDATE_FABRIC_FIELDS: readonly {
   { field: 'autoApply', input: () => ({ autoApply: false }), allowed: EDIT_A },
   { field: 'prune', input: () => ({ prune: false }), allowed: EDIT_A },
   { field: 'selfHeal', input: () => ({ selfHeal: false }), allowed: EDIT_A },
+  { field: 'driftIgnore', input: () => ({ driftIgnore: [] }), allowed: EDIT_A },
   { field: 'repositoryId', input: () => ({ repositoryId: ids.repoA }), allowed: GLOBAL_EDIT },
   { field: 'branch', input: () => ({ branch: 'main' }), allowed: GLOBAL_EDIT },
   { field: 'directory', input: () => ({ directory: 'fabric-a' }), allowed: GLOBAL_EDIT },

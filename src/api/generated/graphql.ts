@@ -132,6 +132,8 @@ export type GCreateFabricInput = {
   cluster?: InputMaybe<GClusterInput>;
   description?: InputMaybe<Scalars['String']['input']>;
   directory?: InputMaybe<Scalars['String']['input']>;
+  /** At most 100 rules; replaces the whole list when given. */
+  driftIgnore?: InputMaybe<Array<GDriftIgnoreRuleInput>>;
   lifecycle?: InputMaybe<GFabricLifecycle>;
   name: Scalars['String']['input'];
   prune?: InputMaybe<Scalars['Boolean']['input']>;
@@ -221,6 +223,29 @@ export type GDriftCount = {
   type: GDriftType;
 };
 
+/**
+ * Fields of a fabric's records that other managers own on purpose: never reported, scored nor
+ * re-applied. Paths use the drift report's form (spec.subnets.default.vlan,
+ * metadata.labels["app.kubernetes.io/name"], spec.links[0].leaf.port); * stands for exactly one
+ * segment; a path covers the field and everything below it.
+ */
+export type GDriftIgnoreRule = {
+  __typename?: 'DriftIgnoreRule';
+  /** Only these kinds; null: every kind. */
+  kinds?: Maybe<Array<GKind>>;
+  /** Only records with these names; null: every name. */
+  names?: Maybe<Array<Scalars['String']['output']>>;
+  paths: Array<Scalars['String']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
+export type GDriftIgnoreRuleInput = {
+  kinds?: InputMaybe<Array<GKind>>;
+  names?: InputMaybe<Array<Scalars['String']['input']>>;
+  paths: Array<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type GDriftReport = GNode & {
   __typename?: 'DriftReport';
   commit?: Maybe<Scalars['String']['output']>;
@@ -229,6 +254,8 @@ export type GDriftReport = GNode & {
   differences: GDifferenceConnection;
   fabric: GFabric;
   id: Scalars['ID']['output'];
+  /** Differences the fabric's drift ignore rules left out of the report and the score. */
+  ignoredDifferences: Scalars['Int']['output'];
   /** Share of desired + orphaned records that drift, weighted by severity, in [0, 1]. */
   score: Scalars['Float']['output'];
 };
@@ -351,6 +378,8 @@ export type GFabric = GNode & {
   directory: Scalars['String']['output'];
   /** The latest drift report. */
   drift?: Maybe<GDriftReport>;
+  /** Fields the drift check, the apply plan and the watch leave to other managers. */
+  driftIgnore: Array<GDriftIgnoreRule>;
   id: Scalars['ID']['output'];
   lastOperation?: Maybe<GOperation>;
   lastWatchEventAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1398,6 +1427,8 @@ export type GUpdateFabricInput = {
   cluster?: InputMaybe<GClusterInput>;
   description?: InputMaybe<Scalars['String']['input']>;
   directory?: InputMaybe<Scalars['String']['input']>;
+  /** At most 100 rules; replaces the whole list when given. */
+  driftIgnore?: InputMaybe<Array<GDriftIgnoreRuleInput>>;
   lifecycle?: InputMaybe<GFabricLifecycle>;
   name?: InputMaybe<Scalars['String']['input']>;
   prune?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1716,6 +1747,8 @@ export type GResolversTypes = {
   DifferenceConnection: ResolverTypeWrapper<PageModel>;
   DifferenceEdge: ResolverTypeWrapper<Omit<GDifferenceEdge, 'node'> & { node: GResolversTypes['Difference'] }>;
   DriftCount: ResolverTypeWrapper<DriftCountViewModel>;
+  DriftIgnoreRule: ResolverTypeWrapper<GDriftIgnoreRule>;
+  DriftIgnoreRuleInput: GDriftIgnoreRuleInput;
   DriftReport: ResolverTypeWrapper<DriftReportModel>;
   DriftReportConnection: ResolverTypeWrapper<PageModel>;
   DriftReportEdge: ResolverTypeWrapper<Omit<GDriftReportEdge, 'node'> & { node: GResolversTypes['DriftReport'] }>;
@@ -1832,6 +1865,8 @@ export type GResolversParentTypes = {
   DifferenceConnection: PageModel;
   DifferenceEdge: Omit<GDifferenceEdge, 'node'> & { node: GResolversParentTypes['Difference'] };
   DriftCount: DriftCountViewModel;
+  DriftIgnoreRule: GDriftIgnoreRule;
+  DriftIgnoreRuleInput: GDriftIgnoreRuleInput;
   DriftReport: DriftReportModel;
   DriftReportConnection: PageModel;
   DriftReportEdge: Omit<GDriftReportEdge, 'node'> & { node: GResolversParentTypes['DriftReport'] };
@@ -2023,6 +2058,13 @@ export type GDriftCountResolvers<ContextType = ApiContext, ParentType extends GR
   type?: Resolver<GResolversTypes['DriftType'], ParentType, ContextType>;
 };
 
+export type GDriftIgnoreRuleResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['DriftIgnoreRule'] = GResolversParentTypes['DriftIgnoreRule']> = {
+  kinds?: Resolver<Maybe<Array<GResolversTypes['Kind']>>, ParentType, ContextType>;
+  names?: Resolver<Maybe<Array<GResolversTypes['String']>>, ParentType, ContextType>;
+  paths?: Resolver<Array<GResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type GDriftReportResolvers<ContextType = ApiContext, ParentType extends GResolversParentTypes['DriftReport'] = GResolversParentTypes['DriftReport']> = {
   commit?: Resolver<Maybe<GResolversTypes['String']>, ParentType, ContextType>;
   counts?: Resolver<Array<GResolversTypes['DriftCount']>, ParentType, ContextType>;
@@ -2030,6 +2072,7 @@ export type GDriftReportResolvers<ContextType = ApiContext, ParentType extends G
   differences?: Resolver<GResolversTypes['DifferenceConnection'], ParentType, ContextType, Partial<GDriftReportDifferencesArgs>>;
   fabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
+  ignoredDifferences?: Resolver<GResolversTypes['Int'], ParentType, ContextType>;
   score?: Resolver<GResolversTypes['Float'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2128,6 +2171,7 @@ export type GFabricResolvers<ContextType = ApiContext, ParentType extends GResol
   diagram?: Resolver<GResolversTypes['String'], ParentType, ContextType, RequireFields<GFabricDiagramArgs, 'format'>>;
   directory?: Resolver<GResolversTypes['String'], ParentType, ContextType>;
   drift?: Resolver<Maybe<GResolversTypes['DriftReport']>, ParentType, ContextType>;
+  driftIgnore?: Resolver<Array<GResolversTypes['DriftIgnoreRule']>, ParentType, ContextType>;
   id?: Resolver<GResolversTypes['ID'], ParentType, ContextType>;
   lastOperation?: Resolver<Maybe<GResolversTypes['Operation']>, ParentType, ContextType>;
   lastWatchEventAt?: Resolver<Maybe<GResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2712,6 +2756,7 @@ export type GResolvers<ContextType = ApiContext> = {
   DifferenceConnection?: GDifferenceConnectionResolvers<ContextType>;
   DifferenceEdge?: GDifferenceEdgeResolvers<ContextType>;
   DriftCount?: GDriftCountResolvers<ContextType>;
+  DriftIgnoreRule?: GDriftIgnoreRuleResolvers<ContextType>;
   DriftReport?: GDriftReportResolvers<ContextType>;
   DriftReportConnection?: GDriftReportConnectionResolvers<ContextType>;
   DriftReportEdge?: GDriftReportEdgeResolvers<ContextType>;

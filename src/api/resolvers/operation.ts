@@ -32,6 +32,7 @@ export const DriftReport: GDriftReportResolvers<ApiContext> = {
   id: (report) => toGlobalId('DriftReport', report.id),
   fabric: async (report, _a, ctx) => (await ctx.loaders.fabric.load(report.fabric.id))!,
   counts: (report) => DRIFT_TYPE_COUNTS.map(([type, key]) => ({ type, count: report.counts[key] ?? 0 })),
+  ignoredDifferences: (report) => report.counts['ignored'] ?? 0,
   differences: (report, args, ctx) => listDifferences(ctx.em, report.id, args),
 };
 

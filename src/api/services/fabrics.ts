@@ -5,6 +5,7 @@
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
+import { validateDriftIgnoreRules } from '../../domain/drift-ignore.js';
 import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { dnsLabel, httpUrl, pemCertificates, syncInterval } from '../../domain/input-rules.js';
 import { normalizeDirectory } from '../../domain/paths.js';
@@ -112,6 +113,7 @@ export class FabricService {
     if (input.autoApply != null) fabric.autoApply = input.autoApply;
     if (input.prune != null) fabric.prune = input.prune;
     if (input.selfHeal != null) fabric.selfHeal = input.selfHeal;
+    if (input.driftIgnore != null) fabric.driftIgnore = validateDriftIgnoreRules(input.driftIgnore);
     if (input.clearCluster) return this.clearCluster(fabric);
     return input.cluster ? this.assignCluster(fabric, input.cluster) : false;
   }

@@ -1,4 +1,5 @@
 import { EntitySchema, type Ref } from '@mikro-orm/core';
+import type { DriftIgnoreRule } from '../../domain/drift-ignore.js';
 import {
   FABRIC_CONNECTION,
   FABRIC_LIFECYCLE,
@@ -34,6 +35,8 @@ export class Fabric {
   /** Set by suspendFabric: no operation but a drift check starts (domain/suspension.ts). */
   suspended = false;
   suspendedReason: string | null = null;
+  /** Fields the drift check, the apply plan and the watch leave to other managers (domain/drift-ignore.ts). */
+  driftIgnore: DriftIgnoreRule[] = [];
   connectionStatus: FabricConnection = 'UNKNOWN';
   connectionMessage: string | null = null;
   syncStatus: FabricSync = 'NEVER_SYNCED';
@@ -80,6 +83,7 @@ export const FabricSchema = new EntitySchema<Fabric>({
     selfHeal: { type: 'boolean' },
     suspended: { type: 'boolean', default: false },
     suspendedReason: { type: 'text', nullable: true },
+    driftIgnore: { type: 'json', default: '[]' },
     connectionStatus: { enum: true, items: () => [...FABRIC_CONNECTION] },
     connectionMessage: { type: 'text', nullable: true },
     syncStatus: { enum: true, items: () => [...FABRIC_SYNC] },
