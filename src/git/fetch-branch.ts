@@ -35,6 +35,28 @@ export async function fetchBranch(git: RepoGit, branch: string): Promise<string>
   return fetched;
 }
 
+/**
+ * Makes `commit` (a full id, checked by the caller) present in the cache, fetched by id (depth 1)
+ * when missing, without any ref: no tracked branch moves. NOT_FOUND when the remote has no such commit.
+ */
+export async function fetchCommit(git: RepoGit, commit: string): Promise<void> {
+  await git.ensureCache();
+  if (await git.resolve(`${commit}^{commit}`)) return;
+  await git.clearStaleLocks();
+  try {
+    await git.remote([...FETCH, '--', git.repo.url, commit], { cwd: git.cachePath });
+  } catch (err) {
+    if (
+      err instanceof GitError &&
+      /not our ref|couldn't find remote ref|no such remote ref/i.test(err.message)
+    )
+      throw new GitError('NOT_FOUND', `repository ${git.repo.id} has no commit ${commit}`);
+    throw err;
+  }
+  if (!(await git.resolve(`${commit}^{commit}`)))
+    throw new GitError('NOT_FOUND', `repository ${git.repo.id} has no commit ${commit}`);
+}
+
 /** The commit of the branch (or of HEAD) on the remote; NOT_FOUND when there is none. */
 export async function remoteTip(git: RepoGit, branch?: string): Promise<string> {
   const ref = branch === undefined ? 'HEAD' : `refs/heads/${branch}`;

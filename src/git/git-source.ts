@@ -13,10 +13,17 @@ import { KeyedLock } from './keyed-lock.js';
 import { listDirectory, readManifests, type DirectoryListing } from './read-manifests.js';
 import { redactorFor, type Redact } from './redact.js';
 import { checkBranch, checkCommit } from './refs.js';
-import { fetchBranch, remoteTip } from './fetch-branch.js';
+import { fetchBranch, fetchCommit, remoteTip } from './fetch-branch.js';
 import { RepoGit, cachePathFor, type HttpAgents, type RepoGitOptions } from './repo-git.js';
-import { commitAndPush } from './write-back.js';
-import type { CommitRequest, ConnectionResult, ManifestFile, ReadOptions, RepoAccess } from './types.js';
+import { commitAndPush, restoreAndPush } from './write-back.js';
+import type {
+  CommitRequest,
+  ConnectionResult,
+  ManifestFile,
+  ReadOptions,
+  RepoAccess,
+  RestoreRequest,
+} from './types.js';
 
 export interface GitSourceOptions {
   /** Where the per-repository caches live (under the data directory). */
@@ -111,6 +118,28 @@ export class GitSource {
     this.checkUrl(repo.url);
     const git = this.git(repo);
     return this.cacheLock.run(repo.id, () => commitAndPush(git, request));
+  }
+
+  /** Brings `commit` (a full id) into the cache without moving any branch; false when the remote has no such commit. */
+  async fetchCommit(repo: RepoAccess, commit: string): Promise<boolean> {
+    this.checkUrl(repo.url);
+    const git = this.git(repo);
+    try {
+      await this.cacheLock.run(repo.id, () => fetchCommit(git, checkCommit(commit)));
+      return true;
+    } catch (err) {
+      if (err instanceof GitError && err.status === 'NOT_FOUND') return false;
+      throw err;
+    }
+  }
+
+  /** Commits the fabric directory as it was at an older commit on top of baseCommit, pushed like commitAndPush. */
+  async restoreAndPush(repo: RepoAccess, request: RestoreRequest): Promise<{ commit: string }> {
+    this.checkUrl(repo.url);
+    const git = this.git(repo);
+    const directory = normalizeDirectory(request.directory);
+    const keepDirs = request.keepDirs.map((d) => normalizeDirectory(d));
+    return this.cacheLock.run(repo.id, () => restoreAndPush(git, { ...request, directory, keepDirs }));
   }
 
   /** Deletes a repository's cache (the repository was removed); the next fetch starts cold. */

@@ -72,3 +72,12 @@ export interface CommitRequest {
   readonly message: string;
   readonly author: { readonly name: string; readonly email: string };
 }
+
+/** A revert of one directory: the base commit with `directory` as it was at `fromCommit`. */
+export interface RestoreRequest extends Omit<CommitRequest, 'files'> {
+  readonly fromCommit: string;
+  /** Repo-relative; '' is the whole repository. */
+  readonly directory: string;
+  /** Directories under it that stay as at the base (other fabrics nested in this one). */
+  readonly keepDirs: readonly string[];
+}

@@ -9,22 +9,45 @@ import { join } from 'node:path';
 import { DomainError, conflict } from '../domain/errors.js';
 import { normalizeFilePath } from '../domain/paths.js';
 import { classifyFailure } from './classify.js';
-import { fetchBranch } from './fetch-branch.js';
+import { fetchBranch, fetchCommit } from './fetch-branch.js';
 import { GitError } from './git-error.js';
 import { checkBranch, checkCommit } from './refs.js';
 import type { RepoGit } from './repo-git.js';
-import type { CommitRequest, FileChange } from './types.js';
+import type { CommitRequest, FileChange, RestoreRequest } from './types.js';
 
 type Env = Record<string, string>;
 
 export async function commitAndPush(git: RepoGit, request: CommitRequest): Promise<{ commit: string }> {
   const files = checkRequest(request);
+  return commitBuilt(git, request, (env, scratch) => buildTree(git, env, scratch, request.baseCommit, files));
+}
+
+/**
+ * Commits the base tree with `directory` as it was at `fromCommit` (a revert of that directory:
+ * files added since are removed, changed ones restored; everything outside it, and the nested
+ * `keepDirs`, stays as at the base), and pushes it like any write-back.
+ */
+export async function restoreAndPush(git: RepoGit, request: RestoreRequest): Promise<{ commit: string }> {
+  checkRequest({ ...request, files: [] });
+  checkCommit(request.fromCommit, 'toCommit');
+  return commitBuilt(git, request, async (env) => {
+    await fetchCommit(git, request.fromCommit);
+    return restoredTree(git, env, request);
+  });
+}
+
+/** Builds a tree in a scratch index, commits it on the base and pushes; no commit when nothing changed. */
+async function commitBuilt(
+  git: RepoGit,
+  request: Omit<CommitRequest, 'files'>,
+  build: (env: Env, scratch: string) => Promise<string>,
+): Promise<{ commit: string }> {
   await git.ensureCache();
   const scratch = await mkdtemp(join(tmpdir(), 'fabric-sync-commit-'));
   try {
     const env = await scratchEnv(git, scratch, request.author);
     const base = await baseTree(git, request);
-    const tree = await buildTree(git, env, scratch, request.baseCommit, files);
+    const tree = await build(env, scratch);
     if (tree === base && request.targetBranch === request.branch) return { commit: request.baseCommit };
     const commit = await output(
       git,
@@ -90,7 +113,7 @@ async function scratchEnv(git: RepoGit, scratch: string, author: CommitRequest['
  * The base commit's tree. The base must be the branch's commit we know; when the cache lacks it,
  * the branch has moved on (or never had it).
  */
-async function baseTree(git: RepoGit, { baseCommit, branch }: CommitRequest): Promise<string> {
+async function baseTree(git: RepoGit, { baseCommit, branch }: Omit<CommitRequest, 'files'>): Promise<string> {
   const rev = `${baseCommit}^{commit}^{tree}`;
   const cached = await git.resolve(rev);
   if (cached) return cached;
@@ -130,6 +153,41 @@ async function buildTree(
   );
   await git.local(['update-index', '--index-info'], { env, input: `${lines.join('\n')}\n` });
   return output(git, env, ['write-tree']);
+}
+
+/** The base's index with every entry under the directory (but not the kept dirs) replaced by fromCommit's. */
+async function restoredTree(git: RepoGit, env: Env, request: RestoreRequest): Promise<string> {
+  const { baseCommit, fromCommit, directory, keepDirs } = request;
+  await git.local(['read-tree', baseCommit], { env });
+  const kept = (path: string) => keepDirs.some((dir) => path === dir || path.startsWith(`${dir}/`));
+  const [now, then] = await Promise.all([
+    treeEntries(git, baseCommit, directory),
+    treeEntries(git, fromCommit, directory),
+  ]);
+  const zero = '0'.repeat(baseCommit.length);
+  // -z --index-info: NUL-terminated "mode oid\tpath"; mode 0 removes the path, later lines win.
+  const lines = [
+    ...now.filter((e) => !kept(e.path)).map((e) => `0 ${zero}\t${e.path}`),
+    ...then.filter((e) => !kept(e.path)).map((e) => `${e.mode} ${e.oid}\t${e.path}`),
+  ];
+  if (lines.length)
+    await git.local(['update-index', '-z', '--index-info'], { env, input: `${lines.join('\0')}\0` });
+  return output(git, env, ['write-tree']);
+}
+
+/** Every file (and submodule) under `directory` at `commit`, by repository path. */
+async function treeEntries(git: RepoGit, commit: string, directory: string) {
+  const args = ['ls-tree', '-r', '-z', '--full-tree', commit, ...(directory ? ['--', directory] : [])];
+  const { stdout } = await git.local(args);
+  return stdout
+    .toString('utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      const [mode = '', , oid = ''] = line.slice(0, tab).split(' ');
+      return { mode, oid, path: line.slice(tab + 1) };
+    });
 }
 
 async function output(git: RepoGit, env: Env, args: string[], input?: string): Promise<string> {

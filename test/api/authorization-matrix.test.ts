@@ -361,6 +361,13 @@ const CASES: readonly Case[] = [
     allowed: EDIT_A,
   },
   {
+    field: 'revertFabric',
+    query: () =>
+      `mutation($f: ID!) { revertFabric(fabricId: $f, toCommit: "${'a'.repeat(40)}") { commit } }`,
+    variables: () => ({ f: ids.fabricA }),
+    allowed: EDIT_A,
+  },
+  {
     field: 'cancelOperation',
     query: () => `mutation($id: ID!) { cancelOperation(id: $id) { id } }`,
     variables: () => ({ id: ids.opA }),

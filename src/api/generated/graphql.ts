@@ -669,6 +669,11 @@ export type GMutation = {
   reconcileFabric: GOperation;
   /** Ends a suspension: every start is allowed again (the schedule resumes at its next rescan). */
   resumeFabric: GFabric;
+  /**
+   * One new commit that restores the fabric's directory as it was at toCommit (a full commit id;
+   * other fabrics' directories stay), pushed without force, then synced. History stays in Git.
+   */
+  revertFabric: GWriteResult;
   revokeApiToken: Scalars['ID']['output'];
   /**
    * Holds the fabric back from change: syncFabric, applyFabric, reconcileFabric, the schedule, push
@@ -764,6 +769,13 @@ export type GMutationReconcileFabricArgs = {
 
 export type GMutationResumeFabricArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type GMutationRevertFabricArgs = {
+  fabricId: Scalars['ID']['input'];
+  options?: InputMaybe<GWriteOptions>;
+  toCommit: Scalars['String']['input'];
 };
 
 
@@ -2332,6 +2344,7 @@ export type GMutationResolvers<ContextType = ApiContext, ParentType extends GRes
   deleteRepository?: Resolver<GResolversTypes['ID'], ParentType, ContextType, RequireFields<GMutationDeleteRepositoryArgs, 'id'>>;
   reconcileFabric?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationReconcileFabricArgs, 'fabricId'>>;
   resumeFabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType, RequireFields<GMutationResumeFabricArgs, 'id'>>;
+  revertFabric?: Resolver<GResolversTypes['WriteResult'], ParentType, ContextType, RequireFields<GMutationRevertFabricArgs, 'fabricId' | 'toCommit'>>;
   revokeApiToken?: Resolver<GResolversTypes['ID'], ParentType, ContextType, RequireFields<GMutationRevokeApiTokenArgs, 'id'>>;
   suspendFabric?: Resolver<GResolversTypes['Fabric'], ParentType, ContextType, RequireFields<GMutationSuspendFabricArgs, 'id'>>;
   syncFabric?: Resolver<GResolversTypes['Operation'], ParentType, ContextType, RequireFields<GMutationSyncFabricArgs, 'fabricId'>>;

@@ -53,7 +53,7 @@ async function editableRecord(ctx: ApiContext, globalId: string, field: string) 
 
 export const writeBackMutations: Pick<
   GMutationResolvers<ApiContext>,
-  'createRecord' | 'updateRecord' | 'deleteRecord' | 'adoptOrphan' | 'applyChanges'
+  'createRecord' | 'updateRecord' | 'deleteRecord' | 'adoptOrphan' | 'applyChanges' | 'revertFabric'
 > = {
   createRecord: (_p, { fabricId, input, options }, ctx) =>
     ctx.services.writeBack.apply(
@@ -106,6 +106,8 @@ export const writeBackMutations: Pick<
     }
     return ctx.services.writeBack.apply(id, mapped, optionsOf(options));
   },
+  revertFabric: (_p, { fabricId, toCommit, options }, ctx) =>
+    ctx.services.writeBack.revert(authorizedFabricId(ctx, fabricId, 'edit'), toCommit, optionsOf(options)),
 };
 
 export const WriteResult: GWriteResultResolvers<ApiContext> = {

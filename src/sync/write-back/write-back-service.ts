@@ -9,7 +9,8 @@
  * commit), then, for the fabric's own branch, sync and wait for it (see follow-sync.ts).
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { DomainError, conflict } from '../../domain/errors.js';
+import { DomainError, conflict, notFound } from '../../domain/errors.js';
+import { checkCommit } from '../../git/refs.js';
 import { fabricSuspended } from '../../domain/suspension.js';
 import type { ValidationIssue } from '../../domain/validate.js';
 import type { EventBus } from '../../events/event-bus.js';
@@ -73,9 +74,54 @@ export class WriteBackService {
       message: options.message ?? defaultMessage(source.fabric.name, planned),
       author: options.author ?? this.defaultAuthor,
     });
+    return this.follow(fabricId, source.branch, { commit, targetBranch }, planned);
+  }
+
+  /**
+   * One commit that puts the fabric's directory back as it was at `toCommit` (other fabrics'
+   * directories, nested ones too, stay as they are); pushed and synced like any write-back.
+   * History stays in Git: the revert is a new commit on top of the branch.
+   */
+  async revert(fabricId: string, toCommit: string, options: WriteOptions = {}): Promise<WriteResult> {
+    const { orm, git, vault } = this.options;
+    const em = orm.em.fork();
+    const source = await loadFabricSource(em, vault, fabricId);
+    const targetBranch = options.branch ?? source.branch;
+    if (targetBranch !== source.branch) await refuseTrackedBranch(em, source, targetBranch);
+    checkCommit(toCommit, 'toCommit');
+    const { commit: tip } = await git.fetch(source.access, source.branch);
+    checkExpected(source.branch, tip, options.expectedCommit);
+    if (!(await git.fetchCommit(source.access, toCommit))) throw notFound('commit', toCommit);
+    if ((await git.treeHash(source.access, toCommit, source.directory)) === null)
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `toCommit: directory "${source.directory}" does not exist at ${toCommit}`,
+        { field: 'toCommit' },
+      );
+    const { commit } = await git.restoreAndPush(source.access, {
+      branch: source.branch,
+      baseCommit: tip,
+      targetBranch,
+      fromCommit: toCommit,
+      directory: source.directory,
+      keepDirs: source.excludeDirs,
+      message:
+        options.message ?? `fabric-sync: revert fabric ${source.fabric.name} to ${toCommit.slice(0, 12)}`,
+      author: options.author ?? this.defaultAuthor,
+    });
+    return this.follow(fabricId, source.branch, { commit, targetBranch }, []);
+  }
+
+  /** After a push: the fabric's own branch is synced (and waited for); a review branch is not. */
+  private async follow(
+    fabricId: string,
+    fabricBranch: string,
+    { commit, targetBranch }: { commit: string; targetBranch: string },
+    planned: readonly PlannedChange[],
+  ): Promise<WriteResult> {
     // Taken after the push returned: an operation created later must read this commit or a newer one.
     const pushedAt = new Date();
-    if (targetBranch !== source.branch) {
+    if (targetBranch !== fabricBranch) {
       return { commit, branch: targetBranch, records: planned.map(() => null), operation: null };
     }
     const operation = await syncCommit(this.options, {
