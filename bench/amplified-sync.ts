@@ -95,7 +95,6 @@ try {
   ];
   await writeReport('amplified-sync', 'API during a refused amplified git sync (issue 16)', rows, {
     server: 'production bundle, npm start node flags',
-    database: process.env['DATABASE_URL'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PostgreSQL',
   });
 } finally {
   await server.stop();

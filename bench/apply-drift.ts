@@ -197,5 +197,4 @@ const rows: Row[] = [
 ];
 await writeReport('apply-drift', 'Apply and drift check vs kubectl', rows, {
   objects: String(manifests.length),
-  database: process.env['DATABASE_URL'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PostgreSQL',
 });

@@ -295,7 +295,6 @@ try {
   await writeReport('end-to-end', `End to end: ${manifests.length}-object fabric (issue 10)`, rows, {
     objects: String(manifests.length),
     server: `fabric-sync in its own process, the production bundle run as npm start does (${serverCommand('…')}); test kube-apiserver in its own process`,
-    database: process.env['DATABASE_URL'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PostgreSQL',
   });
 } finally {
   await server.stop();

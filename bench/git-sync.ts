@@ -341,7 +341,6 @@ try {
   ];
   await writeReport('git-sync', 'Git sync (issue 4)', rows, {
     'load before the run': loadBefore,
-    database: process.env['DATABASE_URL'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PostgreSQL',
   });
 } finally {
   await t.close();

@@ -1,6 +1,8 @@
 /**
  * Benchmark reports: each bench writes bench/results/<name>.json (rows) and .md (a table);
  * `npm run bench` gathers them into bench/REPORT.md, one table for every figure of one run.
+ * A run on the embedded default database (DATABASE_URL unset) writes <name>-embedded instead, so its
+ * figures stand beside the PostgreSQL server's rather than replacing them.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -64,18 +66,30 @@ export function tableOf(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+/** The report's name, title and database as the database this run measured makes them. */
+function onThisDatabase(name: string, title: string) {
+  return process.env['DATABASE_URL']
+    ? { name, title, database: 'PostgreSQL server (DATABASE_URL)' }
+    : {
+        name: `${name}-embedded`,
+        title: `${title} on the embedded PostgreSQL`,
+        database: 'embedded PostgreSQL (DATABASE_URL unset)',
+      };
+}
+
 export async function writeReport(
-  name: string,
-  title: string,
+  baseName: string,
+  baseTitle: string,
   rows: readonly Row[],
   context: Record<string, string> = {},
 ): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
+  const { name, title, database } = onThisDatabase(baseName, baseTitle);
   const report: Report = {
     name,
     title,
     rows,
-    context: { ...machine(), ...context },
+    context: { ...machine(), database, ...context },
     measuredAt: new Date().toISOString(),
   };
   await writeFile(path.join(RESULTS_DIR, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);

@@ -1,9 +1,15 @@
 /**
  * `npm run bench`: runs every benchmark one after another (2 cores: never two at once) and gathers
  * their results into bench/REPORT.md, one table measured in one run on one machine.
+ * `npm run bench -- <name>…` runs only those (REPORT.md still gathers every result there is).
+ *
+ * With DATABASE_URL set, the benchmarks whose figures depend on the database (EMBEDDED_TOO) then run
+ * a second time without it, on the embedded default PostgreSQL; they write <name>-embedded results
+ * (report.ts), so REPORT.md shows both side by side. Without DATABASE_URL there is one pass, embedded.
  */
 import { spawnSync } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESULTS_DIR, machine, tableOf, type Report } from './report.js';
@@ -19,17 +25,33 @@ const BENCHES = [
   'end-to-end',
 ].filter((b) => only.length === 0 || only.includes(b));
 
-for (const bench of BENCHES) {
-  console.log(`\n=== ${bench} ===`);
+const EMBEDDED_TOO = ['git-sync', 'subscriptions', 'end-to-end'];
+
+function runBench(bench: string, env: NodeJS.ProcessEnv): void {
+  const database = env['DATABASE_URL'] ? 'PostgreSQL server' : 'embedded PostgreSQL';
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  console.log(`\n=== ${bench} on the ${database} (load average ${load}) ===`);
   const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, `${bench}.ts`)], {
     stdio: 'inherit',
+    env,
   });
   if (result.status !== 0) console.error(`${bench} failed with exit code ${result.status}`);
 }
 
+for (const bench of BENCHES) runBench(bench, process.env);
+if (process.env['DATABASE_URL']) {
+  const { DATABASE_URL: _server, ...embedded } = process.env;
+  for (const bench of BENCHES.filter((b) => EMBEDDED_TOO.includes(b))) runBench(bench, embedded);
+}
+
 const reports: Report[] = [];
-for (const file of (await readdir(RESULTS_DIR)).filter((f) => f.endsWith('.json')).sort())
+for (const file of (await readdir(RESULTS_DIR)).filter((f) => f.endsWith('.json')))
   reports.push(JSON.parse(await readFile(path.join(RESULTS_DIR, file), 'utf8')) as Report);
+// By name: each -embedded report right after its server one.
+reports.sort((a, b) => a.name.localeCompare(b.name));
 const sections = reports.map((r) => `## ${r.title}\n\nMeasured ${r.measuredAt}.\n\n${tableOf(r.rows)}\n`);
 const context = Object.entries(machine())
   .map(([k, v]) => `- ${k}: ${v}`)

@@ -403,9 +403,6 @@ async function main(): Promise<void> {
         'server build': process.env['BENCH_SERVER_TSX']
           ? 'TypeScript through the tsx loader (BENCH_SERVER_TSX)'
           : `bundled with npm run build's options and run as npm start does (${serverCommand('…')}), as deployed`,
-        database: process.env['DATABASE_URL']
-          ? 'PostgreSQL at DATABASE_URL'
-          : 'embedded PostgreSQL (DATABASE_URL unset)',
         'subscribers process RSS': `${clientRssMb.toFixed(0)} MB (1,000 graphql-ws clients, then 1,000 ws sockets)`,
       },
     );

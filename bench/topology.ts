@@ -155,7 +155,6 @@ try {
     },
   ];
   await writeReport('topology', 'Topology and impact queries (issue 11)', rows, {
-    database: process.env['DATABASE_URL'] ? 'PostgreSQL server (DATABASE_URL)' : 'embedded PostgreSQL',
     fabric: `shapeFor(${size}): ${manifests.length} objects`,
   });
 } finally {
