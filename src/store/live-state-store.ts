@@ -49,7 +49,8 @@ export const liveFactsOf = (object: Manifest, canonical?: Canonical): LiveFacts 
 export const alreadyInSyncWith = (record: DesiredObject, facts: LiveFacts): boolean =>
   record.state === 'IN_SYNC' && record.liveResourceVersion === facts.resourceVersion;
 
-function manifestOf(row: Record<string, unknown>): Manifest {
+/** A record row's desired object (kind, namespace, name, labels, annotations, spec columns). */
+export function manifestOf(row: Record<string, unknown>): Manifest {
   const labels = row['labels'] as Record<string, string>;
   const annotations = row['annotations'] as Record<string, string>;
   return {

@@ -5,11 +5,12 @@
  */
 import type { Knex } from '@mikro-orm/knex';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { compileDriftIgnore, type DriftIgnore, type DriftIgnoreRule } from '../domain/drift-ignore.js';
 import { apiVersionOf, kindInfo, type ObjectRef } from '../domain/kinds.js';
 import type { Manifest } from '../domain/manifest.js';
 import type { FabricWatch, RecordState } from '../domain/states.js';
 import { chunks } from './chunks.js';
-import { writeObservations, type Observation } from './live-state-store.js';
+import { manifestOf, writeObservations, type Observation } from './live-state-store.js';
 
 export interface WatchedFabric {
   readonly id: string;
@@ -21,6 +22,8 @@ export interface WatchedRecord {
   readonly fabricId: string;
   readonly ref: ObjectRef;
   readonly canonicalHash: string;
+  /** The desired object, for the drift ignore rules to judge a live object whose hash differs. */
+  readonly manifest: Manifest;
   readonly state: RecordState;
 }
 
@@ -92,12 +95,31 @@ export class WatchStore {
     }));
   }
 
+  /** Each of these fabrics' drift ignore rules, compiled. */
+  async driftIgnoreOf(fabricIds: readonly string[]): Promise<Map<string, DriftIgnore>> {
+    const rows: { id: string; drift_ignore: DriftIgnoreRule[] }[] = await this.knex('fabric')
+      .select('id', 'drift_ignore')
+      .whereIn('id', [...fabricIds]);
+    return new Map(rows.map((row) => [row.id, compileDriftIgnore(row.drift_ignore)]));
+  }
+
   /** The records at these fabrics' refs, read together whatever the number of fabrics. */
   async recordsAt(keys: readonly { fabricId: string; ref: ObjectRef }[]): Promise<WatchedRecord[]> {
     const found: WatchedRecord[] = [];
     for (const part of chunks(keys)) {
-      const rows: Record<string, string>[] = await this.knex('record')
-        .select('id', 'fabric_id', 'kind', 'namespace', 'name', 'canonical_hash', 'state')
+      const rows: Record<string, unknown>[] = await this.knex('record')
+        .select(
+          'id',
+          'fabric_id',
+          'kind',
+          'namespace',
+          'name',
+          'labels',
+          'annotations',
+          'spec',
+          'canonical_hash',
+          'state',
+        )
         .whereIn(
           ['fabric_id', 'kind', 'namespace', 'name'],
           part.map(({ fabricId, ref }) => [fabricId, ref.kind, ref.namespace, ref.name]),
@@ -108,6 +130,7 @@ export class WatchStore {
           fabricId: String(row['fabric_id']),
           ref: { kind: String(row['kind']), namespace: String(row['namespace']), name: String(row['name']) },
           canonicalHash: String(row['canonical_hash']),
+          manifest: manifestOf(row),
           state: row['state'] as RecordState,
         });
     }

@@ -42,6 +42,7 @@ function fakeStore() {
       fabricId,
       ref: { kind: 'VLANNamespace', namespace: NS, name: `${fabricId}-${i}` },
       canonicalHash: 'desired',
+      manifest: added(`${fabricId}-${i}`, fabricId, '1').object,
       state: 'APPLIED' as const,
     })),
   );
@@ -65,6 +66,7 @@ function fakeStore() {
         writes.push({ observations: [...observations], stamps: new Map(stamps) });
       },
       markOutOfSync: async () => [],
+      driftIgnoreOf: async () => new Map(),
     },
   };
 }

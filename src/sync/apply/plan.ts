@@ -1,5 +1,9 @@
-/** PLAN: desired records against the live objects; only those whose canonical hash differs are applied. */
+/**
+ * PLAN: desired records against the live objects; only those that disagree (canonical hashes
+ * differ, and not only on fields the fabric's drift ignore rules leave to others) are applied.
+ */
 import { isOwnedBy, refOf } from '../../cluster/index.js';
+import { agrees, compileDriftIgnore } from '../../domain/drift-ignore.js';
 import { formatRef } from '../../domain/kinds.js';
 import { alreadyInSyncWith, liveFactsOf, type DesiredObject } from '../../store/live-state-store.js';
 import { listLiveOrFail, requireFabricCluster } from '../fabric-connection.js';
@@ -16,11 +20,13 @@ export async function planApply(ctx: ApplyContext, signal: AbortSignal): Promise
   ]);
   const desired = records.filter((d) => d.state !== 'INVALID');
   const toApply: DesiredObject[] = [];
+  const ignore = compileDriftIgnore(fabric.driftIgnore);
   ctx.unchanged = [];
   for (const record of desired) {
     const object = live.get(record.ref);
     const facts = object && isOwnedBy(object, fabric.name) ? liveFactsOf(object) : undefined;
-    if (facts?.hash !== record.canonicalHash) toApply.push(record);
+    // A record whose only differences are ignored is left alone: another manager owns those fields.
+    if (!object || !facts || !agrees(record, object, facts.hash, ignore)) toApply.push(record);
     else if (!alreadyInSyncWith(record, facts))
       ctx.unchanged.push({ id: record.id, state: 'IN_SYNC', message: null, live: facts });
   }

@@ -4,7 +4,8 @@
  * server fields never count (architecture §6).
  */
 import { refOf, type LiveSet } from '../../cluster/index.js';
-import { diff, driftScore, type DriftEntry } from '../../domain/diff.js';
+import { driftScore, type DriftEntry } from '../../domain/diff.js';
+import { objectDrift, type DriftIgnore } from '../../domain/drift-ignore.js';
 import { formatRef } from '../../domain/kinds.js';
 import type { JsonValue } from '../../domain/manifest.js';
 import { normalize } from '../../domain/normalize.js';
@@ -34,11 +35,12 @@ export function compareObjects(
   desired: readonly DesiredObject[],
   live: LiveSet,
   fabricName: string,
+  ignore: DriftIgnore,
 ): DriftOutcome {
   const differences: DifferenceRow[] = [];
   const observations: Observation[] = [];
   const entries: DriftEntry[] = [];
-  const counts = { inSync: 0, modified: 0, missing: 0, orphaned: 0 };
+  const counts = { inSync: 0, modified: 0, missing: 0, orphaned: 0, ignored: 0 };
   const observe = (record: DesiredObject, observation: Observation) => {
     transitionRecord(record.state, observation.state);
     observations.push(observation);
@@ -64,7 +66,11 @@ export function compareObjects(
     const current = normalize(object);
     const facts = liveFactsOf(object, current);
     // Equal canonical hashes mean equal canonical forms: the field diff can only come back empty.
-    const found = facts.hash === record.canonicalHash ? [] : diff(normalize(record.manifest), current);
+    const { differences: found, ignored } =
+      facts.hash === record.canonicalHash
+        ? { differences: [], ignored: 0 }
+        : objectDrift(normalize(record.manifest), current, ignore(record.ref));
+    counts.ignored += ignored;
     if (found.length === 0) {
       counts.inSync += 1;
       entries.push({ classification: 'IN_SYNC' });

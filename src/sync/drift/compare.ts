@@ -1,4 +1,5 @@
 /** COMPARE: computes the drift, stores the report with record states and sync status, then publishes. */
+import { compileDriftIgnore } from '../../domain/drift-ignore.js';
 import { required, throwIfCancelled, type StageResult } from '../stage.js';
 import { compareObjects } from './compare-objects.js';
 import type { DriftContext } from './context.js';
@@ -9,6 +10,7 @@ export async function compareDrift(ctx: DriftContext, signal: AbortSignal): Prom
     required(ctx.desired, 'desired'),
     required(ctx.live, 'live objects'),
     fabric.name,
+    compileDriftIgnore(fabric.driftIgnore),
   );
   const { modified = 0, missing = 0, orphaned = 0 } = outcome.counts;
   const syncStatus = modified + missing + orphaned === 0 ? 'IN_SYNC' : 'OUT_OF_SYNC';

@@ -1,6 +1,7 @@
 /**
  * What a batch of watch events means for a fabric's records, as data (no I/O): each record's new
- * live facts and state, decided incrementally by comparing canonical hashes (no full drift check),
+ * live facts and state, decided incrementally by comparing canonical hashes (no full drift check;
+ * a differing hash is diffed only where the fabric's drift ignore rules concern the record),
  * and the recordEvents to publish, in the events' order (one slot per watch event).
  *
  * Which objects matter: those carrying this fabric's ownership label and those named like one of
@@ -9,6 +10,7 @@
  */
 import { isOwnedBy, refOf } from '../../cluster/index.js';
 import { versionOf, type WatchEvent } from '../../cluster/watch.js';
+import { agrees, type DriftIgnore } from '../../domain/drift-ignore.js';
 import { formatRef } from '../../domain/kinds.js';
 import { transitionRecord, type RecordState } from '../../domain/states.js';
 import type { RecordEvent } from '../../events/index.js';
@@ -33,17 +35,17 @@ const MESSAGES: Partial<Record<RecordState, string>> = {
   MISSING: 'deleted from the cluster (seen by the watch)',
 };
 
-function observe(record: WatchedRecord, event: WatchEvent): Observation {
+function observe(record: WatchedRecord, event: WatchEvent, ignore: DriftIgnore): Observation {
   const live = event.type === 'DELETED' ? null : liveFactsOf(event.object);
   const state = transitionRecord(
     record.state,
-    !live ? 'MISSING' : live.hash === record.canonicalHash ? 'IN_SYNC' : 'DRIFTED',
+    !live ? 'MISSING' : agrees(record, event.object, live.hash, ignore) ? 'IN_SYNC' : 'DRIFTED',
   );
   return { id: record.id, state, message: MESSAGES[state] ?? null, live };
 }
 
 export function liveChanges(
-  fabric: { readonly id: string; readonly name: string },
+  fabric: { readonly id: string; readonly name: string; readonly ignore: DriftIgnore },
   batch: readonly WatchEvent[],
   records: readonly WatchedRecord[],
   at: Date,
@@ -65,7 +67,7 @@ export function liveChanges(
     if (record && HELD.includes(record.state)) {
       events.push({ ...base, recordId: record.id, state: record.state });
     } else if (record) {
-      const observation = observe(record, event);
+      const observation = observe(record, event, fabric.ignore);
       record.state = observation.state;
       observations.set(record.id, observation);
       events.push({ ...base, recordId: record.id, state: record.state });

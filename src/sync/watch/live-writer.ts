@@ -8,6 +8,7 @@
  * Each watcher writes through its own lane: `flush` waits for what it pushed, `drop` abandons what it
  * has queued (the lease was lost: the new owner's relist reports those changes again).
  */
+import { IGNORE_NOTHING } from '../../domain/drift-ignore.js';
 import { groupBy } from '../../domain/group-by.js';
 import type { Logger } from 'pino';
 import { refOf } from '../../cluster/index.js';
@@ -53,7 +54,7 @@ interface Pending {
 }
 
 export interface LiveWriterDeps {
-  readonly store: Pick<WatchStore, 'recordsAt' | 'writeLive' | 'markOutOfSync'>;
+  readonly store: Pick<WatchStore, 'recordsAt' | 'driftIgnoreOf' | 'writeLive' | 'markOutOfSync'>;
   readonly events: Pick<EventBus, 'publish'>;
   readonly log: Logger;
   /** Events arriving within this many ms are written as one batch. */
@@ -135,14 +136,18 @@ export class LiveWriter {
     const keys = [...lanes].flatMap(([lane, items]) =>
       items.map((item) => ({ fabricId: lane.fabricId, ref: refOf(item.event!.object) })),
     );
-    const records = groupBy(keys.length > 0 ? await store.recordsAt(keys) : [], (r) => r.fabricId);
+    const [found, ignores] = await Promise.all([
+      keys.length > 0 ? store.recordsAt(keys) : [],
+      store.driftIgnoreOf([...lanes.keys()].map((lane) => lane.fabricId)),
+    ]);
+    const records = groupBy(found, (r) => r.fabricId);
     const at = new Date(this.deps.now?.() ?? Date.now());
     const observations: Observation[] = [];
     const toPublish: { items: Pending[]; events: (RecordEvent | null)[] }[] = [];
     const drifted = new Map<Lane, string[]>();
     for (const [lane, items] of lanes) {
       const changes = liveChanges(
-        { id: lane.fabricId, name: lane.fabricName },
+        { id: lane.fabricId, name: lane.fabricName, ignore: ignores.get(lane.fabricId) ?? IGNORE_NOTHING },
         items.map((item) => item.event!),
         records.get(lane.fabricId) ?? [],
         at,
