@@ -6,6 +6,9 @@ import path from 'node:path';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
+/** allow: trusted documents can be named by id, others run too; enforce: only they run. */
+export const TRUSTED_DOCUMENT_MODES = ['allow', 'enforce'] as const;
+export type TrustedDocumentMode = (typeof TRUSTED_DOCUMENT_MODES)[number];
 
 export interface Config {
   readonly port: number;
@@ -49,6 +52,12 @@ export interface Config {
   readonly selfHealDebounceMs: number;
   /** Megabytes (an upper bound) of repeated query responses kept per replica; 0 = none. */
   readonly responseCacheMb: number;
+  /** src/api/trusted-documents.ts; the status page's own documents are trusted whatever the file. */
+  readonly trustedDocuments: {
+    /** A client-preset `persistedDocuments` manifest; unset = only the pages' own. */
+    readonly file: string | undefined;
+    readonly mode: TrustedDocumentMode;
+  };
   /** What one git sync may read (src/sync/git-sync/sync-limits.ts says why these defaults). */
   readonly syncLimits: {
     readonly maxFiles: number;
@@ -122,6 +131,14 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'FABRIC_SYNC_RESPONSE_CACHE_MB',
     help: 'repeated query responses kept per replica, emptied by every write (default 32; 0 = off; PostgreSQL server only)',
+  },
+  {
+    name: 'FABRIC_SYNC_TRUSTED_DOCUMENTS',
+    help: 'a client-preset persistedDocuments manifest (hash → document) clients may name by documentId',
+  },
+  {
+    name: 'FABRIC_SYNC_TRUSTED_DOCUMENTS_MODE',
+    help: 'allow (default: ids resolve, other documents run too) or enforce (only trusted documents run)',
   },
   { name: 'FABRIC_SYNC_SYNC_MAX_FILES', help: 'YAML files one git sync may read (default 20000)' },
   {
@@ -249,6 +266,10 @@ export function loadConfig(env: Env = process.env): Config {
     watchRelistSeconds: read.integer('FABRIC_SYNC_WATCH_RELIST_SECONDS', 600, 0, 86_400),
     selfHealDebounceMs: read.integer('FABRIC_SYNC_SELF_HEAL_DEBOUNCE_MS', 2000, 0, 600_000),
     responseCacheMb: read.integer('FABRIC_SYNC_RESPONSE_CACHE_MB', 32, 0, 4096),
+    trustedDocuments: {
+      file: read.string('FABRIC_SYNC_TRUSTED_DOCUMENTS'),
+      mode: read.oneOf('FABRIC_SYNC_TRUSTED_DOCUMENTS_MODE', TRUSTED_DOCUMENT_MODES, 'allow'),
+    },
     syncLimits: {
       maxFiles: read.integer('FABRIC_SYNC_SYNC_MAX_FILES', 20_000, 1, 1_000_000),
       maxBytes: read.integer('FABRIC_SYNC_SYNC_MAX_BYTES', 128 * 2 ** 20, 1, 2 ** 40),

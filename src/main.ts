@@ -41,6 +41,7 @@ import { Scheduler } from './sync/scheduler.js';
 import { SessionLocks } from './store/session-locks.js';
 import { DataChangeFeed } from './store/data-changes.js';
 import { ResponseCache } from './api/response-cache.js';
+import { readManifest } from './api/trusted-documents.js';
 import { WatchSupervisor } from './sync/watch/index.js';
 import { HealHistory } from './sync/self-heal/heal-history.js';
 import { selfHealPipeline } from './sync/self-heal/pipeline.js';
@@ -196,6 +197,10 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     redactor,
     metrics,
     metricsExposure: config.metrics,
+    trustedDocuments: {
+      mode: config.trustedDocuments.mode,
+      manifests: config.trustedDocuments.file ? [readManifest(config.trustedDocuments.file)] : [],
+    },
     gitWebhook: createGitWebhookHandler({ orm, vault, operations, log, operationType: 'RECONCILE' }),
   });
   log.info({ url: `${server.url}/graphql`, metrics: server.metricsUrl }, 'fabric-sync is listening');

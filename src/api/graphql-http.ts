@@ -20,6 +20,7 @@ import {
   type RequestOutcome,
   type ResponseCache,
 } from './response-cache.js';
+import type { DocumentRequest, TrustedDocuments } from './trusted-documents.js';
 
 export interface GraphQLHttpOptions {
   readonly schema: GraphQLSchema;
@@ -30,6 +31,7 @@ export interface GraphQLHttpOptions {
   readonly fieldSuggestions: boolean;
   readonly log: Logger;
   readonly redactor: Redactor;
+  readonly trustedDocuments: TrustedDocuments;
   readonly maxBodyBytes?: number;
   /** Absent: every request executes. */
   readonly responseCache?: ResponseCache | undefined;
@@ -43,6 +45,7 @@ export async function createGraphQLHandler({
   fieldSuggestions,
   log,
   redactor,
+  trustedDocuments,
   maxBodyBytes = 1024 * 1024,
   responseCache,
 }: GraphQLHttpOptions) {
@@ -129,13 +132,31 @@ export async function createGraphQLHandler({
     } catch {
       return sendGraphQLError(req, res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
     }
+    const search = new URLSearchParams(url.search);
+    const fields: DocumentRequest =
+      req.method === 'GET' ? fromSearch(search) : typeof parsed === 'object' && parsed ? parsed : {};
+    const resolved = trustedDocuments.resolve(fields);
+    if ('error' in resolved) {
+      const { message, extensions } = resolved.error;
+      return sendGraphQLError(req, res, 400, String(extensions['code']), message);
+    }
+    if (resolved.query !== fields.query) {
+      // Named by id: Apollo gets the text, and none of the naming it would try to resolve itself.
+      if (req.method === 'GET') withDocument(search, resolved.query);
+      else parsed = withoutNaming({ ...(parsed as object), query: resolved.query });
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers))
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     const ticket = responseCache?.ticket() ?? 0;
     const outcome: RequestOutcome = {};
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsed },
+      httpGraphQLRequest: {
+        method: req.method ?? 'GET',
+        headers,
+        search: search.size > 0 ? `?${search}` : '',
+        body: parsed,
+      },
       context: async () => ({ ...contexts.create(auth), outcome }),
     });
     const status = response.status ?? 200;
@@ -151,6 +172,33 @@ export async function createGraphQLHandler({
   }
 
   return { handle, stop: () => apollo.stop() };
+}
+
+/** A GET request's fields, as graphql-http reads them from its query string. */
+function fromSearch(search: URLSearchParams): DocumentRequest {
+  const raw = search.get('extensions');
+  let extensions: unknown;
+  try {
+    extensions = raw === null ? undefined : JSON.parse(raw);
+  } catch {
+    extensions = undefined; // Apollo answers that one
+  }
+  return { query: search.get('query') ?? undefined, documentId: search.get('documentId'), extensions };
+}
+
+function withDocument(search: URLSearchParams, query: string): void {
+  const named = withoutNaming({ ...fromSearch(search), query });
+  search.set('query', query);
+  search.delete('documentId');
+  if (named.extensions !== undefined) search.set('extensions', JSON.stringify(named.extensions));
+}
+
+/** The request without `documentId` and Apollo's persisted-query extension. */
+function withoutNaming<T extends DocumentRequest>({ documentId: _, ...request }: T): Omit<T, 'documentId'> {
+  const { extensions } = request;
+  if (typeof extensions !== 'object' || extensions === null) return request;
+  const { persistedQuery: __, ...rest } = extensions as Record<string, unknown>;
+  return { ...request, extensions: rest };
 }
 
 function writeHead(res: ServerResponse, status: number, headers: Iterable<readonly [string, string]>): void {

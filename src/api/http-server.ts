@@ -29,6 +29,8 @@ import { GRAPHQL_STREAM_PATH, createSseHandler } from './sse.js';
 import { attachSubscriptionServer } from './websocket.js';
 import { createPlaygroundHandler, prefersPlayground } from './playground/index.js';
 import { createStatusPageRoutes } from './status-page/index.js';
+import type { TrustedDocumentMode } from '../config.js';
+import { TrustedDocuments } from './trusted-documents.js';
 import { GIT_WEBHOOK_PREFIX, type GitWebhookHandler } from './webhooks.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -52,6 +54,11 @@ export interface ApiServerOptions {
   readonly metricsExposure: MetricsExposure;
   /** Absent: every GraphQL request over HTTP executes. */
   readonly responseCache?: ResponseCache | undefined;
+  /** The operator's manifests, if any, and whether only their documents (and the pages') run. */
+  readonly trustedDocuments: {
+    readonly mode: TrustedDocumentMode;
+    readonly manifests: readonly Readonly<Record<string, string>>[];
+  };
   /** POST /webhooks/git/:repositoryId */
   readonly gitWebhook: GitWebhookHandler;
 }
@@ -68,9 +75,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const schema = buildSchema();
   const { responseCache } = options;
   const contexts = new ContextFactory(orm, services, responseCache && (() => responseCache.invalidate()));
-  const graphql = await createGraphQLHandler({ ...options, schema, contexts });
+  const trustedDocuments = new TrustedDocuments(
+    options.trustedDocuments.manifests,
+    options.trustedDocuments.mode,
+  );
+  const graphql = await createGraphQLHandler({ ...options, schema, contexts, trustedDocuments });
   // One admission for every streaming transport: the same checks, one cap per token across them.
-  const admission = new OperationAdmission({ schema, contexts, ...options });
+  const admission = new OperationAdmission({ ...options, schema, contexts, trustedDocuments });
   const formatError = makeFormatError(log, options.redactor, { fieldSuggestions: options.fieldSuggestions });
   const stream = createSseHandler({ contexts, admission, formatError, log, redactor: options.redactor });
 

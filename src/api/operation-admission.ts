@@ -26,8 +26,10 @@ import { REQUEST_ERROR_CODES, withCode } from './errors.js';
 import { limitErrors, type QueryLimits } from './limits.js';
 import type { ContextFactory } from './request-context.js';
 import { SharedEvents, type Sharing } from './shared-execution.js';
+import type { DocumentRequest, TrustedDocuments } from './trusted-documents.js';
 
-export interface OperationRequest {
+/** `query` may be empty when the request names a trusted document instead. */
+export interface OperationRequest extends DocumentRequest {
   readonly query: string;
   readonly variables?: Readonly<Record<string, unknown>> | null | undefined;
   readonly operationName?: string | null | undefined;
@@ -51,6 +53,7 @@ export interface OperationAdmissionOptions {
   readonly contexts: ContextFactory;
   readonly limits: QueryLimits;
   readonly introspection: boolean;
+  readonly trustedDocuments: TrustedDocuments;
   /** Open operations one token may hold on this replica, over every streaming transport. */
   readonly maxSubscriptionsPerToken?: number;
 }
@@ -83,6 +86,7 @@ export class OperationAdmission {
   private readonly schema: GraphQLSchema;
   private readonly contexts: ContextFactory;
   private readonly limits: QueryLimits;
+  private readonly trustedDocuments: TrustedDocuments;
   private readonly cap: number;
   private readonly perToken: PerToken;
   // Apollo adds the same rule over HTTP when introspection is off.
@@ -96,11 +100,13 @@ export class OperationAdmission {
     contexts,
     limits,
     introspection,
+    trustedDocuments,
     maxSubscriptionsPerToken = 100,
   }: OperationAdmissionOptions) {
     this.schema = schema;
     this.contexts = contexts;
     this.limits = limits;
+    this.trustedDocuments = trustedDocuments;
     this.cap = maxSubscriptionsPerToken;
     this.perToken = new PerToken(maxSubscriptionsPerToken);
     this.rules = introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
@@ -114,9 +120,12 @@ export class OperationAdmission {
   /** The request's errors, or what to execute it with; `auth` was checked for this operation. */
   admit(auth: Authorizer, request: OperationRequest, connection: Connection): Admission {
     const refused = (...errors: readonly GraphQLError[]): Admission => ({ admitted: false, errors });
+    const resolved = this.trustedDocuments.resolve(request);
+    if ('error' in resolved) return refused(resolved.error);
+    const { query } = resolved;
     let document: DocumentNode;
     try {
-      document = parse(request.query);
+      document = parse(query);
     } catch (err) {
       if (err instanceof GraphQLError) return refused(withCode(err, REQUEST_ERROR_CODES.parse));
       throw err;
@@ -157,7 +166,7 @@ export class OperationAdmission {
     this.sharings.set(contextValue, {
       key: JSON.stringify([
         auth.principal?.grants ?? [],
-        request.query,
+        query,
         request.variables ?? {},
         request.operationName ?? null,
       ]),
