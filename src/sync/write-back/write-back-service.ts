@@ -57,11 +57,7 @@ export class WriteBackService {
     const { orm, git, vault } = this.options;
     const em = orm.em.fork();
     const source = await loadFabricSource(em, vault, fabricId);
-    const targetBranch = options.branch ?? source.branch;
-    if (targetBranch !== source.branch) await refuseTrackedBranch(em, source, targetBranch);
-    // A suspended fabric's sync would be refused after the push: refuse before writing instead.
-    if (targetBranch === source.branch && source.fabric.suspended)
-      throw fabricSuspended(source.fabric.name, 'GIT_SYNC', source.fabric.suspendedReason);
+    const targetBranch = await writableBranch(em, source, options);
     const planned = await planChanges(em, fabricId, changes);
     const { commit: tip } = await git.fetch(source.access, source.branch);
     checkExpected(source.branch, tip, options.expectedCommit);
@@ -86,8 +82,7 @@ export class WriteBackService {
     const { orm, git, vault } = this.options;
     const em = orm.em.fork();
     const source = await loadFabricSource(em, vault, fabricId);
-    const targetBranch = options.branch ?? source.branch;
-    if (targetBranch !== source.branch) await refuseTrackedBranch(em, source, targetBranch);
+    const targetBranch = await writableBranch(em, source, options);
     checkCommit(toCommit, 'toCommit');
     const { commit: tip } = await git.fetch(source.access, source.branch);
     checkExpected(source.branch, tip, options.expectedCommit);
@@ -163,6 +158,16 @@ export class WriteBackService {
       found.find((r) => r.kind === kind && r.namespace === namespace && r.name === name) ?? null;
     return planned.map((c) => (c.action === 'DELETE' ? null : find(c.ref)));
   }
+}
+
+/** Where the write goes: the fabric's branch (not while it is suspended) or a review branch. */
+async function writableBranch(em: EntityManager, source: FabricSource, options: WriteOptions) {
+  const targetBranch = options.branch ?? source.branch;
+  if (targetBranch !== source.branch) await refuseTrackedBranch(em, source, targetBranch);
+  // A suspended fabric's sync would be refused after the push: refuse before writing instead.
+  if (targetBranch === source.branch && source.fabric.suspended)
+    throw fabricSuspended(source.fabric.name, 'GIT_SYNC', source.fabric.suspendedReason);
+  return targetBranch;
 }
 
 /**
