@@ -7,6 +7,7 @@ import { Migration20261208011225 } from './Migration20261208011225.js';
 import { Migration20261208012513 } from './Migration20261208012513.js';
 import { Migration20261208013000 } from './Migration20261208013000.js';
 import { Migration20261208022112 } from './Migration20261208022112.js';
+import { Migration20261208023858 } from './Migration20261208023858.js';
 import { Migration20261208023951 } from './Migration20261208023951.js';
 
 export const MIGRATIONS = [
@@ -17,5 +18,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261208012513', class: Migration20261208012513 },
   { name: 'Migration20261208013000', class: Migration20261208013000 },
   { name: 'Migration20261208022112', class: Migration20261208022112 },
+  { name: 'Migration20261208023858', class: Migration20261208023858 },
   { name: 'Migration20261208023951', class: Migration20261208023951 },
 ];

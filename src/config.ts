@@ -50,6 +50,8 @@ export interface Config {
   readonly watchRelistSeconds: number;
   /** A self-heal starts this long after the first drift the watch sees. */
   readonly selfHealDebounceMs: number;
+  /** A failed notification is retried after this, 5× and 25× this (src/sync/notifications). */
+  readonly notificationRetryBaseMs: number;
   /** Megabytes (an upper bound) of repeated query responses kept per replica; 0 = none. */
   readonly responseCacheMb: number;
   /** src/api/trusted-documents.ts; the status page's own documents are trusted whatever the file. */
@@ -127,6 +129,10 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'FABRIC_SYNC_SELF_HEAL_DEBOUNCE_MS',
     help: 'wait after the first drift the watch sees before a self-heal starts (default 2000)',
+  },
+  {
+    name: 'FABRIC_SYNC_NOTIFICATION_RETRY_BASE_MS',
+    help: 'a failed notification is retried after this, 5 and 25 times this (default 1000)',
   },
   {
     name: 'FABRIC_SYNC_RESPONSE_CACHE_MB',
@@ -265,6 +271,7 @@ export function loadConfig(env: Env = process.env): Config {
     rescanSeconds: read.integer('FABRIC_SYNC_RESCAN_SECONDS', 5, 0, 3600),
     watchRelistSeconds: read.integer('FABRIC_SYNC_WATCH_RELIST_SECONDS', 600, 0, 86_400),
     selfHealDebounceMs: read.integer('FABRIC_SYNC_SELF_HEAL_DEBOUNCE_MS', 2000, 0, 600_000),
+    notificationRetryBaseMs: read.integer('FABRIC_SYNC_NOTIFICATION_RETRY_BASE_MS', 1000, 0, 600_000),
     responseCacheMb: read.integer('FABRIC_SYNC_RESPONSE_CACHE_MB', 32, 0, 4096),
     trustedDocuments: {
       file: read.string('FABRIC_SYNC_TRUSTED_DOCUMENTS'),

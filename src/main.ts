@@ -31,6 +31,9 @@ import { applyPipeline } from './sync/apply/pipeline.js';
 import { driftPipeline } from './sync/drift/pipeline.js';
 import { findLiveObject, testFabricConnection } from './sync/fabric-connection.js';
 import { WriteBackService } from './sync/write-back/index.js';
+import { DeliveryQueue } from './sync/notifications/delivery-queue.js';
+import { Notifier } from './sync/notifications/notifier.js';
+import { SinkService } from './sync/notifications/sinks.js';
 import { gitSyncPipeline } from './sync/git-sync/pipeline.js';
 import { reconcilePipeline } from './sync/reconcile.js';
 import { DriftStore } from './store/drift-store.js';
@@ -150,6 +153,17 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     watches.start();
   }
 
+  // Every replica follows fabrics with sinks; the unique delivery row picks the one that sends.
+  const retryBase = config.notificationRetryBaseMs;
+  const notificationQueue = new DeliveryQueue({
+    orm,
+    log,
+    redactor,
+    retryDelaysMs: [retryBase, 5 * retryBase, 25 * retryBase],
+  });
+  const notifier = new Notifier({ orm, events, vault, queue: notificationQueue, log });
+  notifier.start(config.rescanSeconds * 1000 || 30_000);
+
   const tokens = new TokenService({ orm, redactor });
   const generatedAdminToken = await tokens.bootstrap(config.adminToken);
   const services: Services = {
@@ -169,6 +183,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
         findLiveObject(clusterDeps, fabricId, kind, name),
     },
     writeBack: new WriteBackService({ orm, git, vault, operations, events }),
+    notifications: new SinkService({ orm, vault, follow: (id) => notifier.follow(id) }),
   };
   const responseCache =
     config.responseCacheMb > 0 ? new ResponseCache(config.responseCacheMb * 2 ** 20) : undefined;
@@ -218,6 +233,8 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
       const stopped = operations.shutdown(reason, Math.max(shutdownMs - 1000, shutdownMs / 2));
       await scheduler.stop();
       await watches.stop();
+      await notifier.stop();
+      await notificationQueue.stop();
       await server.close();
       await dataChanges?.close();
       const failed = await stopped;

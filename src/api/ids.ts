@@ -12,6 +12,7 @@ export const NODE_TYPES = [
   'Operation',
   'DriftReport',
   'ApiToken',
+  'NotificationSink',
   // A switch or server as a topology node: the record's id under a type of its own, so a client
   // keying objects by id (Relay) never merges it with the record.
   'TopologyNode',

@@ -50,6 +50,8 @@ export interface FabricStatusEvent {
   readonly connectionStatus?: FabricConnection;
   readonly syncStatus?: FabricSync;
   readonly watchStatus?: FabricWatch;
+  /** Set when an operation of the fabric started: follow it on operationProgress. */
+  readonly operationId?: string;
   readonly message?: string;
   readonly at: Timestamp;
 }

@@ -24,6 +24,8 @@ import { DomainError, badInput, notFound } from '../domain/errors.js';
  *                          still changes the rest (description, lifecycle, interval, autoApply,
  *                          prune, selfHeal). With global edit, any repository id may be referenced,
  *                          even one no fabric uses yet.
+ *                          Notification sinks: edit on the fabric creates, updates and deletes
+ *                          them; read lists them (Fabric.notificationSinks, never their secret).
  * - `admin`   (ADMIN):     API tokens (create, revoke, list) and repository create/update/delete,
  *                          since repositories hold credentials shared by several fabrics.
  *

@@ -10,6 +10,7 @@ export const SECRET_SLOTS = {
   repositoryCredential: (id: string) => `git_repository:${id}:credential`,
   repositoryWebhookSecret: (id: string) => `git_repository:${id}:webhook_secret`,
   fabricClusterToken: (id: string) => `fabric:${id}:cluster_token`,
+  notificationSinkSecret: (id: string) => `notification_sink:${id}:secret`,
 } as const;
 
 export class Vault {

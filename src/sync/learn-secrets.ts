@@ -18,5 +18,9 @@ export async function learnStoredSecrets(orm: MikroORM, vault: Vault): Promise<n
     vault.openOptional(repo.webhook, SECRET_SLOTS.repositoryWebhookSecret(repo.id));
   }
   for (const fabric of fabrics) vault.openOptional(fabric.token, SECRET_SLOTS.fabricClusterToken(fabric.id));
+  const sinks: { id: string; secret: string }[] = await connection.execute(
+    'select id, secret_ciphertext as secret from notification_sink where secret_ciphertext is not null',
+  );
+  for (const sink of sinks) vault.open(sink.secret, SECRET_SLOTS.notificationSinkSecret(sink.id));
   return vault.redactor.size;
 }

@@ -338,6 +338,7 @@ export class OperationService {
     // Fabric watchers learn of operations started by anyone (schedule, webhook, another client).
     await this.options.events.publish('fabricStatus', request.fabricId, {
       fabricId: request.fabricId,
+      operationId: op.id,
       message: `${op.type} operation started`,
       at: now.toISOString(),
     });

@@ -22,6 +22,7 @@ const SECRET_COLUMNS: readonly Column[] = [
     slot: SECRET_SLOTS.repositoryWebhookSecret,
   },
   { table: 'fabric', column: 'cluster_token_ciphertext', slot: SECRET_SLOTS.fabricClusterToken },
+  { table: 'notification_sink', column: 'secret_ciphertext', slot: SECRET_SLOTS.notificationSinkSecret },
 ];
 
 export async function rotateStoredSecrets(

@@ -25,6 +25,8 @@ const ids = {} as {
   doomed: Record<Principal, string>;
   recordB: string;
   driftB: string;
+  sinkA: string;
+  doomedSinks: Record<Principal, string>;
 };
 
 async function admin<T>(query: string, variables: Record<string, unknown> = {}) {
@@ -79,6 +81,16 @@ beforeAll(async () => {
     );
     ids.doomed[principal] = createFabric.id;
   }
+  const sinkOfA = async () =>
+    (
+      await admin<{ createNotificationSink: { id: string } }>(
+        `mutation($f: ID!) { createNotificationSink(fabricId: $f, input: { url: "https://127.0.0.1:1/hook", events: [OPERATION_FAILED] }) { id } }`,
+        { f: ids.fabricA },
+      )
+    ).createNotificationSink.id;
+  ids.sinkA = await sinkOfA();
+  ids.doomedSinks = {} as Record<Principal, string>;
+  for (const principal of PRINCIPALS) ids.doomedSinks[principal] = await sinkOfA();
   // A record and a drift report of fabric B, written straight to the database: the git sync and
   // drift check that would make them need a reachable remote and cluster, which this test has not.
   const fabricB = Buffer.from(ids.fabricB, 'base64url').toString().split(':')[1]!;
@@ -282,6 +294,26 @@ const CASES: readonly Case[] = [
     query: () => `mutation($id: ID!) { deleteFabric(id: $id) }`,
     variables: (p) => ({ id: ids.doomed[p] }),
     allowed: GLOBAL_EDIT,
+  },
+  {
+    field: 'createNotificationSink',
+    query: () =>
+      `mutation($f: ID!) { createNotificationSink(fabricId: $f, input: { url: "https://127.0.0.1:1/x", events: [DRIFT_DETECTED] }) { id } }`,
+    variables: () => ({ f: ids.fabricA }),
+    allowed: EDIT_A,
+  },
+  {
+    field: 'updateNotificationSink',
+    query: () =>
+      `mutation($id: ID!) { updateNotificationSink(id: $id, input: { minIntervalSeconds: 60 }) { id } }`,
+    variables: () => ({ id: ids.sinkA }),
+    allowed: EDIT_A,
+  },
+  {
+    field: 'deleteNotificationSink',
+    query: () => `mutation($id: ID!) { deleteNotificationSink(id: $id) }`,
+    variables: (p) => ({ id: ids.doomedSinks[p] }),
+    allowed: EDIT_A,
   },
   {
     field: 'syncFabric',

@@ -13,10 +13,17 @@ import { DateTime, JSON } from './scalars.js';
 import { OperationEvent, RecordEvent, Subscription } from './subscription.js';
 import { WriteResult } from './write-back.js';
 import {
+  NotificationDelivery_,
+  notificationMutations,
+  NotificationSink,
+  notificationSinksOfFabric,
+} from './notifications.js';
+import {
   ApiToken as ApiTokenEntity,
   DriftReport as DriftReportEntity,
   Fabric as FabricEntity,
   GitRepository as RepositoryEntity,
+  NotificationSink as NotificationSinkEntity,
   Operation as OperationEntity,
   ResourceRecord,
 } from '../../store/entities/index.js';
@@ -62,6 +69,7 @@ function nodeType(value: unknown): string | undefined {
   if (value instanceof OperationEntity) return 'Operation';
   if (value instanceof DriftReportEntity) return 'DriftReport';
   if (value instanceof ApiTokenEntity) return 'ApiToken';
+  if (value instanceof NotificationSinkEntity) return 'NotificationSink';
   // The one Node that is a view, not an entity, carries its global id already.
   if (
     isObject(value) &&
@@ -77,9 +85,13 @@ export const resolvers = {
   JSON,
   Node: { __resolveType: nodeType },
   Query,
-  Mutation: announcingWrites(Mutation),
+  Mutation: announcingWrites({ ...Mutation, ...notificationMutations }),
   Subscription,
-  Fabric,
+  Fabric: {
+    ...Fabric,
+    notificationSinks: (f: { id: string }, _a: unknown, ctx: ApiContext) =>
+      notificationSinksOfFabric(f.id, ctx),
+  },
   ClusterSettings,
   FabricConnectionTest,
   GitRepository,
@@ -99,4 +111,6 @@ export const resolvers = {
   RecordEvent,
   WriteResult,
   TopologyNode,
+  NotificationSink,
+  NotificationDelivery: NotificationDelivery_,
 } as GResolvers<ApiContext>;

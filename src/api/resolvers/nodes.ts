@@ -7,6 +7,7 @@ import { badInput } from '../../domain/errors.js';
 import { topologyNodeOf } from '../../domain/topology.js';
 import type { ApiContext } from '../context.js';
 import { MAX_NODES, parseGlobalId, toGlobalId } from '../ids.js';
+import { NotificationSink } from '../../store/entities/index.js';
 
 export async function loadNode(ctx: ApiContext, globalId: string) {
   const parsed = parseGlobalId(globalId);
@@ -35,6 +36,8 @@ export async function loadNode(ctx: ApiContext, globalId: string) {
       return readable(await ctx.loaders.driftReport.load(id));
     case 'ApiToken':
       return ctx.auth.isAdmin ? ctx.loaders.apiToken.load(id) : null;
+    case 'NotificationSink':
+      return readable(await ctx.em.findOne(NotificationSink, id));
   }
 }
 

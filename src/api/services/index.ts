@@ -6,6 +6,7 @@ import type { OperationService } from '../../sync/operation-service.js';
 import type { ConnectionResult } from '../../cluster/index.js';
 import type { Manifest } from '../../domain/manifest.js';
 import type { WriteBackService } from '../../sync/write-back/index.js';
+import type { SinkService } from '../../sync/notifications/sinks.js';
 
 /** Built once by main.ts and shared by every request. */
 export interface Services {
@@ -21,4 +22,5 @@ export interface Services {
     liveObject(fabricId: string, kind: string, name: string): Promise<Manifest | null>;
   };
   readonly writeBack: WriteBackService;
+  readonly notifications: SinkService;
 }

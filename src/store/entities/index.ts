@@ -2,6 +2,8 @@ import { ApiTokenSchema } from './api-token.js';
 import { DriftDifferenceSchema, DriftReportSchema } from './drift-report.js';
 import { FabricSchema } from './fabric.js';
 import { GitRepositorySchema } from './git-repository.js';
+import { NotificationDeliverySchema } from './notification-delivery.js';
+import { NotificationSinkSchema } from './notification-sink.js';
 import { OperationSchema } from './operation.js';
 import { OperationLeaseSchema } from './operation-lease.js';
 import { ResourceRecordSchema } from './record.js';
@@ -19,12 +21,16 @@ export const ENTITY_SCHEMAS = [
   DriftDifferenceSchema,
   ApiTokenSchema,
   WebhookDeliverySchema,
+  NotificationSinkSchema,
+  NotificationDeliverySchema,
 ];
 
 export * from './api-token.js';
 export * from './drift-report.js';
 export * from './fabric.js';
 export * from './git-repository.js';
+export * from './notification-delivery.js';
+export * from './notification-sink.js';
 export * from './operation.js';
 export * from './operation-lease.js';
 export * from './record.js';
