@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { DomainError } from '../domain/errors.js';
+import { isFabricSuspended } from '../domain/suspension.js';
 import type { OperationType } from '../domain/states.js';
 import { deliveryIdOf, parsePushEvent, type PushEvent } from '../security/webhook-payloads.js';
 import { detectProvider, verifyWebhook } from '../security/webhook-signatures.js';
@@ -142,7 +143,7 @@ export function createGitWebhookHandler({
       });
       return { fabricId: id, operationId: toGlobalId('Operation', op.id) };
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'FABRIC_SUSPENDED') {
+      if (isFabricSuspended(err)) {
         log.info({ fabricId }, 'push webhook: fabric suspended, nothing started');
         return { fabricId: id, error: vault.redactor.redact(err.message), suspended: true };
       }

@@ -23,6 +23,10 @@ export function fabricSuspended(fabricName: string, type: OperationType, reason:
   );
 }
 
+/** Whether a start was refused because its fabric is suspended: for triggers, nothing went wrong. */
+export const isFabricSuspended = (err: unknown): err is DomainError =>
+  err instanceof DomainError && err.code === 'FABRIC_SUSPENDED';
+
 /** The stored form of suspendFabric's reason: trimmed, null when blank. */
 export function suspensionReason(reason: string | null | undefined, field = 'reason'): string | null {
   const trimmed = reason?.trim() ?? '';

@@ -7,7 +7,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { DomainError } from '../domain/errors.js';
+import { isFabricSuspended } from '../domain/suspension.js';
 import type { OperationType } from '../domain/states.js';
 import type { AdvisoryLocks, Lease } from '../store/advisory-locks.js';
 import { Fabric } from '../store/entities/index.js';
@@ -119,7 +119,7 @@ export class Scheduler {
       log.debug({ fabricId, operationId: op.id }, 'scheduled operation started or joined');
     } catch (err) {
       // Suspended since the last rescan, which gives the schedule up: nothing went wrong.
-      if (err instanceof DomainError && err.code === 'FABRIC_SUSPENDED')
+      if (isFabricSuspended(err))
         return log.debug({ fabricId }, 'fabric suspended: scheduled operation not started');
       log.warn({ err, fabricId }, 'scheduled operation could not start; trying at the next interval');
     }

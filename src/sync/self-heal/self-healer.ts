@@ -7,6 +7,7 @@
  * heal is tried again one debounce later.
  */
 import type { Logger } from 'pino';
+import { isFabricSuspended } from '../../domain/suspension.js';
 import type { OperationService } from '../operation-service.js';
 import type { HealHistory } from './heal-history.js';
 
@@ -61,6 +62,9 @@ export class SelfHealer {
       for (const id of drifted) this.drifted.add(id);
       this.arm();
     } catch (err) {
+      // Suspended since the watch began: healing waits for resumeFabric, nothing went wrong.
+      if (isFabricSuspended(err))
+        return log.debug({ fabricId: this.fabricId }, 'fabric suspended: self-heal not started');
       log.error({ err, fabricId: this.fabricId }, 'could not start self-heal; the next drift tries again');
     }
   }
