@@ -14,6 +14,7 @@ import { listDirectory, readManifests, type DirectoryListing } from './read-mani
 import { redactorFor, type Redact } from './redact.js';
 import { checkBranch, checkCommit } from './refs.js';
 import { fetchBranch, fetchCommit, remoteTip } from './fetch-branch.js';
+import { checkRef, fetchRef } from './fetch-ref.js';
 import { RepoGit, cachePathFor, type HttpAgents, type RepoGitOptions } from './repo-git.js';
 import { commitAndPush, restoreAndPush } from './write-back.js';
 import type {
@@ -118,6 +119,14 @@ export class GitSource {
     this.checkUrl(repo.url);
     const git = this.git(repo);
     return this.cacheLock.run(repo.id, () => commitAndPush(git, request));
+  }
+
+  /** Resolves a branch, tag or commit id and brings its commit into the cache without moving any tracked branch. */
+  async fetchRef(repo: RepoAccess, ref: string): Promise<{ commit: string }> {
+    this.checkUrl(repo.url);
+    checkRef(ref);
+    const git = this.git(repo);
+    return this.cacheLock.run(repo.id, async () => ({ commit: await fetchRef(git, ref) }));
   }
 
   /** Brings `commit` (a full id) into the cache without moving any branch; false when the remote has no such commit. */
