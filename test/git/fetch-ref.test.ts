@@ -28,7 +28,7 @@ beforeAll(async () => {
   access = { id: repo.name, url: repo.httpUrl, auth: { kind: 'NONE' } };
   commits['first'] = await repo.headCommit();
   commits['feature'] = await repo.push({ 'east/a.yaml': 'a: 2\n' }, 'feature', { branch: 'feature' });
-  await git(repo.workdir, ['tag', '-a', '-m', 'release', 'v1', commits['feature']!]);
+  await git(repo.workdir, ['tag', '-a', '-m', 'release', 'v1', commits['feature']]);
   await git(repo.workdir, ['push', '--quiet', 'origin', 'v1']);
 });
 afterAll(async () => {
