@@ -38,7 +38,10 @@ beforeAll(async () => {
   commits.push(await repo.push({ 'fabric/vpc-b.yaml': vpc('vpc-b', '10.0.2.0/24', 1002) }, 'add b'));
   commits.push(
     await repo.push(
-      { 'fabric/vpc-a.yaml': vpc('vpc-a', '10.0.3.0/24'), 'other/vpc-x.yaml': vpc('vpc-x', '10.9.2.0/24') },
+      {
+        'fabric/vpc-a.yaml': vpc('vpc-a', '10.0.3.0/24'),
+        'other/vpc-x.yaml': vpc('vpc-x', '10.9.2.0/24'),
+      },
       'change a and x',
     ),
   );
@@ -84,6 +87,9 @@ describe('revertFabric', () => {
     expect(head).toBe(await repo.headCommit());
     expect((await runGit(repo.workdir, ['rev-parse', `${head}^`])).trim()).toBe(commits[2]);
     expect(await treeOf(`${head}:fabric`)).toBe(await treeOf(`${commits[0]}:fabric`));
+    expect(await runGit(repo.workdir, ['ls-tree', '-r', '--name-only', head, '--', 'fabric'])).toBe(
+      'fabric/namespaces.yaml\nfabric/vpc-a.yaml\n',
+    );
     // The other directory stays as it was at the tip, not as at the first commit.
     expect(await treeOf(`${head}:other`)).toBe(await treeOf(`${commits[2]}:other`));
     expect(await vpcs()).toEqual({ 'vpc-a': '10.0.1.0/24' });
@@ -96,6 +102,21 @@ describe('revertFabric', () => {
       const bad = await t.gql(REVERT, { f: fabricId, c });
       expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toCommit' });
     }
+  });
+
+  it('with options.branch, the revert goes to that review branch and the fabric stays as it is', async () => {
+    const tip = await repo.headCommit();
+    const { revertFabric } = dataOf(
+      await t.gql<{ revertFabric: { commit: string; branch: string; operation: null } }>(REVERT, {
+        f: fabricId,
+        c: commits[1],
+        o: { branch: 'review/revert' },
+      }),
+    );
+    expect(revertFabric).toMatchObject({ branch: 'review/revert', operation: null });
+    expect(await repo.headCommit('review/revert')).toBe(revertFabric.commit);
+    expect(await repo.headCommit()).toBe(tip);
+    expect(await vpcs()).toEqual({ 'vpc-a': '10.0.1.0/24' });
   });
 
   it('a branch that moved past the commit the caller saw is CONFLICT with the current commit', async () => {
