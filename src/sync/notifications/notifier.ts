@@ -27,6 +27,9 @@ export interface NotifierOptions {
 export class Notifier {
   /** Per followed fabric, what ends its subscriptions. */
   private readonly followed = new Map<string, AbortController>();
+  /** Subscription loops, ended by stop(). */
+  private readonly loops = new Set<Promise<void>>();
+  /** Events being judged and recorded, what settled() waits for. */
   private readonly handling = new Set<Promise<void>>();
   private readonly rescans = new RescanLoop(
     () => this.scan(),
@@ -42,7 +45,7 @@ export class Notifier {
   async stop(): Promise<void> {
     await this.rescans.stop();
     for (const id of [...this.followed.keys()]) this.unfollow(id);
-    await this.settled();
+    await Promise.allSettled([...this.loops]);
   }
 
   /** Resolves once every event received so far is turned into deliveries (tests). */
@@ -115,12 +118,16 @@ export class Notifier {
       ...(after ? { after } : {}),
     });
     await subscription.ready;
-    this.track(
+    this.loop(
       (async () => {
         try {
           for await (const { payload } of subscription) {
-            const transition = await judge(payload);
-            if (transition) await this.notify(payload.fabricId, transition);
+            const handled = (async () => {
+              const transition = await judge(payload);
+              if (transition) await this.notify(payload.fabricId, transition);
+            })();
+            this.track(handled, this.handling);
+            await handled; // in order: a recovery is never judged before the failure it follows
             if (done()) break;
           }
         } catch (err) {
@@ -133,9 +140,13 @@ export class Notifier {
     );
   }
 
-  private track(work: Promise<void>): void {
-    const tracked = work.finally(() => this.handling.delete(tracked));
-    this.handling.add(tracked);
+  private loop(work: Promise<void>): void {
+    this.track(work, this.loops);
+  }
+
+  private track(work: Promise<void>, set: Set<Promise<void>> = this.handling): void {
+    const tracked = work.finally(() => set.delete(tracked));
+    set.add(tracked);
   }
 
   /** One delivery per sink that wants the event; only a newly recorded, unsuppressed one is sent. */
