@@ -3,9 +3,10 @@
  * their results into bench/REPORT.md, one table measured in one run on one machine.
  * `npm run bench -- <name>…` runs only those (REPORT.md still gathers every result there is).
  *
- * With DATABASE_URL set, the benchmarks whose figures depend on the database (EMBEDDED_TOO) then run
- * a second time without it, on the embedded default PostgreSQL; they write <name>-embedded results
- * (report.ts), so REPORT.md shows both side by side. Without DATABASE_URL there is one pass, embedded.
+ * With DATABASE_URL set, each benchmark whose figures depend on the database (EMBEDDED_TOO) runs a
+ * second time right after, without it, on the embedded default PostgreSQL (back to back, so the
+ * machine's load is alike for both); it writes <name>-embedded results (report.ts), so REPORT.md
+ * shows both side by side. Without DATABASE_URL each runs once, on the embedded PostgreSQL.
  */
 import { spawnSync } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
@@ -41,10 +42,10 @@ function runBench(bench: string, env: NodeJS.ProcessEnv): void {
   if (result.status !== 0) console.error(`${bench} failed with exit code ${result.status}`);
 }
 
-for (const bench of BENCHES) runBench(bench, process.env);
-if (process.env['DATABASE_URL']) {
-  const { DATABASE_URL: _server, ...embedded } = process.env;
-  for (const bench of BENCHES.filter((b) => EMBEDDED_TOO.includes(b))) runBench(bench, embedded);
+const { DATABASE_URL: server, ...embedded } = process.env;
+for (const bench of BENCHES) {
+  runBench(bench, process.env);
+  if (server && EMBEDDED_TOO.includes(bench)) runBench(bench, embedded);
 }
 
 const reports: Report[] = [];
