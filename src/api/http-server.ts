@@ -28,7 +28,7 @@ import { OperationAdmission } from './operation-admission.js';
 import { GRAPHQL_STREAM_PATH, createSseHandler } from './sse.js';
 import { attachSubscriptionServer } from './websocket.js';
 import { createPlaygroundHandler, prefersPlayground } from './playground/index.js';
-import { createStatusPageRoutes } from './status-page/index.js';
+import { createStatusPageRoutes, statusPageDocuments } from './status-page/index.js';
 import type { TrustedDocumentMode } from '../config.js';
 import { TrustedDocuments } from './trusted-documents.js';
 import { GIT_WEBHOOK_PREFIX, type GitWebhookHandler } from './webhooks.js';
@@ -76,7 +76,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const { responseCache } = options;
   const contexts = new ContextFactory(orm, services, responseCache && (() => responseCache.invalidate()));
   const trustedDocuments = new TrustedDocuments(
-    options.trustedDocuments.manifests,
+    [statusPageDocuments(), ...options.trustedDocuments.manifests],
     options.trustedDocuments.mode,
   );
   const graphql = await createGraphQLHandler({ ...options, schema, contexts, trustedDocuments });

@@ -53,7 +53,8 @@ export interface E2E {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-export async function startE2E(): Promise<E2E> {
+/** `env`: settings on top of the defaults below. */
+export async function startE2E(env: Readonly<Record<string, string>> = {}): Promise<E2E> {
   const db: TestDatabase = await createTestDatabase();
   const scratch = await mkdtemp(path.join(tmpdir(), 'fabric-sync-e2e-'));
   const adminToken = `fst_e2e_admin_${'x'.repeat(32)}`;
@@ -65,6 +66,7 @@ export async function startE2E(): Promise<E2E> {
     FABRIC_SYNC_ADMIN_TOKEN: adminToken,
     FABRIC_SYNC_GIT_ALLOW_SCHEMES: 'https,ssh,file',
     LOG_LEVEL: 'warn',
+    ...env,
   });
   const logs: string[] = [];
   const logDestination = new Writable({

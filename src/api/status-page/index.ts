@@ -12,7 +12,13 @@ import {
 } from '../playground/browser-bundle.js';
 import { projectPath } from '../../project-root.js';
 import { htmlShell } from '../playground/html-shell.js';
+import { readManifest } from '../trusted-documents.js';
 import { STATUS_PAGE_STYLE } from './style.js';
+
+/** The page's documents by id (`npm run codegen` writes them): trusted whatever the operator's manifest. */
+export function statusPageDocuments(): Record<string, string> {
+  return readManifest(projectPath('src/api/status-page/generated/persisted-documents.json'));
+}
 
 export interface StatusPageOptions {
   readonly graphqlPath?: string;

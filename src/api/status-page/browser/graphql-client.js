@@ -1,5 +1,7 @@
 // GraphQL for the status page: queries and mutations over HTTP, subscriptions over graphql-ws, all
 // with the saved token. A refused token is forgotten, so the page asks for a new one on reload.
+// Documents (documents.ts) are sent by their trusted-document id alone, so the page works when the
+// server runs only trusted documents.
 import { createClient } from 'graphql-ws';
 import { bearer, forgetToken, socketUrl } from '../../playground/browser/token.js';
 
@@ -16,12 +18,16 @@ export class GraphQLClient {
     });
   }
 
-  /** @param {string} query @param {Record<string, unknown>} [variables] */
-  async request(query, variables = {}) {
+  /**
+   * @template R, V
+   * @param {TypedDocumentNode<R, V>} document @param {V} [variables]
+   * @returns {Promise<R>}
+   */
+  async request(document, variables) {
     const response = await fetch(this.path, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: bearer(this.token) },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ documentId: documentIdOf(document), variables: variables ?? {} }),
     });
     const body = await response.json();
     const unauthenticated = body.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
@@ -31,13 +37,15 @@ export class GraphQLClient {
   }
 
   /**
-   * @param {string} query @param {Record<string, unknown>} variables
-   * @param {(data: any) => void} onData @param {(message: string) => void} onError
+   * @template R, V
+   * @param {TypedDocumentNode<R, V>} document @param {V} variables
+   * @param {(data: R) => void} onData @param {(message: string) => void} onError
    * @returns {() => void} unsubscribe
    */
-  subscribe(query, variables, onData, onError) {
+  subscribe(document, variables, onData, onError) {
     return this.ws.subscribe(
-      { query, variables },
+      // graphql-ws requires a query string: an empty one names the document by its id instead.
+      { query: '', documentId: documentIdOf(document), variables },
       {
         next: (result) =>
           result.errors ? onError(result.errors.map((e) => e.message).join('; ')) : onData(result.data),
@@ -47,4 +55,15 @@ export class GraphQLClient {
       },
     );
   }
+}
+
+/** @typedef {import('@graphql-typed-document-node/core').TypedDocumentNode<any, any>} AnyDocument */
+/**
+ * @template R, V
+ * @typedef {import('@graphql-typed-document-node/core').TypedDocumentNode<R, V>} TypedDocumentNode
+ */
+
+/** The id codegen gave a document (client-preset's `persistedDocuments`, hash only). */
+function documentIdOf(/** @type {AnyDocument} */ document) {
+  return /** @type {{ __meta__: { hash: string } }} */ (/** @type {unknown} */ (document)).__meta__.hash;
 }
