@@ -1,8 +1,8 @@
 /**
  * Starts operations (one per fabric at a time: a second request joins the running one), runs them
- * in the background with heartbeats, cancels them at safe points, stops them when their fabric's
- * lock is lost, and fails the ones a dead process left RUNNING. Every take of a fabric's lock takes
- * a new fencing epoch (operation-fence.ts) that the operation's writes carry.
+ * in the background with heartbeats, cancels them at safe points and stops them when their fabric's
+ * lock (operation-lock.ts) is lost. The ones a dead process left RUNNING are failed by
+ * stale-operations.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,31 +13,14 @@ import { isTerminal, type OperationTrigger, type OperationType, type StageName }
 import { fabricSuspended, runsWhileSuspended } from '../domain/suspension.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Redactor } from '../security/redactor.js';
-import type { AdvisoryLocks, WatchedLease } from '../store/advisory-locks.js';
+import type { AdvisoryLocks } from '../store/advisory-locks.js';
 import { Fabric, Operation } from '../store/entities/index.js';
-import { LostFabricLock, OperationFenced, takeOperationEpoch } from './operation-fence.js';
+import { LostFabricLock, OperationFenced } from './operation-fence.js';
 import { OperationHandle } from './operation-handle.js';
+import { OperationLocks, type Hold } from './operation-lock.js';
 import type { RunOptions } from './runner.js';
 import { OperationCancelled } from './stage.js';
-
-/** How long (attempts × pause) a start waits for a fabric's lock to change hands. */
-const LOCK_HANDOVER_ATTEMPTS = 40;
-const LOCK_HANDOVER_PAUSE_MS = 50;
-/** How often a running operation asks its lock's session whether it is alive (besides its events). */
-const LOCK_CHECK_MS = 250;
-
-/** A lease on the fabric's operation lock and the epoch its take was given. */
-interface Hold {
-  readonly lease: WatchedLease;
-  readonly epoch: number;
-}
-
-/** Held by the process running the fabric's operation, for as long as it runs. */
-export const operationLockKey = (fabricId: string): string => `operation:${fabricId}`;
-
-/** Why an operation was failed by another: its process or its lock session is gone. */
-const LOST_LOCK = 'the process running this operation stopped or lost the fabric lock';
-const STOPPED = 'the process running this operation stopped';
+import { StaleOperations } from './stale-operations.js';
 
 export interface OperationRequest {
   readonly fabricId: string;
@@ -81,11 +64,19 @@ export class OperationService {
   /** Set once shutdown began: an operation that starts after it is cancelled at once. */
   private stopping: OperationCancelled | undefined;
   private readonly heartbeatMs: number;
-  private readonly staleAfterMs: number;
+  private readonly locks: OperationLocks;
+  private readonly stale: StaleOperations;
 
   constructor(private readonly options: OperationServiceOptions) {
     this.heartbeatMs = options.heartbeatMs ?? 5_000;
-    this.staleAfterMs = options.staleAfterMs ?? 60_000;
+    this.locks = new OperationLocks(options.orm, options.locks);
+    this.stale = new StaleOperations({
+      orm: options.orm,
+      events: options.events,
+      locks: this.locks,
+      staleAfterMs: options.staleAfterMs ?? 60_000,
+      runsHere: (fabricId) => this.running.has(fabricId),
+    });
   }
 
   /**
@@ -150,56 +141,10 @@ export class OperationService {
 
   /**
    * Fails operations whose process is gone (crash, SIGKILL, lost node): with `holder`, the caller
-   * holds that fabric's lock, so every operation still RUNNING there is stale. Without, an operation
-   * is stale when its heartbeat stopped, or at once when no session holds its fabric's lock (the
-   * process died and PostgreSQL released the lock), so a restart fails its own orphans immediately.
+   * holds that fabric's lock, so every operation still RUNNING there is stale (stale-operations.ts).
    */
   async failStale(holder?: { readonly fabricId: string; readonly epoch: number }): Promise<number> {
-    const em = this.options.orm.em.fork();
-    const active = { status: { $in: ['RUNNING', 'QUEUED'] as const } };
-    const candidates = await em.find(Operation, holder ? { ...active, fabric: holder.fabricId } : active);
-    const cutoff = Date.now() - this.staleAfterMs;
-    let failed = 0;
-    for (const op of candidates) {
-      if (!holder && this.running.has(op.fabric.id)) continue; // ours, and running
-      const silent = (op.heartbeatAt?.getTime() ?? 0) < cutoff;
-      const dead = holder
-        ? this.failDead(op, holder.epoch, LOST_LOCK)
-        : silent
-          ? this.failDead(op, null, STOPPED)
-          : this.failIfUnlocked(op);
-      if (await dead) failed += 1;
-    }
-    return failed;
-  }
-
-  /** Its heartbeat is recent: its process is gone only if no session holds its fabric's lock. */
-  private async failIfUnlocked(op: Operation): Promise<boolean> {
-    const hold = await this.take(op.fabric.id);
-    if (!hold) return false; // its process is alive and holds the lock
-    try {
-      // Read again under the lock: the owner may have finished it and let go since the list was read.
-      const current = await this.options.orm.em.fork().findOne(Operation, op.id);
-      return current ? await this.failDead(current, hold.epoch, LOST_LOCK) : false;
-    } finally {
-      await hold.lease.release();
-    }
-  }
-
-  /** `epoch` null: its lock was not taken (a silent heartbeat), so only its status fences the write. */
-  private async failDead(op: Operation, epoch: number | null, why: string): Promise<boolean> {
-    if (isTerminal(op.status)) return false;
-    const since = op.heartbeatAt?.toISOString() ?? 'its start';
-    try {
-      await new OperationHandle(op, this.options.orm, this.options.events, epoch).finish(
-        'FAILED',
-        `${why} (last heartbeat ${since}); start it again`,
-      );
-    } catch (err) {
-      if (err instanceof OperationFenced) return false; // it ended meanwhile, or someone else failed it
-      throw err;
-    }
-    return true;
+    return this.stale.failStale(holder);
   }
 
   /**
@@ -217,7 +162,7 @@ export class OperationService {
     const why = `the server shut down before this operation stopped (waited ${graceMs / 1000} s)`;
     const failed = await Promise.allSettled(
       [...this.running.values()].map(async ({ operationId, epoch }) =>
-        this.failDead(await this.load(await operationId), epoch ?? null, why),
+        this.stale.failDead(await this.load(await operationId), epoch ?? null, why),
       ),
     );
     return failed.filter((result) => result.status === 'fulfilled' && result.value).length;
@@ -238,7 +183,7 @@ export class OperationService {
     if (!pipeline) throw new Error(`no pipeline for ${request.type}`);
     if (!(await orm.em.fork().count(Fabric, { id: request.fabricId })))
       throw notFound('fabric', request.fabricId);
-    const hold = await this.acquireOrJoin(request.fabricId);
+    const hold = await this.locks.acquireOrJoin(request.fabricId);
     if (typeof hold === 'string') return hold;
     try {
       // We hold the fabric's lock, so any operation still marked RUNNING lost its process or lock.
@@ -343,45 +288,6 @@ export class OperationService {
       at: now.toISOString(),
     });
     return op;
-  }
-
-  /** The fabric's lock with a new epoch, or null when another session holds the lock. */
-  private async take(fabricId: string): Promise<Hold | null> {
-    const lease = await this.options.locks.tryAcquireWatched(operationLockKey(fabricId), {
-      checkEveryMs: LOCK_CHECK_MS,
-    });
-    if (!lease) return null;
-    try {
-      return { lease, epoch: await takeOperationEpoch(this.options.orm, fabricId) };
-    } catch (err) {
-      await lease.release();
-      throw err;
-    }
-  }
-
-  /**
-   * The fabric's lock, or the id of the operation whose holder runs it (to join). The holder may be
-   * between recording its operation's end and letting go of the lock, or between taking it and
-   * recording a new one: both last milliseconds, so look again for a moment before giving up.
-   */
-  private async acquireOrJoin(fabricId: string): Promise<Hold | string> {
-    for (let attempt = 0; ; attempt++) {
-      const hold = await this.take(fabricId);
-      if (hold) return hold;
-      const active = await this.options.orm.em
-        .fork()
-        .findOne(
-          Operation,
-          { fabric: fabricId, status: { $in: ['RUNNING', 'QUEUED'] } },
-          { orderBy: { createdAt: 'desc' } },
-        );
-      if (active) return active.id;
-      if (attempt === LOCK_HANDOVER_ATTEMPTS)
-        throw new Error(
-          `fabric ${fabricId} is locked by another replica that has not recorded its operation yet; retry`,
-        );
-      await sleep(LOCK_HANDOVER_PAUSE_MS);
-    }
   }
 
   private async load(id: string): Promise<Operation> {

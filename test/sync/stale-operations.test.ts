@@ -10,7 +10,8 @@ import { Redactor } from '../../src/security/redactor.js';
 import { AdvisoryLocks } from '../../src/store/advisory-locks.js';
 import { Fabric, Operation } from '../../src/store/entities/index.js';
 import { takeOperationEpoch } from '../../src/sync/operation-fence.js';
-import { OperationService, operationLockKey } from '../../src/sync/operation-service.js';
+import { operationLockKey } from '../../src/sync/operation-lock.js';
+import { OperationService } from '../../src/sync/operation-service.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 describe('failing stale operations', () => {
