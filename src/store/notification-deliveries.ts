@@ -29,11 +29,12 @@ export async function recordDelivery(
     );
     if (!sink) return null; // deleted meanwhile
     const [facts] = await em.execute<{ recent: boolean; suppressed: string }[]>(
-      `select coalesce((${LAST_SENT}) > now() - make_interval(secs => ?), false) as recent,
+      `select coalesce((${LAST_SENT}) > clock_timestamp() - make_interval(secs => ?), false) as recent,
               (select count(*) from notification_delivery where sink_id = ? and status = 'SUPPRESSED'
                  and created_at > coalesce((${LAST_SENT}), '-infinity')) as suppressed`,
       [input.sinkId, sink.min_interval_seconds, input.sinkId, input.sinkId],
     );
+    // clock_timestamp, not now(): a transaction that waited for the lock starts before the one it waited for inserted.
     const status: DeliveryStatus = facts?.recent ? 'SUPPRESSED' : 'PENDING';
     const rows = await em.execute<{ id: string }[]>(
       `insert into notification_delivery (id, sink_id, transition_id, event, status, payload, attempts, created_at)
