@@ -2,12 +2,13 @@
  * Trusted documents (FABRIC_SYNC_TRUSTED_DOCUMENTS, src/api/trusted-documents.ts): a document named by
  * its manifest id runs, in the GraphQL over HTTP appendix's form and in Apollo's; an unknown id is
  * PERSISTED_QUERY_NOT_FOUND; in enforce mode a document sent as text is TRUSTED_DOCUMENT_REQUIRED
- * over HTTP and WebSocket alike, and in allow mode it still runs.
+ * over HTTP, WebSocket and server-sent events alike, and in allow mode it still runs.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient as createSseClient } from 'graphql-sse';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -39,8 +40,11 @@ async function post(t: TestApp, body: Record<string, unknown>) {
   return { status: response.status, data, codes: errors?.map((e) => e.extensions?.code) };
 }
 
-/** The first result or error of one operation over graphql-ws. */
-function overSocket(client: Client, payload: Record<string, unknown>) {
+/** What graphql-ws's and graphql-sse's clients both are. */
+type Subscriber = Pick<Client, 'subscribe'>;
+
+/** The first result or error of one operation over graphql-ws or graphql-sse. */
+function overSocket(client: Subscriber, payload: Record<string, unknown>) {
   return new Promise<{ data?: unknown; codes?: (string | undefined)[] }>((resolve) => {
     const codes = (errors: readonly { extensions?: { code?: unknown } }[]) =>
       errors.map((e) => e.extensions?.code as string | undefined);
@@ -93,6 +97,19 @@ describe('enforce mode', () => {
     });
     expect(await response.json()).toEqual({ data: viewer });
     expect(await overSocket(socket, { query: '', extensions })).toEqual({ data: viewer });
+  });
+
+  it('admits over server-sent events as over WebSocket', async () => {
+    const sse = createSseClient({
+      url: `${t.url}/graphql/stream`,
+      headers: { authorization: `Bearer ${t.adminToken}` },
+      retryAttempts: 0,
+    });
+    const extensions = { persistedQuery: { version: 1, sha256Hash: HEX } };
+    expect(await overSocket(sse, { query: '', extensions })).toEqual({ data: viewer });
+    expect(await overSocket(sse, { query: '{ viewer { tokenName } }' })).toEqual({
+      codes: ['TRUSTED_DOCUMENT_REQUIRED'],
+    });
   });
 
   it('answers an unknown id with PERSISTED_QUERY_NOT_FOUND', async () => {
