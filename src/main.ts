@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 import { startApiServer } from './api/http-server.js';
@@ -48,6 +49,7 @@ import { readManifest } from './api/trusted-documents.js';
 import { WatchSupervisor } from './sync/watch/index.js';
 import { HealHistory } from './sync/self-heal/heal-history.js';
 import { selfHealPipeline } from './sync/self-heal/pipeline.js';
+import { closeOnSignals } from './shutdown-signals.js';
 
 export interface App {
   readonly url: string;
@@ -126,11 +128,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     },
     onFinished: (op) => metrics.observeOperation(op),
   });
-  const failed = await operations.failStale();
-  if (failed > 0) log.warn({ failed }, 'failed operations left running by a stopped process');
-  const sweep = setInterval(() => {
-    operations.failStale().catch((err: unknown) => log.warn({ err }, 'stale operation sweep failed'));
-  }, STALE_SWEEP_MS);
+  const sweep = await startStaleSweep(operations, log);
 
   // One lock session for every fabric this replica owns (schedules and watches), not a pool connection each.
   const locks = new SessionLocks(orm);
@@ -185,19 +183,7 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
     writeBack: new WriteBackService({ orm, git, vault, operations, events }),
     notifications: new SinkService({ orm, vault, follow: (id) => notifier.follow(id) }),
   };
-  const responseCache =
-    config.responseCacheMb > 0 ? new ResponseCache(config.responseCacheMb * 2 ** 20) : undefined;
-  const dataChanges = responseCache
-    ? new DataChangeFeed(
-        orm,
-        { changed: () => responseCache.invalidate(), listening: (on) => responseCache.setListening(on) },
-        {
-          onError: (err) => log.warn({ err }, 'response cache unused: not hearing PostgreSQL notifications'),
-        },
-      )
-    : undefined;
-  await dataChanges?.start();
-  if (responseCache) metrics.trackResponseCache(responseCache);
+  const { responseCache, dataChanges } = await startResponseCache(config.responseCacheMb, orm, log, metrics);
   const server = await startApiServer({
     responseCache,
     port: config.port,
@@ -247,6 +233,29 @@ export async function startApp(config: Config, { logDestination, onQuery }: Star
   };
 }
 
+/** Fails what a stopped process left running, now and every STALE_SWEEP_MS; returns the timer to clear. */
+async function startStaleSweep(operations: OperationService, log: Logger): Promise<NodeJS.Timeout> {
+  const failed = await operations.failStale();
+  if (failed > 0) log.warn({ failed }, 'failed operations left running by a stopped process');
+  return setInterval(() => {
+    operations.failStale().catch((err: unknown) => log.warn({ err }, 'stale operation sweep failed'));
+  }, STALE_SWEEP_MS);
+}
+
+/** The response cache (none at 0 MB), emptied whenever PostgreSQL notifies a data change. */
+async function startResponseCache(megabytes: number, orm: MikroORM, log: Logger, metrics: Metrics) {
+  if (megabytes <= 0) return { responseCache: undefined, dataChanges: undefined };
+  const responseCache = new ResponseCache(megabytes * 2 ** 20);
+  const dataChanges = new DataChangeFeed(
+    orm,
+    { changed: () => responseCache.invalidate(), listening: (on) => responseCache.setListening(on) },
+    { onError: (err) => log.warn({ err }, 'response cache unused: not hearing PostgreSQL notifications') },
+  );
+  await dataChanges.start();
+  metrics.trackResponseCache(responseCache);
+  return { responseCache, dataChanges };
+}
+
 async function loadKeyFile(dataDir: string, log: Logger): Promise<string> {
   const keys = await loadOrCreateKeyFile(dataDir);
   if (keys.created)
@@ -279,23 +288,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(
       `\nAdmin API token (shown once, keep it safe):\n  ${app.generatedAdminToken}\n\nGraphQL: ${app.url}/graphql\n\n`,
     );
-  const stop = (signal: string) => {
-    app.log.info({ signal }, 'shutting down');
-    // Kubernetes SIGKILLs after its grace period (30 s by default): exit first, saying so.
-    setTimeout(() => {
-      app.log.error({ signal, seconds: config.shutdownSeconds }, 'shutdown did not finish in time');
-      process.exit(1);
-    }, config.shutdownSeconds * 1000).unref();
-    app.close(`the server is shutting down (${signal})`).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  closeOnSignals(app, config.shutdownSeconds);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
