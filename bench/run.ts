@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark one after another (2 cores: never two at once) and gathers
  * their results into bench/REPORT.md, one table measured in one run on one machine.
- * `npm run bench -- <name>…` runs only those (REPORT.md still gathers every result there is).
+ * `npm run bench -- <name>…` runs only those (REPORT.md still gathers every result there is);
+ * `npm run bench -- report` runs none and only gathers.
  *
  * With DATABASE_URL set, each benchmark whose figures depend on the database (EMBEDDED_TOO) runs a
  * second time right after, without it, on the embedded default PostgreSQL (back to back, so the
@@ -53,12 +54,15 @@ for (const file of (await readdir(RESULTS_DIR)).filter((f) => f.endsWith('.json'
   reports.push(JSON.parse(await readFile(path.join(RESULTS_DIR, file), 'utf8')) as Report);
 // By name: each -embedded report right after its server one.
 reports.sort((a, b) => a.name.localeCompare(b.name));
-const sections = reports.map((r) => `## ${r.title}\n\nMeasured ${r.measuredAt}.\n\n${tableOf(r.rows)}\n`);
+// Where and how each was measured: the benches of one report need not share a machine or a load.
+const measured = ({ measuredAt, context }: Report) =>
+  `Measured ${measuredAt} on ${context['cpus']} (load average ${context['loadavg']} at its end), ${context['database']}.`;
+const sections = reports.map((r) => `## ${r.title}\n\n${measured(r)}\n\n${tableOf(r.rows)}\n`);
 const context = Object.entries(machine())
   .map(([k, v]) => `- ${k}: ${v}`)
   .join('\n');
 await writeFile(
   path.join(BENCH_DIR, 'REPORT.md'),
-  `# fabric-sync benchmarks\n\nProduced by \`npm run bench\`; each figure stands next to its floor or outside peer, measured in the same run of its benchmark (the date under each heading).\nRatios are the headline: absolute times move with the machine's load.\n\n${context}\n\n${sections.join('\n')}`,
+  `# fabric-sync benchmarks\n\nProduced by \`npm run bench\`; each figure stands next to its floor or outside peer, measured in the same run of its benchmark (when, on what machine, at what load and on which database: under each heading).\nRatios are the headline: absolute times move with the machine's load.\n\n${context}\n\n${sections.join('\n')}`,
 );
 console.log(`\nwrote bench/REPORT.md (${reports.length} reports)`);
