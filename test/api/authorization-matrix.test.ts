@@ -394,8 +394,7 @@ const CASES: readonly Case[] = [
   },
   {
     field: 'revertFabric',
-    query: () =>
-      `mutation($f: ID!) { revertFabric(fabricId: $f, toCommit: "${'a'.repeat(40)}") { commit } }`,
+    query: () => `mutation($f: ID!) { revertFabric(fabricId: $f, toCommit: "${'a'.repeat(40)}") { commit } }`,
     variables: () => ({ f: ids.fabricA }),
     allowed: EDIT_A,
   },
