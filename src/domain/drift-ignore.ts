@@ -163,7 +163,8 @@ export function objectDrift(desired: Canonical, live: Canonical, filter?: PathFi
 
 export interface DesiredSide {
   readonly ref: Pick<ObjectRef, 'kind' | 'name'>;
-  readonly manifest: Manifest;
+  /** null: not read, because no rule of the fabric concerns it (the watch reads it only where one may). */
+  readonly manifest: Manifest | null;
   readonly canonicalHash: string;
 }
 
@@ -177,6 +178,7 @@ export function agrees(desired: DesiredSide, live: Manifest, liveHash: string, i
   const filter = ignore(desired.ref);
   return (
     filter !== undefined &&
+    desired.manifest !== null &&
     objectDrift(normalize(desired.manifest), normalize(live), filter).differences.length === 0
   );
 }

@@ -22,8 +22,11 @@ export interface WatchedRecord {
   readonly fabricId: string;
   readonly ref: ObjectRef;
   readonly canonicalHash: string;
-  /** The desired object, for the drift ignore rules to judge a live object whose hash differs. */
-  readonly manifest: Manifest;
+  /**
+   * The desired object, for the drift ignore rules to judge a live object whose hash differs; null
+   * when the fabric has no rules (then only the hash decides).
+   */
+  readonly manifest: Manifest | null;
   readonly state: RecordState;
 }
 
@@ -103,25 +106,32 @@ export class WatchStore {
     return new Map(rows.map((row) => [row.id, compileDriftIgnore(row.drift_ignore)]));
   }
 
-  /** The records at these fabrics' refs, read together whatever the number of fabrics. */
+  /**
+   * The records at these fabrics' refs, read together whatever the number of fabrics. The desired
+   * object (labels, annotations, spec) comes only for fabrics with drift ignore rules: elsewhere the
+   * hash alone decides, and reading every spec on each batch is the watch's hot path.
+   */
   async recordsAt(keys: readonly { fabricId: string; ref: ObjectRef }[]): Promise<WatchedRecord[]> {
     const found: WatchedRecord[] = [];
+    const whenRules = (column: string) =>
+      this.knex.raw(`case when f.drift_ignore <> '[]'::jsonb then r.${column} end as ${column}`);
     for (const part of chunks(keys)) {
-      const rows: Record<string, unknown>[] = await this.knex('record')
+      const rows: Record<string, unknown>[] = await this.knex('record as r')
+        .join('fabric as f', 'f.id', 'r.fabric_id')
         .select(
-          'id',
-          'fabric_id',
-          'kind',
-          'namespace',
-          'name',
-          'labels',
-          'annotations',
-          'spec',
-          'canonical_hash',
-          'state',
+          'r.id',
+          'r.fabric_id',
+          'r.kind',
+          'r.namespace',
+          'r.name',
+          whenRules('labels'),
+          whenRules('annotations'),
+          whenRules('spec'),
+          'r.canonical_hash',
+          'r.state',
         )
         .whereIn(
-          ['fabric_id', 'kind', 'namespace', 'name'],
+          ['r.fabric_id', 'r.kind', 'r.namespace', 'r.name'],
           part.map(({ fabricId, ref }) => [fabricId, ref.kind, ref.namespace, ref.name]),
         );
       for (const row of rows)
@@ -130,7 +140,7 @@ export class WatchStore {
           fabricId: String(row['fabric_id']),
           ref: { kind: String(row['kind']), namespace: String(row['namespace']), name: String(row['name']) },
           canonicalHash: String(row['canonical_hash']),
-          manifest: manifestOf(row),
+          manifest: row['spec'] === null ? null : manifestOf(row),
           state: row['state'] as RecordState,
         });
     }

@@ -246,4 +246,21 @@ describe('LiveWriter on the database', () => {
     expect(fabric.lastWatchEventAt?.toISOString()).toBe(at);
     expect(fabric.syncStatus).toBe('OUT_OF_SYNC');
   });
+
+  it('reads the desired objects only for a fabric with drift ignore rules (the hash decides elsewhere)', async () => {
+    const store = new WatchStore(db.orm);
+    const keys = names.map((name) => ({ fabricId, ref: { kind: 'VLANNamespace', namespace: NS, name } }));
+    expect((await store.recordsAt(keys)).map((r) => r.manifest)).toEqual([null, null]);
+    const knex = db.orm.em.getConnection().getKnex();
+    await knex('fabric')
+      .where('id', fabricId)
+      .update({ drift_ignore: JSON.stringify([{ paths: ['spec.ranges'] }]) });
+    try {
+      const withRules = await store.recordsAt(keys);
+      expect(withRules.map((r) => r.manifest?.metadata.name).sort()).toEqual(names);
+      expect(withRules.map((r) => r.manifest?.spec)).toEqual([{}, {}]);
+    } finally {
+      await knex('fabric').where('id', fabricId).update({ drift_ignore: '[]' });
+    }
+  });
 });
